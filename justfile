@@ -1,0 +1,65 @@
+# Every recipe runs TypeScript through tsx; arguments pass through unchanged ("$@").
+set positional-arguments
+set shell := ["bash", "-cu"]
+
+ts := "node --import tsx"
+
+# list the recipes
+default:
+    @npx just --list --unsorted
+
+# deterministic Raft simulation: just sim --seeds N [--seed S] [--nodes 3|5]
+sim *args:
+    {{ts}} cluster/sim/cli.ts "$@"
+
+# core throughput in simulation and storage fsync throughput
+bench-raft *args:
+    {{ts}} bench/raft/cli.ts "$@"
+
+# start the local cluster (3 nodes + gateway) in the background
+up *args:
+    {{ts}} cluster/local/cli.ts up "$@"
+
+# stop the local cluster
+down *args:
+    {{ts}} cluster/local/cli.ts down "$@"
+
+# one table of the local cluster's nodes
+status *args:
+    {{ts}} cluster/local/cli.ts status "$@"
+
+# print a node's (or every) log
+logs *args:
+    {{ts}} cluster/local/cli.ts logs "$@"
+
+# wipe the local cluster's data
+clean *args:
+    {{ts}} cluster/local/cli.ts clean "$@"
+
+# run the Toxiproxy-compatible server in the foreground
+toxiproxy *args:
+    {{ts}} chaos/proxy/cli.ts "$@"
+
+# run a chaos experiment: just chaos <experiment>|list [options]
+chaos *args:
+    {{ts}} chaos/cli.ts "$@"
+
+# undo every fault a runner left behind
+heal *args:
+    {{ts}} chaos/heal-cli.ts "$@"
+
+# check a Jepsen history file: just check-history FILE --format jepsen-cas|jepsen-kv
+check-history *args:
+    {{ts}} chaos/checker/check-history-cli.ts "$@"
+
+# benchmarks through the gateway: just bench <N>rps|max|sweep|soak|compare
+bench *args:
+    {{ts}} bench/cli.ts "$@"
+
+# type-check the whole project
+typecheck:
+    npx tsc --noEmit -p tsconfig.json
+
+# the test suite (same as npm test)
+test *args:
+    npm test -- "$@"

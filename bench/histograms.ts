@@ -61,7 +61,9 @@ export function percentileTable(h: Histogram): PercentileTableMs {
     p99Ms: toMs(h.getValueAtPercentile(99)),
     p999Ms: toMs(h.getValueAtPercentile(99.9)),
     p9999Ms: toMs(h.getValueAtPercentile(99.99)),
-    maxMs: empty ? 0 : toMs(h.maxValue),
+    // The 100th percentile (max's bucket, reported high) rather than maxValue, which is exact
+    // only until the histogram is encoded; this keeps max >= p99.99 and equal across a round trip.
+    maxMs: empty ? 0 : toMs(h.getValueAtPercentile(100)),
   };
 }
 

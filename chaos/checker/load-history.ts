@@ -1,0 +1,45 @@
+// Reads a history file in one of the formats the checker knows, and picks the model it implies.
+import { readFileSync } from 'node:fs';
+import { casRegister } from './cas-register.ts';
+import { CheckerError } from './errors.ts';
+import { pairOperations, parseHistoryJsonl } from './history.ts';
+import type { Operation } from './history.ts';
+import { kv } from './kv.ts';
+import type { Model } from './model.ts';
+import { parseJepsenCas } from './parse-jepsen-cas.ts';
+import { parseJepsenKv } from './parse-jepsen-kv.ts';
+
+export const FORMATS = ['jepsen-cas', 'jepsen-kv', 'jsonl'] as const;
+export type HistoryFormat = (typeof FORMATS)[number];
+
+export const MODELS: Record<string, Model<never>> = {
+  'cas-register': casRegister as Model<never>,
+  kv: kv as Model<never>,
+};
+
+export interface LoadedHistory {
+  ops: Operation[];
+  model: Model<never>;
+}
+
+/** Throws CheckerError (with the source line) for content problems; fs errors pass through. */
+export function loadHistory(path: string, format: HistoryFormat, modelName?: string): LoadedHistory {
+  const text = readFileSync(path, 'utf8');
+  switch (format) {
+    case 'jepsen-cas': {
+      const parsed = parseJepsenCas(text);
+      return { ops: pairOperations(parsed.events, { lineOf: parsed.lineOf }), model: casRegister as Model<never> };
+    }
+    case 'jepsen-kv': {
+      const parsed = parseJepsenKv(text);
+      return { ops: pairOperations(parsed.events, { lineOf: parsed.lineOf }), model: kv as Model<never> };
+    }
+    case 'jsonl': {
+      const model = modelName === undefined ? undefined : MODELS[modelName];
+      if (model === undefined) {
+        throw new CheckerError('HISTORY_INVALID', `jsonl needs --model ${Object.keys(MODELS).join('|')}`);
+      }
+      return { ops: pairOperations(parseHistoryJsonl(text)), model };
+    }
+  }
+}

@@ -1,0 +1,77 @@
+// A sequential specification as data: the linearizability search only ever calls these functions,
+// so a new workload needs a new model, not a new checker.
+import type { Operation, Value } from './history.ts';
+
+/** The output of a call whose outcome is unknown (info): the model must accept any result. */
+export const UNKNOWN_OUTPUT: unique symbol = Symbol('unknown output');
+export type ModelOutput = Value | typeof UNKNOWN_OUTPUT;
+
+export interface ModelInput {
+  f: string;
+  value: Value;
+}
+
+export interface Partition {
+  /** null when the model does not split its history. */
+  key: string | null;
+  ops: Operation[];
+}
+
+export interface Model<S> {
+  name: string;
+  /**
+   * Functions that never change state. An info call of one can be dropped: it may have observed
+   * anything, and omitting it changes nothing for the others.
+   */
+  readOnly: readonly string[];
+  /** Why this call cannot be given to step (bad f or malformed value), or null. Checked up front. */
+  validate(input: ModelInput, output: ModelOutput): string | null;
+  init(): S;
+  /** [legal, next state]. Must not mutate `state`: the search keeps old states to backtrack. */
+  step(state: S, input: ModelInput, output: ModelOutput): [boolean, S];
+  equal(a: S, b: S): boolean;
+  /** 32-bit hash, consistent with equal. */
+  hash(state: S): number;
+  /** Independent sub-histories (P-compositionality): the whole is linearizable iff every part is. */
+  partition(ops: Operation[]): Partition[];
+  describeState(state: S): string;
+}
+
+/** Splits by `key`; ops without a key form their own partition. Order inside a part is kept. */
+export function partitionByKey(ops: Operation[]): Partition[] {
+  const byKey = new Map<string | null, Operation[]>();
+  for (const op of ops) {
+    const key = op.key ?? null;
+    let list = byKey.get(key);
+    if (list === undefined) byKey.set(key, (list = []));
+    list.push(op);
+  }
+  return [...byKey].map(([key, list]) => ({ key, ops: list }));
+}
+
+export function hashString(s: string): number {
+  // FNV-1a, 32-bit.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Hash of a scalar register value; structured values go through their JSON text. */
+export function hashValue(v: Value): number {
+  if (v === null) return 0x9e3779b9;
+  if (typeof v === 'number') {
+    if (Number.isInteger(v) && Math.abs(v) < 2 ** 31) return Math.imul(v | 0, 0x85ebca6b) >>> 0 ^ 0x1b873593;
+    return hashString(String(v));
+  }
+  if (typeof v === 'string') return hashString(v);
+  return hashString(JSON.stringify(v));
+}
+
+export function describeValue(v: Value | undefined): string {
+  if (v === undefined) return '?';
+  if (v === null) return 'nil';
+  return JSON.stringify(v);
+}

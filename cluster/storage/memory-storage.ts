@@ -1,0 +1,49 @@
+// The in-memory twin of FileStorage, for unit tests of hosts: the same contract and the same
+// validation (both are log-model.ts), nothing survives the process.
+import type { Snapshot } from '../raft/messages.ts';
+import { StorageError } from './errors.ts';
+import { LogModel } from './log-model.ts';
+import type { DurableState, PersistBatch, RaftStorage } from './raft-storage.ts';
+
+export class MemoryStorage implements RaftStorage {
+  private readonly model = new LogModel();
+  private loaded = false;
+  private closed = false;
+
+  /** Optionally start from a given state, as if it had been persisted before. */
+  constructor(initial?: DurableState) {
+    if (initial) this.model.reset(initial.hardState, initial.snapshot, initial.entries);
+  }
+
+  async load(): Promise<DurableState> {
+    this.ready(false);
+    this.loaded = true;
+    return this.model.state();
+  }
+
+  async persist(batch: PersistBatch): Promise<void> {
+    this.ready(true);
+    this.model.checkBatch(batch);
+    this.model.applyBatch(batch);
+  }
+
+  async compact(snapshot: Snapshot): Promise<void> {
+    this.ready(true);
+    if (this.model.checkCompact(snapshot)) this.model.installSnapshot(snapshot);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  /** What a reload would see; for tests that compare against this twin. */
+  current(): DurableState {
+    return this.model.state();
+  }
+
+  private ready(wantLoaded: boolean): void {
+    if (this.closed) throw new StorageError('CLOSED', 'storage is closed');
+    if (wantLoaded && !this.loaded) throw new StorageError('NOT_LOADED', 'call load() before persist() or compact()');
+    if (!wantLoaded && this.loaded) throw new StorageError('ALREADY_LOADED', 'load() is called once, at start');
+  }
+}

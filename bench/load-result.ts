@@ -18,9 +18,9 @@ export interface LoadResult {
   sendWindowMs: number;
   targetRateRps: number | null;
   connections: number;
-  /** Slots on the schedule that came due (open loop); requests started (closed loop). */
+  /** Slots on the schedule that came due (open loop); requests that ended (closed loop). */
   scheduled: number;
-  /** Requests actually handed to the connection pool. */
+  /** Requests actually handed to a connection pool (open loop: scheduled − overload). */
   sent: number;
   ok: number;
   errors: Record<string, number>;

@@ -1,6 +1,8 @@
 # Every recipe runs TypeScript through tsx; arguments pass through unchanged ("$@").
 set positional-arguments
 set shell := ["bash", "-cu"]
+set quiet := true
+set no-exit-message := true
 
 ts := "node --import tsx"
 

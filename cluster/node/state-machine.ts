@@ -1,0 +1,135 @@
+import type { Entry } from '../raft/messages.ts';
+
+/**
+ * The replicated state machine: an append-only record store (the seed's `POST /api/write`)
+ * and a key-value register with compare-and-set. Pure and deterministic: every replica that
+ * applies the same entries in the same order holds the same state, and so the same snapshot.
+ *
+ * Exactly-once (Raft §8): a command may carry (clientId, requestId). The first time it is
+ * applied its result is remembered; a duplicate (a retry after a timeout or a failover) is not
+ * applied again and gets the first result. Sessions are evicted oldest-first past
+ * `dedupEntriesMax`, in apply order, so eviction is identical on every replica.
+ */
+
+export type Command =
+  | { readonly op: 'append'; readonly data: unknown; readonly source: string; readonly clientId?: string; readonly requestId?: string }
+  | { readonly op: 'put'; readonly key: string; readonly value: string; readonly clientId?: string; readonly requestId?: string }
+  | { readonly op: 'cas'; readonly key: string; readonly expect: string | null; readonly value: string; readonly clientId?: string; readonly requestId?: string };
+
+export type CommandResult =
+  | { readonly op: 'append'; readonly entryId: number }
+  | { readonly op: 'put'; readonly value: string }
+  | { readonly op: 'cas'; readonly success: boolean; readonly value: string | null };
+
+export interface StoredRecord {
+  readonly id: number;
+  readonly term: number;
+  readonly data: unknown;
+  readonly source: string;
+  readonly clientId: string | null;
+  readonly requestId: string | null;
+}
+
+export interface ApplyOutcome {
+  readonly index: number;
+  readonly result: CommandResult | null;
+  /** True when (clientId, requestId) had been applied before: state did not change. */
+  readonly duplicate: boolean;
+}
+
+interface SnapshotBody {
+  readonly v: 1;
+  readonly index: number;
+  readonly records: StoredRecord[];
+  readonly kv: [string, string][];
+  readonly dedup: [string, CommandResult][];
+}
+
+export const dedupEntriesMaxDefault = 100_000;
+
+export class StateMachine {
+  private records = new Map<number, StoredRecord>();
+  private kv = new Map<string, string>();
+  /** Insertion order is apply order: the first key is the oldest session entry. */
+  private dedup = new Map<string, CommandResult>();
+  appliedIndex = 0;
+
+  constructor(private readonly dedupEntriesMax = dedupEntriesMaxDefault) {}
+
+  static encode(command: Command): string {
+    return JSON.stringify(command);
+  }
+
+  apply(entry: Entry): ApplyOutcome {
+    if (entry.index <= this.appliedIndex) {
+      throw new Error(`state machine: entry ${entry.index} applied twice (applied ${this.appliedIndex})`);
+    }
+    this.appliedIndex = entry.index;
+    if (entry.kind !== 'command') return { index: entry.index, result: null, duplicate: false };
+    const command = JSON.parse(entry.data) as Command;
+    const key = command.clientId && command.requestId ? `${command.clientId}\u0000${command.requestId}` : null;
+    if (key !== null) {
+      const previous = this.dedup.get(key);
+      if (previous) return { index: entry.index, result: previous, duplicate: true };
+    }
+    const result = this.execute(entry, command);
+    if (key !== null) {
+      this.dedup.set(key, result);
+      if (this.dedup.size > this.dedupEntriesMax) this.dedup.delete(this.dedup.keys().next().value!);
+    }
+    return { index: entry.index, result, duplicate: false };
+  }
+
+  private execute(entry: Entry, command: Command): CommandResult {
+    switch (command.op) {
+      case 'append':
+        this.records.set(entry.index, {
+          id: entry.index, term: entry.term, data: command.data, source: command.source,
+          clientId: command.clientId ?? null, requestId: command.requestId ?? null,
+        });
+        return { op: 'append', entryId: entry.index };
+      case 'put':
+        this.kv.set(command.key, command.value);
+        return { op: 'put', value: command.value };
+      case 'cas': {
+        const current = this.kv.get(command.key) ?? null;
+        if (current !== command.expect) return { op: 'cas', success: false, value: current };
+        this.kv.set(command.key, command.value);
+        return { op: 'cas', success: true, value: command.value };
+      }
+    }
+  }
+
+  get(key: string): string | null {
+    return this.kv.get(key) ?? null;
+  }
+
+  record(id: number): StoredRecord | null {
+    return this.records.get(id) ?? null;
+  }
+
+  recordCount(): number {
+    return this.records.size;
+  }
+
+  keyCount(): number {
+    return this.kv.size;
+  }
+
+  snapshot(): string {
+    const body: SnapshotBody = {
+      v: 1, index: this.appliedIndex, records: [...this.records.values()],
+      kv: [...this.kv.entries()], dedup: [...this.dedup.entries()],
+    };
+    return JSON.stringify(body);
+  }
+
+  restore(data: string): void {
+    const body = JSON.parse(data) as SnapshotBody;
+    if (body.v !== 1) throw new Error(`state machine: unknown snapshot version ${String(body.v)}`);
+    this.records = new Map(body.records.map((r) => [r.id, r]));
+    this.kv = new Map(body.kv);
+    this.dedup = new Map(body.dedup);
+    this.appliedIndex = body.index;
+  }
+}

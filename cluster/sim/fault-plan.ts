@@ -1,0 +1,104 @@
+import type { NodeId } from '../raft/messages.ts';
+import {
+  bridgeGrudge, describeGrudge, grudgeKinds, isolateGrudge, oneWayGrudge, ringGrudge, splitGrudge,
+  type Grudge, type GrudgeKind,
+} from './grudge.ts';
+import type { Rng } from './rng.ts';
+
+export type FaultAction = { readonly atMs: number; readonly describe: string } & (
+  | { readonly kind: 'partition'; readonly grudge: Grudge }
+  | { readonly kind: 'heal-partition' }
+  | { readonly kind: 'loss'; readonly rate: number }
+  | { readonly kind: 'duplicate'; readonly rate: number }
+  | { readonly kind: 'delay'; readonly maxMs: number }
+  | { readonly kind: 'crash'; readonly node: NodeId }
+  | { readonly kind: 'restart'; readonly node: NodeId }
+  | { readonly kind: 'transfer' }
+);
+
+export interface FaultPlan {
+  readonly actions: FaultAction[];
+  /** Chance that persisting one ready batch is torn by a crash. */
+  readonly tornWriteRate: number;
+}
+
+type Kind = FaultAction['kind'];
+
+/**
+ * Draw a whole fault schedule from one seed. Each seed also draws which kinds of fault it uses
+ * and how hard, so some seeds hammer one mechanism and others mix everything (as VOPR does).
+ */
+export function planFaults(rng: Rng, ids: readonly NodeId[], faultMs: number): FaultPlan {
+  const menu: Kind[] = ['partition', 'loss', 'duplicate', 'delay', 'crash', 'transfer'];
+  const enabled = menu.filter(() => rng.chance(0.6));
+  if (enabled.length === 0) enabled.push(rng.pick(menu));
+  const tornWriteRate = rng.chance(0.3) ? 0.0005 : 0;
+  const actions: FaultAction[] = [];
+  const down = new Set<NodeId>();
+  let partitioned = false;
+  let t = rng.int(100, 600);
+  while (t < faultMs) {
+    const kind = rng.pick(enabled);
+    const at = t;
+    switch (kind) {
+      case 'partition':
+        if (partitioned && rng.chance(0.5)) {
+          actions.push({ atMs: at, kind: 'heal-partition', describe: `${at}ms heal partition` });
+          partitioned = false;
+        } else {
+          const shape = rng.pick(grudgeKinds);
+          const grudge = makeGrudge(rng, shape, ids);
+          actions.push({ atMs: at, kind: 'partition', grudge, describe: `${at}ms partition ${shape} ${describeGrudge(grudge)}` });
+          partitioned = true;
+        }
+        break;
+      case 'loss': {
+        const rate = rng.pick([0, 0.05, 0.2, 0.5]);
+        actions.push({ atMs: at, kind: 'loss', rate, describe: `${at}ms loss ${rate}` });
+        break;
+      }
+      case 'duplicate': {
+        const rate = rng.pick([0, 0.05, 0.3]);
+        actions.push({ atMs: at, kind: 'duplicate', rate, describe: `${at}ms duplicate ${rate}` });
+        break;
+      }
+      case 'delay': {
+        const maxMs = rng.pick([5, 20, 60, 120]);
+        actions.push({ atMs: at, kind: 'delay', maxMs, describe: `${at}ms delay up to ${maxMs}ms (reorders)` });
+        break;
+      }
+      case 'crash': {
+        const up = ids.filter((id) => !down.has(id));
+        if (up.length > 0 && (down.size === 0 || rng.chance(0.5))) {
+          const node = rng.pick(up);
+          down.add(node);
+          actions.push({ atMs: at, kind: 'crash', node, describe: `${at}ms crash ${node}` });
+        } else if (down.size > 0) {
+          const node = rng.pick([...down]);
+          down.delete(node);
+          actions.push({ atMs: at, kind: 'restart', node, describe: `${at}ms restart ${node}` });
+        }
+        break;
+      }
+      case 'transfer':
+        actions.push({ atMs: at, kind: 'transfer', describe: `${at}ms transfer leadership` });
+        break;
+    }
+    t += rng.int(150, 1200);
+  }
+  return { actions, tornWriteRate };
+}
+
+function makeGrudge(rng: Rng, shape: GrudgeKind, ids: readonly NodeId[]): Grudge {
+  const order = rng.shuffle(ids);
+  switch (shape) {
+    case 'isolate': return isolateGrudge(order[0]!, ids);
+    case 'majority-minority': {
+      const minority = Math.floor((ids.length - 1) / 2);
+      return splitGrudge(order.slice(0, minority), order.slice(minority));
+    }
+    case 'bridge': return bridgeGrudge(order);
+    case 'ring': return ringGrudge(order);
+    case 'one-way': return oneWayGrudge(order[0]!, order[1]!);
+  }
+}

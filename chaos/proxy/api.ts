@@ -1,0 +1,210 @@
+// Toxiproxy 2.12's HTTP API on node:http, matching the reference transcript byte for byte where
+// clients could notice: status codes, JSON key order, Content-Type (errors are text/plain, as Go's
+// http.Error sends them, with a trailing newline), X-Toxiproxy-Request-Id on routed responses
+// only, bare 404/405 for unrouted paths and wrong methods, 403 for browser User-Agents.
+import type http from 'node:http';
+import type { ProxyCollection } from './collection.ts';
+import { ApiError, apiErrors } from './errors.ts';
+import { GoInt, goStringify, type GoJson } from './go-json-encode.ts';
+import { nextRequestId } from './request-id.ts';
+import {
+  decodePopulate, decodeProxyCreate, decodeProxyUpdate, decodeToxicCreate, decodeToxicUpdate,
+} from './requests.ts';
+import { proxyJson, toxicJson } from './wire.ts';
+import type { ProxyLog } from './proxy.ts';
+
+export const toxiproxyVersion = '2.12.0';
+
+interface Reply {
+  status: number;
+  /** Absent for 204. */
+  body?: string;
+  contentType?: string;
+  plainError?: boolean;
+}
+
+type Params = { proxy?: string; toxic?: string };
+type Handler = (params: Params, body: string) => Promise<Reply> | Reply;
+
+const json = (status: number, value: GoJson): Reply => ({ status, body: goStringify(value), contentType: 'application/json' });
+const noContent: Reply = { status: 204 };
+
+function errorReply(err: ApiError): Reply {
+  return {
+    status: err.status,
+    body: `${goStringify({ error: err.message, status: new GoInt(err.status) })}\n`,
+    contentType: 'text/plain; charset=utf-8',
+    plainError: true,
+  };
+}
+
+export function createApiHandler(collection: ProxyCollection, log: ProxyLog): http.RequestListener {
+  const locked = (fn: Handler): Handler => (params, body) => collection.exclusive(() => fn(params, body));
+
+  const routes: Array<{ path: string[]; methods: Record<string, Handler> }> = [
+    {
+      path: ['version'],
+      methods: { GET: () => ({ status: 200, body: `{"version": "${toxiproxyVersion}"}\n`, contentType: 'application/json;charset=utf-8' }) },
+    },
+    {
+      path: ['proxies'],
+      methods: {
+        GET: () => json(200, new Map(collection.list().map((p) => [p.name, proxyJson(p)]))),
+        POST: locked(async (_p, body) => json(201, proxyJson(await collection.create(decodeProxyCreate(body))))),
+      },
+    },
+    { path: ['populate'], methods: { POST: locked((_p, body) => populate(collection, body)) } },
+    { path: ['reset'], methods: { POST: locked(async () => { await collection.reset(); return noContent; }) } },
+    {
+      path: ['proxies', ':proxy'],
+      methods: {
+        GET: ({ proxy }) => json(200, proxyJson(collection.get(proxy!))),
+        POST: locked(async (params, body) => {
+          log('warn', 'ProxyUpdate: HTTP method POST is depercated. Use HTTP PATCH instead.', {});
+          return updateProxy(collection, params, body);
+        }),
+        PATCH: locked((params, body) => updateProxy(collection, params, body)),
+        DELETE: locked(({ proxy }) => { collection.delete(proxy!); return noContent; }),
+      },
+    },
+    {
+      path: ['proxies', ':proxy', 'toxics'],
+      methods: {
+        GET: ({ proxy }) => json(200, collection.get(proxy!).allToxics().map(toxicJson)),
+        POST: locked(({ proxy }, body) => {
+          const target = collection.get(proxy!);
+          const spec = decodeToxicCreate(body, (name) => target.findToxic(name) !== undefined);
+          const toxic = { ...spec };
+          target.addToxic(toxic);
+          return json(200, toxicJson(toxic));
+        }),
+      },
+    },
+    {
+      path: ['proxies', ':proxy', 'toxics', ':toxic'],
+      methods: {
+        GET: ({ proxy, toxic }) => json(200, toxicJson(findToxic(collection, proxy!, toxic!).toxic)),
+        POST: locked((params, body) => updateToxic(collection, params, body)),
+        PATCH: locked((params, body) => updateToxic(collection, params, body)),
+        DELETE: locked(({ proxy, toxic }) => {
+          const found = findToxic(collection, proxy!, toxic!);
+          found.proxy.removeToxic(found.toxic);
+          return noContent;
+        }),
+      },
+    },
+  ];
+
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const segments = url.pathname.split('/').slice(1);
+    let params: Params | undefined;
+    let route: (typeof routes)[number] | undefined;
+    for (const candidate of routes) {
+      params = matchPath(candidate.path, segments);
+      if (params) { route = candidate; break; }
+    }
+    if (!route || !params) { writeBare(res, 404, '404 page not found\n'); req.resume(); return; }
+    const handler = route.methods[req.method ?? ''];
+    if (!handler) { writeBare(res, 405); req.resume(); return; }
+    const requestId = nextRequestId();
+    if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) {
+      req.resume();
+      write(res, requestId, { status: 403, body: 'User agent not allowed\n', contentType: 'text/plain; charset=utf-8', plainError: true });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      Promise.resolve()
+        .then(() => handler(params!, body))
+        .then(
+          (reply) => write(res, requestId, reply),
+          (err: unknown) => {
+            if (err instanceof ApiError) write(res, requestId, route!.path[0] === 'populate' ? populateError(err) : errorReply(err));
+            else {
+              log('warn', 'Internal error', { error: String((err as Error)?.stack ?? err) });
+              write(res, requestId, errorReply(new ApiError(500, String((err as Error)?.message ?? err), 'INTERNAL')));
+            }
+          },
+        );
+    });
+  };
+}
+
+function matchPath(pattern: string[], segments: string[]): Params | undefined {
+  if (pattern.length !== segments.length) return undefined;
+  const params: Params = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const want = pattern[i]!;
+    const got = segments[i]!;
+    if (want.startsWith(':')) {
+      if (got === '') return undefined;
+      let value: string;
+      try { value = decodeURIComponent(got); } catch { value = got; }
+      params[want.slice(1) as keyof Params] = value;
+    } else if (want !== got) return undefined;
+  }
+  return params;
+}
+
+function findToxic(collection: ProxyCollection, proxyName: string, toxicName: string) {
+  const proxy = collection.get(proxyName);
+  const toxic = proxy.findToxic(toxicName);
+  if (!toxic) throw apiErrors.toxicNotFound();
+  return { proxy, toxic };
+}
+
+async function updateProxy(collection: ProxyCollection, { proxy: name }: Params, body: string): Promise<Reply> {
+  const proxy = collection.get(name!);
+  const input = decodeProxyUpdate(body, { listen: proxy.listen, upstream: proxy.upstream, enabled: proxy.enabled });
+  await collection.update(proxy, input);
+  return json(200, proxyJson(proxy));
+}
+
+function updateToxic(collection: ProxyCollection, { proxy: proxyName, toxic: toxicName }: Params, body: string): Reply {
+  const { proxy, toxic } = findToxic(collection, proxyName!, toxicName!);
+  const update = decodeToxicUpdate(body, toxic);
+  proxy.updateToxic(toxic, update.attributes, update.toxicity);
+  return json(200, toxicJson(toxic));
+}
+
+async function populate(collection: ProxyCollection, body: string): Promise<Reply> {
+  const specs = decodePopulate(body);
+  const proxies = await collection.populate(specs);
+  return json(201, { proxies: specs.length === 0 ? null : proxies.map(proxyJson) });
+}
+
+/** /populate reports errors as JSON (not text/plain), with "proxies":null and no newline. */
+function populateError(err: ApiError): Reply {
+  return {
+    status: err.status,
+    body: `{"error":${goStringify(err.message)},"status":${err.status},"proxies":null}`,
+    contentType: 'application/json',
+  };
+}
+
+function write(res: http.ServerResponse, requestId: string, reply: Reply): void {
+  const headers: Record<string, string> = {};
+  if (reply.contentType) headers['Content-Type'] = reply.contentType;
+  if (reply.plainError) headers['X-Content-Type-Options'] = 'nosniff';
+  headers['X-Toxiproxy-Request-Id'] = requestId;
+  headers.Date = new Date().toUTCString();
+  if (reply.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(reply.body));
+  res.writeHead(reply.status, headers);
+  res.end(reply.body);
+}
+
+/** Unrouted responses: no request id; 405 has an empty body and no Content-Type. */
+function writeBare(res: http.ServerResponse, status: number, body?: string): void {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) {
+    headers['Content-Type'] = 'text/plain; charset=utf-8';
+    headers['X-Content-Type-Options'] = 'nosniff';
+  }
+  headers.Date = new Date().toUTCString();
+  headers['Content-Length'] = String(body === undefined ? 0 : Buffer.byteLength(body));
+  res.writeHead(status, headers);
+  res.end(body);
+}

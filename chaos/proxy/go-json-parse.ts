@@ -1,0 +1,200 @@
+// Parses one JSON value the way Go's json.Decoder reads a request body, so that syntax errors carry
+// Go's exact texts ("invalid character 'n' looking for beginning of object key string", "EOF",
+// "unexpected EOF"). Numbers keep their literal: Go reports "number 1.5" when it cannot store one.
+// Like json.Decoder, bytes after the first complete value are never read.
+
+export type GoJsonNode =
+  | { kind: 'object'; entries: Array<[string, GoJsonNode]> }
+  | { kind: 'array'; items: GoJsonNode[] }
+  | { kind: 'string'; value: string }
+  | { kind: 'number'; raw: string }
+  | { kind: 'bool'; value: boolean }
+  | { kind: 'null' };
+
+export class GoJsonSyntaxError extends Error {
+  readonly code = 'GO_JSON_SYNTAX';
+}
+
+type Context = 'value' | 'key' | 'after-key' | 'after-pair' | 'after-element';
+
+const contextText: Record<Context, string> = {
+  value: 'looking for beginning of value',
+  key: 'looking for beginning of object key string',
+  'after-key': 'after object key',
+  'after-pair': 'after object key:value pair',
+  'after-element': 'after array element',
+};
+
+/** Go's quoteChar: the offending byte as Go prints it inside single quotes. */
+function quoteChar(code: number): string {
+  if (code === 0x27) return "'\\''";
+  if (code === 0x22) return "'\"'";
+  if (code === 0x0a) return "'\\n'";
+  if (code === 0x0d) return "'\\r'";
+  if (code === 0x09) return "'\\t'";
+  if (code < 0x20 || code === 0x7f) return `'\\x${code.toString(16).padStart(2, '0')}'`;
+  return `'${String.fromCharCode(code)}'`;
+}
+
+class Parser {
+  private pos = 0;
+  constructor(private readonly text: string) {}
+
+  fail(message: string): never {
+    throw new GoJsonSyntaxError(message);
+  }
+
+  invalid(code: number, where: string): never {
+    this.fail(`invalid character ${quoteChar(code)} ${where}`);
+  }
+
+  /** Reaching the end inside a value is "unexpected EOF", as json.Decoder reports it. */
+  peek(): number {
+    if (this.pos >= this.text.length) this.fail('unexpected EOF');
+    return this.text.charCodeAt(this.pos);
+  }
+
+  skipSpace(): void {
+    while (this.pos < this.text.length) {
+      const c = this.text.charCodeAt(this.pos);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) this.pos++;
+      else break;
+    }
+  }
+
+  parseTop(): GoJsonNode {
+    this.skipSpace();
+    if (this.pos >= this.text.length) this.fail('EOF');
+    return this.parseValue();
+  }
+
+  parseValue(): GoJsonNode {
+    this.skipSpace();
+    const c = this.peek();
+    if (c === 0x7b) return this.parseObject();
+    if (c === 0x5b) return this.parseArray();
+    if (c === 0x22) return { kind: 'string', value: this.parseString() };
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return { kind: 'number', raw: this.parseNumber() };
+    if (c === 0x74) { this.literal('true'); return { kind: 'bool', value: true }; }
+    if (c === 0x66) { this.literal('false'); return { kind: 'bool', value: false }; }
+    if (c === 0x6e) { this.literal('null'); return { kind: 'null' }; }
+    return this.invalid(c, contextText.value);
+  }
+
+  literal(word: string): void {
+    this.pos++;
+    for (let i = 1; i < word.length; i++) {
+      const c = this.peek();
+      if (c !== word.charCodeAt(i)) this.invalid(c, `in literal ${word} (expecting ${quoteChar(word.charCodeAt(i))})`);
+      this.pos++;
+    }
+  }
+
+  parseObject(): GoJsonNode {
+    this.pos++;
+    const entries: Array<[string, GoJsonNode]> = [];
+    this.skipSpace();
+    if (this.peek() === 0x7d) { this.pos++; return { kind: 'object', entries }; }
+    for (;;) {
+      this.skipSpace();
+      const c = this.peek();
+      if (c !== 0x22) this.invalid(c, contextText.key);
+      const key = this.parseString();
+      this.skipSpace();
+      const colon = this.peek();
+      if (colon !== 0x3a) this.invalid(colon, contextText['after-key']);
+      this.pos++;
+      entries.push([key, this.parseValue()]);
+      this.skipSpace();
+      const next = this.peek();
+      this.pos++;
+      if (next === 0x7d) return { kind: 'object', entries };
+      if (next !== 0x2c) this.invalid(next, contextText['after-pair']);
+    }
+  }
+
+  parseArray(): GoJsonNode {
+    this.pos++;
+    const items: GoJsonNode[] = [];
+    this.skipSpace();
+    if (this.peek() === 0x5d) { this.pos++; return { kind: 'array', items }; }
+    for (;;) {
+      items.push(this.parseValue());
+      this.skipSpace();
+      const next = this.peek();
+      this.pos++;
+      if (next === 0x5d) return { kind: 'array', items };
+      if (next !== 0x2c) this.invalid(next, contextText['after-element']);
+    }
+  }
+
+  parseString(): string {
+    this.pos++;
+    let out = '';
+    for (;;) {
+      const c = this.peek();
+      if (c === 0x22) { this.pos++; return out; }
+      if (c < 0x20) this.invalid(c, 'in string literal');
+      if (c !== 0x5c) { out += this.text[this.pos]; this.pos++; continue; }
+      this.pos++;
+      const e = this.peek();
+      this.pos++;
+      switch (e) {
+        case 0x22: out += '"'; break;
+        case 0x5c: out += '\\'; break;
+        case 0x2f: out += '/'; break;
+        case 0x62: out += '\b'; break;
+        case 0x66: out += '\f'; break;
+        case 0x6e: out += '\n'; break;
+        case 0x72: out += '\r'; break;
+        case 0x74: out += '\t'; break;
+        case 0x75: {
+          let hex = '';
+          for (let i = 0; i < 4; i++) {
+            const h = this.peek();
+            if (!/[0-9a-fA-F]/.test(String.fromCharCode(h))) this.invalid(h, 'in \\u hexadecimal character escape');
+            hex += String.fromCharCode(h);
+            this.pos++;
+          }
+          out += String.fromCharCode(parseInt(hex, 16));
+          break;
+        }
+        default: this.pos--; this.invalid(e, 'in string escape code');
+      }
+    }
+  }
+
+  parseNumber(): string {
+    const start = this.pos;
+    const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+    if (this.peek() === 0x2d) {
+      this.pos++;
+      const c = this.peek();
+      if (!isDigit(c)) this.invalid(c, 'in numeric literal');
+    }
+    // A value can end at the end of the body only when it is the whole body; otherwise the
+    // caller's next peek reports "unexpected EOF".
+    const at = () => (this.pos < this.text.length ? this.text.charCodeAt(this.pos) : -1);
+    if (at() === 0x30) this.pos++;
+    else while (isDigit(at())) this.pos++;
+    if (at() === 0x2e) {
+      this.pos++;
+      const c = this.peek();
+      if (!isDigit(c)) this.invalid(c, 'after decimal point in numeric literal');
+      while (isDigit(at())) this.pos++;
+    }
+    if (at() === 0x65 || at() === 0x45) {
+      this.pos++;
+      if (this.peek() === 0x2b || this.peek() === 0x2d) this.pos++;
+      const c = this.peek();
+      if (!isDigit(c)) this.invalid(c, 'in exponent of numeric literal');
+      while (isDigit(at())) this.pos++;
+    }
+    return this.text.slice(start, this.pos);
+  }
+}
+
+/** Throws GoJsonSyntaxError with Go's message; the body is read as UTF-8 text. */
+export function parseGoJson(text: string): GoJsonNode {
+  return new Parser(text).parseTop();
+}

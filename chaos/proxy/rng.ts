@@ -1,0 +1,12 @@
+// Seeded uniform generator (mulberry32) for toxicity rolls, jitter and slice sizes, so a run's
+// randomness is reproducible from the seed the server prints.
+export function createRng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -3,10 +3,14 @@
 // accepts, and backtrack when a return entry is reached with nothing left to try. Configurations
 // (linearized set, state) already explored are memoised.
 //
-// Info ops never return, so they never force anything; the search succeeds as soon as every ok
-// op is linearized, which leaves the remaining info ops out ("never took effect"). At each
-// configuration ok calls are tried before info calls: a correct history is then usually found
-// on the first path, instead of first trying every subset of the pending unknown calls.
+// Info ops take effect at most `infoWindowNs` after their call, or never. With the default
+// (+Infinity) their return entries sit after every ok op's, so they never force anything and the
+// search succeeds once every ok op is linearized, leaving the rest out. With a finite window,
+// reaching an info op's return entry offers one more move, "omit it" (it never took effect);
+// omitting only when forced loses nothing, since omission changes no state. Omitted and
+// linearized ops are both "resolved": the memo's set is the resolved set, which is all the
+// future depends on. At each configuration ok calls are tried before info calls, so a correct
+// history is usually found on the first path instead of after every subset of pending info calls.
 import { EntryList } from './entry-list.ts';
 import { UNKNOWN_OUTPUT } from './model.ts';
 import type { Model, ModelInput, ModelOutput } from './model.ts';
@@ -16,6 +20,8 @@ import { StateCache } from './state-cache.ts';
 export interface SearchLimits {
   deadlineMs: number;
   nowMs: () => number;
+  /** How long after its call an info op may still take effect; Infinity is the exact rule. */
+  infoWindowNs?: number;
 }
 
 export interface SearchOutcome<S> {
@@ -28,6 +34,7 @@ export interface SearchOutcome<S> {
 }
 
 const DEADLINE_CHECK_MASK = 0xfff;
+const OMITTED = 2;
 
 export function searchPartition<S>(model: Model<S>, ops: readonly Operation[], limits: SearchLimits): SearchOutcome<S> {
   const n = ops.length;
@@ -40,12 +47,16 @@ export function searchPartition<S>(model: Model<S>, ops: readonly Operation[], l
     if (ops[k]!.outcome === 'ok') { definite[k] = 1; remaining++; } else infoCount++;
   }
   const [zLow, zHigh] = zobristTables(n);
-  const list = new EntryList(ops);
+  const infoWindowNs = limits.infoWindowNs ?? Infinity;
+  const list = new EntryList(ops.map((op) => ({
+    callNs: op.callNs,
+    returnNs: op.outcome === 'ok' ? op.returnNs : op.callNs + infoWindowNs,
+  })));
   const { next, head } = list;
   const bits = new Uint32Array(Math.max(1, Math.ceil(n / 32)));
   const cache = new StateCache<S>(model.equal);
 
-  // The path: which call entry was linearized, in which phase, and the state before it.
+  // The path: which call entry was resolved, in which phase (2: omitted), and the state before it.
   const stackCall = new Int32Array(n);
   const stackPhase = new Uint8Array(n);
   const stackState: S[] = new Array<S>(n);
@@ -62,7 +73,8 @@ export function searchPartition<S>(model: Model<S>, ops: readonly Operation[], l
     const done = ops.length - infoCount - remaining;
     if (done <= bestDefinite) return;
     bestDefinite = done;
-    bestPrefix = Array.from(stackCall.subarray(0, depth), (e) => e >> 1);
+    bestPrefix = [];
+    for (let d = 0; d < depth; d++) if (stackPhase[d] !== OMITTED) bestPrefix.push(stackCall[d]! >> 1);
     stateAfterPrefix = state;
   };
   recordBest();
@@ -112,6 +124,26 @@ export function searchPartition<S>(model: Model<S>, ops: readonly Operation[], l
       entry = next[head]!;
       continue;
     }
+    if (phase === 1 && entry !== -1 && definite[entry >> 1] === 0) {
+      const k = entry >> 1;
+      const word = k >>> 5;
+      const mask = 1 << (k & 31);
+      bits[word]! |= mask;
+      const stateHash = model.hash(state);
+      if (cache.add(bits, hashLow ^ zLow[k]! ^ stateHash, hashHigh ^ zHigh[k]! ^ Math.imul(stateHash, 0x9e3779b1), state)) {
+        stackCall[depth] = entry - 1;
+        stackPhase[depth] = OMITTED;
+        stackState[depth] = state;
+        depth++;
+        hashLow ^= zLow[k]!;
+        hashHigh ^= zHigh[k]!;
+        list.lift(entry - 1);
+        phase = 0;
+        entry = next[head]!;
+        continue;
+      }
+      bits[word]! &= ~mask;
+    }
     if (depth === 0) {
       return { valid: false, bestPrefix, stateAfterPrefix, steps, configurations: cache.size };
     }
@@ -125,7 +157,8 @@ export function searchPartition<S>(model: Model<S>, ops: readonly Operation[], l
     state = stackState[depth]!;
     if (definite[k] === 1) remaining++;
     phase = stackPhase[depth]!;
-    entry = next[call]!;
+    // Omission is the last move tried at a configuration: nothing is left there.
+    entry = phase === OMITTED ? -1 : next[call]!;
   }
   recordBest();
   return { valid: true, bestPrefix, stateAfterPrefix, steps, configurations: cache.size };

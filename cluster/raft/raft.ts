@@ -612,7 +612,10 @@ export class RaftNode {
     if (pr.state === 'probe') pr.probeSent = false;
     // Lost appends would otherwise leave a full window stuck forever.
     if (pr.state === 'replicate' && pr.paused()) pr.inflight.shift();
-    if (pr.match < this.log.lastIndex()) this.sendAppend(m.from, false);
+    // Send even if there is nothing new past `next`: in replicate state `next` already points
+    // past appends that may have been lost, and only a probe at next-1 (rejected if so) makes
+    // the follower's gap visible. Without it an idle leader never retries a lost append.
+    if (pr.match < this.log.lastIndex()) this.sendAppend(m.from, true);
     if (m.readCtx !== null) {
       const released = this.reads.ack(m.readCtx, m.from, quorumSize(this.config.peers.length));
       for (const r of released) this.readStates.push(r);

@@ -592,6 +592,7 @@ export class RaftNode {
       return;
     }
     const wasSnapshot = pr.state === 'snapshot';
+    const wasPaused = pr.paused();
     if (!pr.maybeUpdate(m.index)) {
       if (pr.state === 'replicate' && !pr.paused()) this.sendAppend(m.from, false);
       return;
@@ -602,7 +603,8 @@ export class RaftNode {
       pr.becomeReplicate();
     }
     if (this.maybeCommit()) this.broadcastAppend(true);
-    else this.sendAppend(m.from, false);
+    // A follower that was paused was skipped by the last commit broadcast: bring it the commit.
+    else this.sendAppend(m.from, wasPaused);
     if (m.from === this.transferee && pr.match === this.log.lastIndex()) {
       this.send({ type: 'timeoutNow', to: m.from });
     }

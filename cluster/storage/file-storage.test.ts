@@ -42,12 +42,12 @@ withDir('a new directory loads as empty state and round-trips entries and hard s
   const { s, state } = await open(join(dir, 'node-1'));
   assert.equal(state, { hardState: { term: 0, vote: null, commit: 0 }, snapshot: null, entries: [] });
   await s.persist({ hardState: { term: 1, vote: 'n2', commit: 0 }, entries: entries(1, 3, 1), snapshot: null });
-  await s.persist({ hardState: { term: 1, vote: 'n2', commit: 2 }, entries: [{ index: 4, term: 1, kind: 'noop', data: 'é ✓ \u0000' }], snapshot: null });
+  await s.persist({ hardState: { term: 1, vote: 'n2', commit: 2 }, entries: [{ index: 4, term: 1, kind: 'noop', data: 'é ✓ 😀 \u0000' }], snapshot: null });
   await s.close();
   assert.equal(await reload(join(dir, 'node-1')), {
     hardState: { term: 1, vote: 'n2', commit: 2 },
     snapshot: null,
-    entries: [...entries(1, 3, 1), { index: 4, term: 1, kind: 'noop', data: 'é ✓ \u0000' }],
+    entries: [...entries(1, 3, 1), { index: 4, term: 1, kind: 'noop', data: 'é ✓ 😀 \u0000' }],
   });
 });
 

@@ -34,13 +34,13 @@
 // Holds the entries after the snapshot in memory (the core does too) to validate calls, answer
 // load() and write checkpoints.
 import { mkdir, readdir, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Entry, Snapshot } from '../raft/messages.ts';
 import { fsyncDir } from './dir-sync.ts';
 import { StorageError, WalCorruptError, storageInvariant } from './errors.ts';
 import { checkEntry, checkHardState, LogModel } from './log-model.ts';
 import type { DurableState, FsyncPolicy, PersistBatch, RaftStorage } from './raft-storage.ts';
-import { encodeFrame, scanFrames } from './record-codec.ts';
+import { encodeFrame, recordBytesMax, scanFrames } from './record-codec.ts';
 import type { Frame } from './record-codec.ts';
 import { parseSegmentName, readSegment, segmentName, SegmentWriter, truncateSegment } from './segment-file.ts';
 import { parseSnapshotName, readSnapshotFile, snapshotName, tempSuffix, writeSnapshotFile } from './snapshot-file.ts';
@@ -177,17 +177,24 @@ export class FileStorage implements RaftStorage {
       for (const op of group) {
         if (this.failure !== null) { op.reject(this.failedError()); continue; }
         if (op.kind === 'persist') {
-          try { this.model.checkBatch(op.batch); } catch (e) { op.reject(e); continue; }
+          let frames: Buffer[];
+          try {
+            this.model.checkBatch(op.batch);
+            if (op.batch.snapshot) checkSnapshotSize(op.batch.snapshot);
+            frames = encodeBatch(op.batch);
+          } catch (e) { op.reject(e); continue; }
           if (op.batch.snapshot) {
             await writeSnapshotFile(this.dir, op.batch.snapshot, this.sync);
             checkpoint = true;
           }
           this.model.applyBatch(op.batch);
-          for (const e of op.batch.entries) records.push(encodeFrame(RecordType.entry, encodeEntry(e)));
-          if (op.batch.hardState) records.push(encodeFrame(RecordType.hardState, encodeHardState(op.batch.hardState)));
+          records.push(...frames);
         } else {
           let changes: boolean;
-          try { changes = this.model.checkCompact(op.snapshot); } catch (e) { op.reject(e); continue; }
+          try {
+            changes = this.model.checkCompact(op.snapshot);
+            checkSnapshotSize(op.snapshot);
+          } catch (e) { op.reject(e); continue; }
           if (changes) {
             await writeSnapshotFile(this.dir, op.snapshot, this.sync);
             this.model.installSnapshot(op.snapshot);
@@ -270,7 +277,11 @@ export class FileStorage implements RaftStorage {
   // ---- recovery -----------------------------------------------------------------------------
 
   private async recover(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    const created = await mkdir(this.dir, { recursive: true });
+    // New directories' own entries must be durable too, or a crash could take the whole WAL.
+    if (created !== undefined && this.sync) {
+      for (let p = resolvePath(this.dir); p !== dirname(resolvePath(created)); p = dirname(p)) await fsyncDir(dirname(p));
+    }
     const names = await readdir(this.dir);
     for (const name of names) if (name.endsWith(tempSuffix)) await unlink(join(this.dir, name));
 
@@ -388,5 +399,19 @@ export class FileStorage implements RaftStorage {
     }
     this.model.installSnapshot(snapshot);
     return true;
+  }
+}
+
+/** Frames in the order the contract applies them: entries, then the hard state. */
+function encodeBatch(batch: PersistBatch): Buffer[] {
+  const frames = batch.entries.map((e) => encodeFrame(RecordType.entry, encodeEntry(e)));
+  if (batch.hardState) frames.push(encodeFrame(RecordType.hardState, encodeHardState(batch.hardState)));
+  return frames;
+}
+
+/** Checked before anything is written: a snapshot too big for one frame could never be read back. */
+function checkSnapshotSize(s: Snapshot): void {
+  if (Buffer.byteLength(s.data, 'utf8') + 16 > recordBytesMax) {
+    throw new StorageError('INVALID_ARGUMENT', `snapshot data is larger than ${recordBytesMax} bytes`);
   }
 }

@@ -12,25 +12,33 @@ function isCount(n: unknown): n is number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
 }
 
+/**
+ * Strings are stored as UTF-8, which cannot carry a lone UTF-16 surrogate (it would come back as
+ * U+FFFD): refuse such a string rather than store something else than was given.
+ */
+function isStorableText(s: unknown): s is string {
+  return typeof s === 'string' && !/\p{Cs}/u.test(s);
+}
+
 function invalid(message: string): StorageError {
   return new StorageError('INVALID_ARGUMENT', message);
 }
 
 export function checkHardState(hs: HardState): void {
-  if (!isCount(hs.term) || !isCount(hs.commit) || !(hs.vote === null || typeof hs.vote === 'string')) {
+  if (!isCount(hs.term) || !isCount(hs.commit) || !(hs.vote === null || isStorableText(hs.vote))) {
     throw invalid(`malformed hard state ${JSON.stringify(hs)}`);
   }
 }
 
 export function checkEntry(e: Entry): void {
-  if (!isCount(e.index) || e.index < 1 || !isCount(e.term) || (e.kind !== 'command' && e.kind !== 'noop') || typeof e.data !== 'string') {
+  if (!isCount(e.index) || e.index < 1 || !isCount(e.term) || (e.kind !== 'command' && e.kind !== 'noop') || !isStorableText(e.data)) {
     throw invalid(`malformed entry ${JSON.stringify(e).slice(0, 200)}`);
   }
 }
 
 function checkSnapshotShape(s: Snapshot): void {
-  if (!isCount(s.index) || !isCount(s.term) || typeof s.data !== 'string') {
-    throw invalid(`malformed snapshot meta index=${String(s.index)} term=${String(s.term)}`);
+  if (!isCount(s.index) || !isCount(s.term) || !isStorableText(s.data)) {
+    throw invalid(`malformed snapshot index=${String(s.index)} term=${String(s.term)} (data must be a string without lone surrogates)`);
   }
 }
 

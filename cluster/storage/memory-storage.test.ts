@@ -35,6 +35,8 @@ test('a gap, a non-contiguous batch and a malformed entry are refused without ef
   assert.is(await code(s.persist({ ...noBatch, entries: entries(4, 4, 1) })), 'INVALID_ARGUMENT');
   assert.is(await code(s.persist({ ...noBatch, entries: [...entries(3, 3, 1), ...entries(5, 5, 1)] })), 'INVALID_ARGUMENT');
   assert.is(await code(s.persist({ ...noBatch, entries: [{ index: 3, term: -1, kind: 'command', data: '' }] })), 'INVALID_ARGUMENT');
+  // UTF-8 on disk cannot carry a lone surrogate; storing U+FFFD instead would change the data.
+  assert.is(await code(s.persist({ ...noBatch, entries: [{ index: 3, term: 1, kind: 'command', data: 'a\ud800' }] })), 'INVALID_ARGUMENT');
   assert.equal(s.current().entries, entries(1, 2, 1));
 });
 

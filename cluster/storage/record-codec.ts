@@ -8,12 +8,17 @@
 // The CRC covers the length field too, so a flipped length cannot make the reader skip silently
 // over good records or into garbage.
 import { crc32 } from './crc32.ts';
+import { StorageError } from './errors.ts';
 
 export const frameHeaderBytes = 9;
 /** No record is this large; a bigger length field is damage, not data. */
 export const recordBytesMax = 1 << 30;
 
+/** Throws INVALID_ARGUMENT for a payload the reader would call damage. */
 export function encodeFrame(type: number, payload: Uint8Array): Buffer {
+  if (payload.length > recordBytesMax) {
+    throw new StorageError('INVALID_ARGUMENT', `a ${payload.length}-byte record exceeds the ${recordBytesMax}-byte limit`);
+  }
   const frame = Buffer.allocUnsafe(frameHeaderBytes + payload.length);
   frame.writeUInt32LE(payload.length, 0);
   frame.writeUInt8(type, 8);

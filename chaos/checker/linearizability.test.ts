@@ -1,0 +1,142 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import { casRegister } from './cas-register.ts';
+import { checkLinearizable } from './linearizability.ts';
+import { corruptOneRead, generateHistory } from './history-generator.ts';
+import type { GeneratedWorkload } from './history-generator.ts';
+import { pairOperations } from './history.ts';
+import { kv } from './kv.ts';
+import type { Model } from './model.ts';
+import { seededRandom } from './seeded-random.ts';
+import { HistoryBuilder } from './test-histories.ts';
+
+const register = (h: HistoryBuilder, budgetMs = 10_000) => checkLinearizable(casRegister, pairOperations(h.events), { budgetMs });
+
+test('sequential write then read of it is linearizable; of another value is not', () => {
+  assert.is(register(new HistoryBuilder().call(0, 'write', 1, 1).call(1, 'read', null, 1)).valid, true);
+  const bad = register(new HistoryBuilder().call(0, 'write', 1, 1).call(1, 'read', null, 2));
+  assert.is(bad.valid, false);
+  assert.is(bad.counterexample?.blocking.f, 'read');
+  assert.is(bad.counterexample?.stateAfterPrefix, '1');
+});
+
+test('a read concurrent with a write may see either value, but not after the write returned', () => {
+  const concurrent = (seen: number | null) => new HistoryBuilder().call(0, 'write', 1, 1)
+    .invoke(0, 'write', 2).invoke(1, 'read', null).ok(1, 'read', seen).ok(0, 'write', 2);
+  assert.is(register(concurrent(1)).valid, true);
+  assert.is(register(concurrent(2)).valid, true);
+  assert.is(register(concurrent(null)).valid, false);
+  const stale = new HistoryBuilder().call(0, 'write', 1, 1).call(0, 'write', 2, 2).call(1, 'read', null, 1);
+  assert.is(register(stale).valid, false);
+});
+
+test('an info write may take effect much later, or never', () => {
+  const h = (laterRead: number | null) => new HistoryBuilder().call(0, 'write', 1, 1)
+    .invoke(1, 'write', 7).info(1, 'write')
+    .call(0, 'read', null, 1).call(0, 'read', null, 1).call(2, 'read', null, laterRead);
+  assert.is(register(h(7)).valid, true, 'took effect late');
+  assert.is(register(h(1)).valid, true, 'never took effect');
+  assert.is(register(h(null)).valid, false);
+  // Once it is seen it cannot be unseen without another write.
+  const flicker = new HistoryBuilder().invoke(1, 'write', 7).info(1, 'write')
+    .call(0, 'read', null, 7).call(0, 'read', null, null);
+  assert.is(register(flicker).valid, false);
+});
+
+test('fail ops never take effect; a successful cas does', () => {
+  const h = new HistoryBuilder().call(0, 'write', 1, 1)
+    .invoke(1, 'cas', [2, 3]).fail(1, 'cas', [2, 3])
+    .call(0, 'cas', [1, 4], [1, 4]).call(1, 'read', null, 4);
+  assert.is(register(h).valid, true);
+  const swallowedFail = new HistoryBuilder().call(0, 'write', 1, 1)
+    .invoke(1, 'write', 9).fail(1, 'write', 9).call(0, 'read', null, 9);
+  assert.is(register(swallowedFail).valid, false);
+});
+
+test('keys are checked independently; one bad key makes the whole false and is named', () => {
+  const h = new HistoryBuilder()
+    .call(0, 'put', 'a', 'a', 'k1').call(0, 'append', 'b', 'b', 'k1').call(1, 'get', null, 'ab', 'k1')
+    .call(0, 'append', 'x', 'x', 'k2').call(1, 'get', null, 'xy', 'k2');
+  const r = checkLinearizable(kv, pairOperations(h.events));
+  assert.is(r.valid, false);
+  assert.equal(r.failedKeys, ['k2']);
+  assert.is(r.partitionCount, 2);
+  assert.is(r.counterexample?.key, 'k2');
+});
+
+test('concurrent appends may land in either order, but reads must agree on it', () => {
+  const h = (first: string, second: string) => new HistoryBuilder()
+    .invoke(0, 'append', 'a', 'k').invoke(1, 'append', 'b', 'k').ok(0, 'append', 'a', 'k').ok(1, 'append', 'b', 'k')
+    .call(2, 'get', null, first, 'k').call(3, 'get', null, second, 'k');
+  assert.is(checkLinearizable(kv, pairOperations(h('ba', 'ba').events)).valid, true);
+  assert.is(checkLinearizable(kv, pairOperations(h('ab', 'ba').events)).valid, false);
+});
+
+const modelFor = (w: GeneratedWorkload): Model<never> => (w === 'kv' ? kv : casRegister) as Model<never>;
+const historyArb = fc.record({
+  workload: fc.constantFrom<GeneratedWorkload>('cas-register', 'kv'),
+  seed: fc.integer(),
+  ops: fc.integer({ min: 1, max: 60 }),
+  clients: fc.integer({ min: 1, max: 6 }),
+  keys: fc.integer({ min: 1, max: 3 }),
+  infoRate: fc.constantFrom(0, 0.05, 0.2),
+});
+
+test('property: histories from a sequential execution with random overlaps are linearizable', () => {
+  fc.assert(fc.property(historyArb, (p) => {
+    const events = generateHistory({ ...p, random: seededRandom(p.seed) });
+    const r = checkLinearizable(modelFor(p.workload), pairOperations(events), { budgetMs: 20_000 });
+    assert.is(r.valid, true);
+  }), { numRuns: 300 });
+});
+
+test('property: a read of a value never written makes them not linearizable, and is the op reported', () => {
+  fc.assert(fc.property(historyArb, fc.nat(), (p, which) => {
+    const events = generateHistory({ ...p, random: seededRandom(p.seed) });
+    const corrupted = corruptOneRead(events, which);
+    fc.pre(corrupted !== null);
+    const ops = pairOperations(corrupted!);
+    const r = checkLinearizable(modelFor(p.workload), ops, { budgetMs: 20_000 });
+    assert.is(r.valid, false);
+    const changed = corrupted!.findIndex((e, i) => e !== events[i]);
+    assert.is(r.counterexample?.blocking.completeIndex, changed);
+  }), { numRuns: 300 });
+});
+
+test('a generated history over many clients and keys is linearizable (kv and register, 2000 ops)', () => {
+  for (const workload of ['cas-register', 'kv'] as const) {
+    const events = generateHistory({ workload, ops: 2000, clients: 10, keys: 5, infoRate: 0.05, random: seededRandom(7) });
+    const r = checkLinearizable(modelFor(workload), pairOperations(events), { budgetMs: 60_000 });
+    assert.is(r.valid, true, workload);
+    assert.is(r.partitionCount, 5);
+  }
+});
+
+// Many info writes all pending, then a read no subset of them explains: the exact search has to
+// try the subsets, far more than fits in 100 ms.
+function hardHistory(infoWrites: number): HistoryBuilder {
+  const h = new HistoryBuilder();
+  for (let p = 0; p < infoWrites; p++) h.invoke(p, 'write', p);
+  for (let p = 0; p < infoWrites; p++) h.info(p, 'write');
+  return h.call(infoWrites, 'read', null, -1);
+}
+
+test('budget exhaustion gives unknown, never a guess', () => {
+  const r = register(hardHistory(26), 100);
+  assert.is(r.valid, 'unknown');
+  assert.equal(r.unknownKeys, [null]);
+  assert.is(r.counterexample, undefined);
+  assert.is(register(hardHistory(3)).valid, false, 'a small one is decided');
+});
+
+test('budget is read from the injected clock, and checked before each partition', () => {
+  let calls = 0;
+  const nowMs = () => (calls++ === 0 ? 0 : 1e9);
+  const h = new HistoryBuilder().call(0, 'write', 1, 1, 'a').call(0, 'write', 1, 1, 'b');
+  const r = checkLinearizable(casRegister, pairOperations(h.events), { budgetMs: 1000, nowMs });
+  assert.is(r.valid, 'unknown');
+  assert.equal(r.unknownKeys, ['a', 'b']);
+});
+
+test.run();

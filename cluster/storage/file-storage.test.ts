@@ -204,4 +204,16 @@ withDir('lifecycle and options errors carry codes', async (dir) => {
   assert.ok(existsSync(join(dir, files(dir, 'wal-')[0]!)));
 });
 
+withDir('after a failed write every later call fails with STORAGE_FAILED', async (dir) => {
+  const data = join(dir, 'data');
+  const { s } = await open(data, { segmentBytesMax: 100 });
+  await s.persist({ ...noBatch, entries: entries(1, 3, 1) });
+  rmSync(data, { recursive: true }); // the next rotation cannot create its segment
+  const first = s.persist({ ...noBatch, entries: entries(4, 8, 1) });
+  assert.is(await code(first), 'ENOENT');
+  assert.is(await code(s.persist({ ...noBatch, entries: entries(4, 4, 1) })), 'STORAGE_FAILED');
+  assert.is(await code(s.compact({ index: 1, term: 1, data: '' })), 'STORAGE_FAILED');
+  await s.close();
+});
+
 test.run();

@@ -594,7 +594,7 @@ export class RaftNode {
     const wasSnapshot = pr.state === 'snapshot';
     const wasPaused = pr.paused();
     if (!pr.maybeUpdate(m.index)) {
-      if (pr.state === 'replicate' && !pr.paused()) this.sendAppend(m.from, false);
+      if (pr.state === 'replicate' && !pr.paused()) this.sendAppends(m.from, false);
       return;
     }
     if (pr.state === 'probe') pr.becomeReplicate();
@@ -604,7 +604,7 @@ export class RaftNode {
     }
     if (this.maybeCommit()) this.broadcastAppend(true);
     // A follower that was paused was skipped by the last commit broadcast: bring it the commit.
-    else this.sendAppend(m.from, wasPaused);
+    else this.sendAppends(m.from, wasPaused);
     if (m.from === this.transferee && pr.match === this.log.lastIndex()) {
       this.send({ type: 'timeoutNow', to: m.from });
     }
@@ -617,7 +617,7 @@ export class RaftNode {
     // Send even if there is nothing new past `next`: in replicate state `next` already points
     // past appends that may have been lost, and only a probe at next-1 (rejected if so) makes
     // the follower's gap visible. Without it an idle leader never retries a lost append.
-    if (pr.match < this.log.lastIndex()) this.sendAppend(m.from, true);
+    if (pr.match < this.log.lastIndex()) this.sendAppends(m.from, true);
     if (m.readCtx !== null) {
       const released = this.reads.ack(m.readCtx, m.from, quorumSize(this.config.peers.length));
       for (const r of released) this.readStates.push(r);
@@ -640,30 +640,42 @@ export class RaftNode {
 
   private broadcastAppend(sendIfEmpty: boolean): void {
     this.appendPending = false;
-    for (const to of this.others) this.sendAppend(to, sendIfEmpty);
+    for (const to of this.others) this.sendAppends(to, sendIfEmpty);
+  }
+
+  /**
+   * Send as many appends as flow control allows: in replicate state that fills the window of
+   * maxInflightAppends, so a lagging follower is caught up pipelined, not one batch per round trip.
+   */
+  private sendAppends(to: NodeId, sendIfEmpty: boolean): void {
+    if (!this.sendAppend(to, sendIfEmpty)) return;
+    const pr = this.progress.get(to)!;
+    while (pr.state === 'replicate' && this.sendAppend(to, false)) { /* next append of the window */ }
   }
 
   /**
    * Send the next batch of entries to `to`, or a snapshot if they were compacted away. An
-   * empty append is sent only when asked (to carry a new commit index).
+   * empty append is sent only when asked (to carry a new commit index). Returns whether
+   * anything was sent.
    */
-  private sendAppend(to: NodeId, sendIfEmpty: boolean): void {
+  private sendAppend(to: NodeId, sendIfEmpty: boolean): boolean {
     const pr = this.progress.get(to)!;
-    if (pr.paused()) return;
+    if (pr.paused()) return false;
     const prevIndex = pr.next - 1;
     const prevTerm = this.log.term(prevIndex);
     if (prevTerm === undefined) {
       this.sendSnapshot(to, pr);
-      return;
+      return true;
     }
     const entries = pr.next <= this.log.lastIndex()
       ? this.log.slice(pr.next, this.log.lastIndex(), this.config.maxEntriesPerAppend, this.config.maxBytesPerAppend)
       : [];
-    if (entries.length === 0 && !sendIfEmpty) return;
+    if (entries.length === 0 && !sendIfEmpty) return false;
     this.send({ type: 'append', to, prevIndex, prevTerm, entries, commit: this.log.committed });
     const last = entries[entries.length - 1];
     if (last) pr.sentEntries(last.index);
     else if (pr.state === 'probe') pr.probeSent = true;
+    return true;
   }
 
   private sendSnapshot(to: NodeId, pr: Progress): void {

@@ -1,0 +1,68 @@
+// The CLI as a user runs it: a child process, judged by exit code and output.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listFixtures, locateFixturesDir } from './fixtures-location.ts';
+import { formatHistoryJsonl } from './history.ts';
+import { HistoryBuilder } from './test-histories.ts';
+
+const cli = new URL('./check-history-cli.ts', import.meta.url).pathname;
+const run = (...args: string[]) => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+const dir = mkdtempSync(join(tmpdir(), 'check-history-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('exit 0 for a linearizable fixture, 1 with a counterexample for one that is not', () => {
+  const fixtures = listFixtures(locateFixturesDir());
+  const good = fixtures.find((f) => f.format === 'jepsen-cas' && f.linearizable)!;
+  const bad = fixtures.find((f) => f.format === 'jepsen-kv' && !f.linearizable)!;
+  const ok = run(good.path, '--format', 'jepsen-cas');
+  assert.is(ok.code, 0, ok.err);
+  assert.match(ok.out, /: linearizable .* ms\)/);
+  const not = run(bad.path, '--format', 'jepsen-kv');
+  assert.is(not.code, 1, not.err);
+  assert.match(not.out, /NOT linearizable/);
+  assert.match(not.out, /stuck: no order of these \d+ ops fits before/);
+});
+
+test('exit 2 when the budget runs out', () => {
+  const h = new HistoryBuilder();
+  for (let p = 0; p < 26; p++) h.invoke(p, 'write', p);
+  for (let p = 0; p < 26; p++) h.info(p, 'write');
+  h.call(26, 'read', null, -1);
+  const file = join(dir, 'hard.jsonl');
+  writeFileSync(file, formatHistoryJsonl(h.events));
+  const r = run(file, '--format', 'jsonl', '--model', 'cas-register', '--budget-ms', '100');
+  assert.is(r.code, 2, r.err);
+  assert.match(r.out, /unknown \(budget exhausted\)/);
+});
+
+test('exit 64 with one line (plus usage) for bad usage, unreadable files and parse errors', () => {
+  const garbled = join(dir, 'garbled.log');
+  writeFileSync(garbled, 'INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - 0\t:ok\t:read\t[1\n');
+  const cases: [string[], RegExp][] = [
+    [[], /missing FILE/],
+    [['x.log'], /missing --format/],
+    [['x.log', '--format', 'porcupine'], /unknown --format porcupine/],
+    [['x.log', '--format', 'jepsen-cas', '--budget-ms', 'soon'], /--budget-ms must be a whole number/],
+    [['x.log', '--format', 'jepsen-cas', '--wat'], /Unknown option '--wat'/],
+    [[join(dir, 'absent.log'), '--format', 'jepsen-cas'], /cannot read .*absent\.log: ENOENT/],
+    [[garbled, '--format', 'jepsen-cas'], /garbled\.log: line 2: bad value/],
+    [[garbled, '--format', 'jsonl'], /jsonl needs --model/],
+  ];
+  for (const [args, message] of cases) {
+    const r = run(...args);
+    assert.is(r.code, 64, `${args.join(' ')}: ${r.err}`);
+    const [first, ...rest] = r.err.trimEnd().split('\n');
+    assert.match(first ?? '', message);
+    assert.ok(rest.every((l) => l.startsWith('usage:')), `no stack trace for ${args.join(' ')}:\n${r.err}`);
+  }
+});
+
+test.run();

@@ -48,7 +48,15 @@ export function stallingHandler(stallFromMs: number, stallToMs: number): { handl
     const t = arrivedMs - firstMs;
     if (t >= stallFromMs && t < stallToMs) {
       held++;
-      setTimeout(() => res.end('ok'), firstMs + stallToMs - arrivedMs);
+      // Timers start from the event loop's cached clock and can fire a little early; the stall
+      // must last its full length, so re-arm until it has.
+      const releaseAtMs = firstMs + stallToMs;
+      const release = (): void => {
+        const leftMs = releaseAtMs - performance.now();
+        if (leftMs > 0) setTimeout(release, leftMs);
+        else res.end('ok');
+      };
+      release();
     } else {
       res.end('ok');
     }

@@ -16,7 +16,8 @@ export class SocketProbe {
     this.socket = socket;
     socket.setNoDelay(true);
     socket.on('data', (d: Buffer) => { this.received = Buffer.concat([this.received, d]); this.chunks++; this.notify(); });
-    socket.on('end', () => { this.endedAtMs = performance.now(); this.notify(); });
+    // Like an ordinary client, answer the peer's FIN with ours, so that 'close' follows.
+    socket.on('end', () => { this.endedAtMs = performance.now(); socket.end(); this.notify(); });
     socket.on('error', (e: NodeJS.ErrnoException) => { this.errorCode = e.code; this.notify(); });
     socket.on('close', () => { this.closedAtMs = performance.now(); this.notify(); });
   }

@@ -1,0 +1,77 @@
+// A storage node: node --import tsx cluster/node/main.ts --id node1
+// Configuration from cluster/config.ts (file + environment); NODE_ID works instead of --id.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCliArgs, runCli, UsageError } from '../cli/usage-error.ts';
+import { loadConfig, nodeSpec, peerUrl, raftTicks } from '../config.ts';
+import { Rng } from '../sim/rng.ts';
+import { FileStorage } from '../storage/file-storage.ts';
+import { AuditLog } from './audit-log.ts';
+import { createNodeMetrics } from './node-metrics.ts';
+import { createNodeServer } from './node-app.ts';
+import { PeerTransport } from './peer-transport.ts';
+import { RaftHost } from './raft-host.ts';
+
+await runCli(async () => {
+  const { values } = parseCliArgs(process.argv.slice(2), { id: { type: 'string' } });
+  const config = loadConfig();
+  const id = values.id ?? process.env.NODE_ID;
+  if (!id) throw new UsageError('which node? pass --id nodeN (or NODE_ID)');
+  const spec = nodeSpec(config, id);
+  const peers = config.nodes.map((n) => n.id);
+  const dataDir = join(config.dataDirAbs, id);
+  const auditPath = join(dataDir, 'audit.jsonl');
+  const metrics = createNodeMetrics();
+  const audit = new AuditLog(id, auditPath, Date.now, 10_000, countLines(auditPath));
+  const transport = new PeerTransport({
+    self: id,
+    peerUrls: new Map(peers.filter((p) => p !== id).map((p) => [p, peerUrl(config, id, p)])),
+    metrics,
+  });
+  // Election timeouts must differ between nodes and between restarts: seed from the OS.
+  const seed = randomBytes(4).readUInt32LE(0);
+  const rng = new Rng(seed);
+  const host = new RaftHost({
+    id, peers, tickMs: config.raft.tickMs, ...raftTicks(config),
+    preVote: config.raft.preVote, checkQuorum: config.raft.checkQuorum,
+    maxInflightAppends: config.raft.maxInflightAppends, maxEntriesPerAppend: config.raft.maxEntriesPerAppend,
+    snapshotEntries: config.raft.snapshotEntries, requestTimeoutMs: config.raft.requestTimeoutMs,
+    storage: new FileStorage({ dir: join(dataDir, 'raft'), fsync: config.storage.fsync }),
+    send: (m) => transport.send(m), audit, metrics, clock: Date.now, random: () => rng.next(),
+    onFatal: (err) => {
+      console.error(`${id}: storage failure, exiting: ${(err as Error).message}`);
+      process.exit(70);
+    },
+  });
+  await host.start();
+  const server = createNodeServer({
+    host, audit, metrics, tickMs: config.raft.tickMs, peers,
+    bodyLimitBytes: config.http.bodyLimitBytes, peerBodyLimitBytes: 512 * 1024 * 1024,
+    nodeUrl: (n) => config.nodes.find((x) => x.id === n)?.url ?? null,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(spec.port, spec.host, () => resolve());
+  });
+  console.log(`${id} listening on ${spec.url} (fsync ${config.storage.fsync}, data ${dataDir}, election seed ${seed})`);
+
+  return await new Promise<number>((resolve) => {
+    const shutdown = (signal: string) => {
+      console.log(`${id}: ${signal}, shutting down`);
+      server.close();
+      server.closeAllConnections();
+      void Promise.all([host.stop(), transport.close()]).then(() => resolve(0), () => resolve(1));
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+});
+
+function countLines(path: string): number {
+  if (!existsSync(path)) return 0;
+  const text = readFileSync(path, 'utf8');
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
+}

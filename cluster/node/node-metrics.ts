@@ -1,0 +1,30 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+const latencyBucketsSeconds = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** The node's Prometheus metrics; the first five names are the seed's and must not change. */
+export function createNodeMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const r = [registry];
+  return {
+    registry,
+    electionsTotal: new Counter({ name: 'raft_elections_total', help: 'Elections this node started (real votes, not PreVote rounds)', registers: r }),
+    heartbeatSuccess: new Counter({ name: 'raft_heartbeat_success', help: 'Heartbeats delivered to a peer', registers: r }),
+    heartbeatTotal: new Counter({ name: 'raft_heartbeat_total', help: 'Heartbeats sent to peers', registers: r }),
+    writesTotal: new Counter({ name: 'raft_writes_total', help: 'Client writes committed and answered by this node as leader', registers: r }),
+    leaderElections: new Counter({ name: 'raft_leader_elections', help: 'Times this node became leader', labelNames: ['node'], registers: r }),
+    term: new Gauge({ name: 'raft_term', help: 'Current term', registers: r }),
+    state: new Gauge({ name: 'raft_state', help: 'Role: 0 follower, 1 candidate (incl. pre-candidate), 2 leader', registers: r }),
+    commitIndex: new Gauge({ name: 'raft_commit_index', help: 'Highest committed log index known', registers: r }),
+    appliedIndex: new Gauge({ name: 'raft_applied_index', help: 'Highest log index applied to the state machine', registers: r }),
+    replicationLag: new Gauge({ name: 'raft_replication_lag_entries', help: 'Leader only: entries a peer is behind', labelNames: ['peer'], registers: r }),
+    proposeCommitSeconds: new Histogram({ name: 'raft_propose_commit_seconds', help: 'Proposal to applied on the leader', buckets: latencyBucketsSeconds, registers: r }),
+    appendRpcSeconds: new Histogram({ name: 'raft_append_rpc_seconds', help: 'Peer message batch round trip', labelNames: ['peer'], buckets: latencyBucketsSeconds, registers: r }),
+    fsyncSeconds: new Histogram({ name: 'raft_fsync_seconds', help: 'Persisting one ready batch (write + fdatasync)', buckets: latencyBucketsSeconds, registers: r }),
+    peerSendErrors: new Counter({ name: 'raft_peer_send_errors_total', help: 'Peer message batches that failed to deliver', labelNames: ['peer'], registers: r }),
+    snapshotsTotal: new Counter({ name: 'raft_snapshots_total', help: 'State-machine snapshots taken or installed', labelNames: ['kind'], registers: r }),
+  };
+}
+
+export type NodeMetrics = ReturnType<typeof createNodeMetrics>;

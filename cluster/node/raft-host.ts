@@ -1,0 +1,351 @@
+import { RaftError } from '../raft/errors.ts';
+import type { Entry, Message, NodeId, Snapshot } from '../raft/messages.ts';
+import { RaftNode, type RaftStatus } from '../raft/raft.ts';
+import type { RaftEvent, Ready } from '../raft/ready.ts';
+import type { RaftStorage } from '../storage/raft-storage.ts';
+import type { AuditLog } from './audit-log.ts';
+import { NodeError } from './errors.ts';
+import type { NodeMetrics } from './node-metrics.ts';
+import { StateMachine, type ApplyOutcome, type Command } from './state-machine.ts';
+
+export interface RaftHostOptions {
+  readonly id: NodeId;
+  readonly peers: readonly NodeId[];
+  readonly tickMs: number;
+  readonly electionTicksMin: number;
+  readonly electionTicksMax: number;
+  readonly heartbeatTicks: number;
+  readonly preVote: boolean;
+  readonly checkQuorum: boolean;
+  readonly maxInflightAppends: number;
+  readonly maxEntriesPerAppend: number;
+  readonly snapshotEntries: number;
+  readonly requestTimeoutMs: number;
+  readonly storage: RaftStorage;
+  readonly send: (messages: readonly Message[]) => void;
+  readonly audit: AuditLog;
+  readonly metrics: NodeMetrics;
+  readonly clock: () => number;
+  readonly random: () => number;
+  /** Storage failed: the process must stop rather than run on with state it cannot persist. */
+  readonly onFatal: (err: unknown) => void;
+}
+
+interface PendingProposal {
+  readonly term: number;
+  readonly startedMs: number;
+  resolve(outcome: ApplyOutcome): void;
+  reject(err: NodeError): void;
+}
+
+interface ReadWaiter {
+  resolve(): void;
+  reject(err: NodeError): void;
+}
+
+/**
+ * The IO around the pure core: a timer feeds ticks, the transport feeds messages, clients feed
+ * proposals and reads; one loop drains ready batches in the order the core requires
+ * (persist -> send -> apply -> advance). Inputs that arrive while a batch is being persisted
+ * wait in the core and go out in the next batch, so one fsync covers everything that queued up
+ * behind it (group commit without a timer).
+ */
+export class RaftHost {
+  readonly id: NodeId;
+  readonly sm = new StateMachine();
+  private raft!: RaftNode;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private scheduled = false;
+  private stopped = false;
+  private readonly pending = new Map<number, PendingProposal>();
+  /** Reads that arrived since the last ReadIndex round started: they share the next one. */
+  private readBatch: ReadWaiter[] = [];
+  private readonly readsByCtx = new Map<string, ReadWaiter[]>();
+  /** Reads whose read point is known, waiting for the state machine to reach it. */
+  private readsAwaitingApply: { index: number; waiters: ReadWaiter[] }[] = [];
+  private readSeq = 0;
+  private snapshotIndex = 0;
+  private lastLeaderContactMs: number;
+
+  constructor(private readonly o: RaftHostOptions) {
+    this.id = o.id;
+    this.lastLeaderContactMs = o.clock();
+  }
+
+  async start(): Promise<void> {
+    const restored = await this.o.storage.load();
+    if (restored.snapshot) this.sm.restore(restored.snapshot.data);
+    this.snapshotIndex = restored.snapshot?.index ?? 0;
+    this.raft = new RaftNode(
+      {
+        id: this.o.id, peers: this.o.peers, random: this.o.random,
+        electionTicksMin: this.o.electionTicksMin, electionTicksMax: this.o.electionTicksMax,
+        heartbeatTicks: this.o.heartbeatTicks, preVote: this.o.preVote, checkQuorum: this.o.checkQuorum,
+        maxInflightAppends: this.o.maxInflightAppends, maxEntriesPerAppend: this.o.maxEntriesPerAppend,
+      },
+      restored,
+    );
+    this.o.audit.record('started', {
+      term: restored.hardState.term, commit: restored.hardState.commit,
+      snapshotIndex: this.snapshotIndex, lastIndex: this.snapshotIndex + restored.entries.length,
+    });
+    this.timer = setInterval(() => {
+      this.raft.tick();
+      this.schedule();
+    }, this.o.tickMs);
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.failAll(new NodeError('SHUTTING_DOWN', `node ${this.id} is shutting down`));
+    while (this.running) await new Promise((r) => setTimeout(r, 5));
+    await this.o.storage.close();
+  }
+
+  /** Messages from a peer. */
+  step(messages: readonly Message[]): void {
+    if (this.stopped) return;
+    for (const m of messages) {
+      if (m.type === 'append' || m.type === 'heartbeat' || m.type === 'snapshot') this.lastLeaderContactMs = this.o.clock();
+      this.raft.step(m);
+    }
+    this.schedule();
+  }
+
+  /** Propose commands as one batch; each promise settles when its entry is applied (or lost). */
+  propose(commands: readonly Command[]): Promise<ApplyOutcome>[] {
+    if (this.stopped) throw new NodeError('SHUTTING_DOWN', `node ${this.id} is shutting down`);
+    let range: { firstIndex: number; term: number };
+    try {
+      range = this.raft.propose(commands.map((c) => StateMachine.encode(c)));
+    } catch (err) {
+      throw this.translate(err);
+    }
+    const started = this.o.clock();
+    const out = commands.map((_, i) => new Promise<ApplyOutcome>((resolve, reject) => {
+      this.pending.set(range.firstIndex + i, { term: range.term, startedMs: started, resolve, reject });
+    }));
+    this.schedule();
+    return out.map((p) => this.withTimeout(p, 'commit'));
+  }
+
+  /** A linearizable read barrier (ReadIndex): resolves once this leader may serve the read. */
+  readBarrier(): Promise<void> {
+    if (this.stopped) return Promise.reject(new NodeError('SHUTTING_DOWN', `node ${this.id} is shutting down`));
+    const st = this.raft.status();
+    if (st.role !== 'LEADER') return Promise.reject(this.notLeader(st.leader));
+    const p = new Promise<void>((resolve, reject) => this.readBatch.push({ resolve, reject }));
+    this.schedule();
+    return this.withTimeout(p, 'read');
+  }
+
+  transferLeadership(target: NodeId): void {
+    try {
+      this.raft.transferLeadership(target);
+    } catch (err) {
+      throw this.translate(err);
+    }
+    this.schedule();
+  }
+
+  status(): RaftStatus {
+    return this.raft.status();
+  }
+
+  msSinceLeaderContact(): number {
+    return this.raft.status().role === 'LEADER' ? 0 : this.o.clock() - this.lastLeaderContactMs;
+  }
+
+  committedEntry(index: number): Entry | undefined {
+    return this.raft.committedEntry(index);
+  }
+
+  notLeader(leader: NodeId | null): NodeError {
+    return new NodeError('NOT_LEADER', `node ${this.id} is not the leader${leader ? `; try ${leader}` : ''}`, { leader });
+  }
+
+  // ------------------------------------------------------------------ the loop
+
+  private schedule(): void {
+    if (this.scheduled || this.running || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.run();
+    });
+  }
+
+  private async run(): Promise<void> {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    try {
+      this.startReadRound();
+      while (this.raft.hasReady() && !this.stopped) {
+        const rd = this.raft.ready();
+        await this.persist(rd);
+        if (rd.messages.length > 0) this.o.send(rd.messages);
+        this.apply(rd);
+        this.raft.advance(rd);
+        await this.maybeSnapshot();
+        this.startReadRound();
+      }
+    } catch (err) {
+      this.stopped = true;
+      if (this.timer) clearInterval(this.timer);
+      this.failAll(new NodeError('SHUTTING_DOWN', `node ${this.id} hit a storage failure`));
+      this.o.onFatal(err);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async persist(rd: Ready): Promise<void> {
+    if (!rd.hardState && rd.entries.length === 0 && !rd.snapshot) return;
+    const t0 = performance.now();
+    await this.o.storage.persist(rd);
+    this.o.metrics.fsyncSeconds.observe((performance.now() - t0) / 1000);
+  }
+
+  private apply(rd: Ready): void {
+    const m = this.o.metrics;
+    if (rd.snapshot) {
+      this.sm.restore(rd.snapshot.data);
+      this.snapshotIndex = rd.snapshot.index;
+      m.snapshotsTotal.inc({ kind: 'installed' });
+    }
+    const now = this.o.clock();
+    for (const e of rd.committedEntries) {
+      const outcome = this.sm.apply(e);
+      const p = this.pending.get(e.index);
+      if (!p) continue;
+      this.pending.delete(e.index);
+      if (p.term === e.term) {
+        m.proposeCommitSeconds.observe((now - p.startedMs) / 1000);
+        m.writesTotal.inc();
+        p.resolve(outcome);
+      } else {
+        // Another leader's entry took this index: ours was never committed anywhere.
+        p.reject(new NodeError('PROPOSAL_DROPPED', `proposal at ${e.index} was replaced by a newer leader's entry`));
+      }
+    }
+    for (const rs of rd.readStates) {
+      const waiters = this.readsByCtx.get(rs.ctx);
+      if (!waiters) continue;
+      this.readsByCtx.delete(rs.ctx);
+      this.readsAwaitingApply.push({ index: rs.index, waiters });
+    }
+    this.releaseReads();
+    for (const ev of rd.events) this.onEvent(ev);
+    if (rd.softState) {
+      const s = rd.softState;
+      m.term.set(s.term);
+      m.state.set(s.role === 'LEADER' ? 2 : s.role === 'FOLLOWER' ? 0 : 1);
+    }
+    const st = this.raft.status();
+    m.commitIndex.set(st.commit);
+    m.appliedIndex.set(this.sm.appliedIndex);
+    for (const p of st.progress) m.replicationLag.set({ peer: p.id }, Math.max(0, st.lastIndex - p.match));
+  }
+
+  private releaseReads(): void {
+    if (this.readsAwaitingApply.length === 0) return;
+    const applied = this.sm.appliedIndex;
+    const still: typeof this.readsAwaitingApply = [];
+    for (const r of this.readsAwaitingApply) {
+      if (r.index <= applied) for (const w of r.waiters) w.resolve();
+      else still.push(r);
+    }
+    this.readsAwaitingApply = still;
+  }
+
+  private startReadRound(): void {
+    if (this.readBatch.length === 0) return;
+    const waiters = this.readBatch;
+    this.readBatch = [];
+    const ctx = `${this.id}-${++this.readSeq}`;
+    try {
+      this.raft.readIndex(ctx);
+      this.readsByCtx.set(ctx, waiters);
+    } catch (err) {
+      const e = this.translate(err);
+      for (const w of waiters) w.reject(e);
+    }
+  }
+
+  private onEvent(ev: RaftEvent): void {
+    const m = this.o.metrics;
+    switch (ev.kind) {
+      case 'election-start':
+        if (!ev.preVote) m.electionsTotal.inc();
+        break;
+      case 'elected':
+        m.leaderElections.inc({ node: this.id });
+        break;
+      case 'step-down':
+        // Pending proposals may still commit under the next leader: their outcome is unknown.
+        this.failPending(new NodeError('LEADERSHIP_LOST', `node ${this.id} stepped down (${ev.reason}); outcome unknown`));
+        break;
+      case 'read-dropped': {
+        const waiters = this.readsByCtx.get(ev.ctx);
+        this.readsByCtx.delete(ev.ctx);
+        for (const w of waiters ?? []) w.reject(new NodeError('LEADERSHIP_LOST', `node ${this.id} lost leadership before the read was confirmed`));
+        break;
+      }
+      default:
+        break;
+    }
+    this.o.audit.record(ev.kind, { ...ev });
+  }
+
+  private async maybeSnapshot(): Promise<void> {
+    const applied = this.sm.appliedIndex;
+    if (applied - this.snapshotIndex < this.o.snapshotEntries) return;
+    const term = this.raft.committedEntry(applied)?.term;
+    if (term === undefined) return;
+    const snapshot: Snapshot = { index: applied, term, data: this.sm.snapshot() };
+    this.raft.compact(snapshot);
+    await this.o.storage.compact(snapshot);
+    this.snapshotIndex = applied;
+    this.o.metrics.snapshotsTotal.inc({ kind: 'taken' });
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private translate(err: unknown): NodeError {
+    if (err instanceof NodeError) return err;
+    if (err instanceof RaftError) {
+      if (err.code === 'NOT_LEADER') return this.notLeader(err.leader);
+      if (err.code === 'TRANSFER_IN_PROGRESS') return new NodeError('TRANSFER_IN_PROGRESS', err.message);
+      return new NodeError('BAD_REQUEST', err.message);
+    }
+    throw err;
+  }
+
+  private withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new NodeError('TIMEOUT', `${what} not confirmed within ${this.o.requestTimeoutMs} ms; outcome unknown`)),
+        this.o.requestTimeoutMs,
+      );
+      p.then((v) => { clearTimeout(timer); resolve(v); }, (e: unknown) => { clearTimeout(timer); reject(e); });
+    });
+  }
+
+  private failPending(err: NodeError): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  private failAll(err: NodeError): void {
+    this.failPending(err);
+    for (const w of this.readBatch) w.reject(err);
+    this.readBatch = [];
+    for (const ws of this.readsByCtx.values()) for (const w of ws) w.reject(err);
+    this.readsByCtx.clear();
+    for (const r of this.readsAwaitingApply) for (const w of r.waiters) w.reject(err);
+    this.readsAwaitingApply = [];
+  }
+}

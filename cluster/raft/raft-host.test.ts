@@ -201,4 +201,17 @@ test('propose on a follower throws NOT_LEADER with the leader hint', () => {
   assert.equal(net.node('b').status().lastIndex, 1, 'nothing was appended');
 });
 
+test('a single-node cluster elects itself, commits on its own durable write and serves reads', () => {
+  const net = new TestNetwork(['a']);
+  net.tickUntil(() => net.leader() === 'a', 30);
+  net.node('a').readIndex('r');
+  net.process('a');
+  net.propose(['x']);
+  net.stabilize();
+  assert.deepEqual(net.host('a').applied, ['x']);
+  assert.deepEqual(net.host('a').readStates, [{ ctx: 'r', index: 1 }], 'released once the no-op (1) committed');
+  net.tick(100);
+  assert.equal(net.leader(), 'a', 'CheckQuorum counts the leader itself');
+});
+
 test.run();

@@ -1,6 +1,7 @@
 // `just toxiproxy [--host H] [--port P] [--config FILE] [--seed N]`: runs the server in the
 // foreground like toxiproxy-server (flags take one or two dashes, "--flag value" or
 // "--flag=value"). Logs are JSON lines on stdout; SIGINT/SIGTERM stop it cleanly.
+import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { decodePopulate } from './requests.ts';
 import { ApiError } from './errors.ts';
@@ -25,6 +26,7 @@ function parseFlags(argv: string[]): Flags {
     const name = match[1]!;
     if (name === 'version') { flags.version = true; continue; }
     if (name === 'help' || name === 'h') { flags.help = true; continue; }
+    if (!['host', 'port', 'config', 'seed'].includes(name)) throw new UsageError(`flag provided but not defined: -${name}; ${usage}`);
     const value = match[2] ?? argv[++i];
     if (value === undefined) throw new UsageError(`flag needs an argument: -${name}`);
     switch (name) {
@@ -40,7 +42,6 @@ function parseFlags(argv: string[]): Flags {
         flags.seed = Number(BigInt.asUintN(32, BigInt(value)));
         break;
       }
-      default: throw new UsageError(`flag provided but not defined: -${name}; ${usage}`);
     }
   }
   return flags;
@@ -70,8 +71,10 @@ async function main(): Promise<void> {
   if (flags.help) { process.stdout.write(`${usage}\n`); return; }
   if (flags.version) { process.stdout.write(`toxiproxy-server version ${toxiproxyVersion}\n`); return; }
   const proxies = flags.config === undefined ? undefined : readConfig(flags.config);
-  logLine('info', 'Starting Toxiproxy', { version: toxiproxyVersion, seed: flags.seed ?? 'random' });
-  const server = await startToxiproxyServer({ host: flags.host, port: flags.port, seed: flags.seed, proxies, log: logLine });
+  // The seed decides toxicity rolls, jitter and slice sizes: printed first so a run can be replayed.
+  const seed = flags.seed ?? randomInt(0, 2 ** 31);
+  logLine('info', 'Starting Toxiproxy', { version: toxiproxyVersion, seed });
+  const server = await startToxiproxyServer({ host: flags.host, port: flags.port, seed, proxies, log: logLine });
   logLine('info', 'Listening', { url: server.url, seed: server.seed, proxies: proxies?.length ?? 0 });
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,0 +1,145 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { ClusterConfig } from '../config.ts';
+import { GatewayError } from './errors.ts';
+import type { Forwarded, Forwarder } from './forwarder.ts';
+import type { GatewayMetrics } from './gateway-metrics.ts';
+import type { LeaderTracker } from './leader-tracker.ts';
+import type { NodeClient } from './node-client.ts';
+import type { RequestIds } from './request-ids.ts';
+import { casBody, describeIssue, entryId, kvKey, putBody, staleQuery, writeBody } from './request-schemas.ts';
+import type { WriteCommand } from './write-command.ts';
+
+export interface GatewayAppDeps {
+  readonly config: ClusterConfig;
+  readonly tracker: LeaderTracker;
+  readonly clients: ReadonlyMap<string, NodeClient>;
+  readonly forwarder: Forwarder;
+  readonly metrics: GatewayMetrics;
+  readonly ids: RequestIds;
+}
+
+function parseOr400<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new GatewayError('BAD_REQUEST', describeIssue(r.error));
+  return r.data;
+}
+
+function param(req: Request, name: string): string {
+  const v = (req.params as Record<string, string | undefined>)[name];
+  return v ?? '';
+}
+
+function sendForwarded(res: Response, answer: Forwarded): void {
+  res.setHeader('x-gateway-node', answer.nodeId);
+  res.setHeader('x-gateway-attempts', String(answer.attempts));
+  res.status(answer.status).json(answer.body);
+}
+
+/** The route label for metrics is set by the matched route, so paths with ids stay one series. */
+function label(route: string) {
+  return (_req: Request, res: Response, next: NextFunction): void => { res.locals.route = route; next(); };
+}
+
+export function createGatewayApp(deps: GatewayAppDeps): express.Express {
+  const { config, tracker, clients, forwarder, metrics, ids } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false); // hashing every answer costs CPU and buys nothing for an API
+
+  app.use((req, res, next) => {
+    const startedAt = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = (res.locals.route as string | undefined) ?? 'unmatched';
+      metrics.requests.inc({ route, method: req.method, status: String(res.statusCode) });
+      metrics.latency.observe({ route, method: req.method }, Number(process.hrtime.bigint() - startedAt) / 1e9);
+    });
+    next();
+  });
+  app.use(express.json({ limit: config.http.bodyLimitBytes }));
+
+  app.get('/healthz', label('healthz'), (_req, res) => {
+    res.json({ ok: true, leaderId: tracker.current()?.id ?? null });
+  });
+
+  app.get('/metrics', label('metrics'), async (_req, res) => {
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+
+  app.get('/api/status', label('status'), (_req, res) => {
+    const leader = tracker.current();
+    const views = tracker.nodeViews();
+    const term = Math.max(leader?.term ?? 0, ...views.map((v) => v.term ?? 0));
+    res.json({
+      leader: leader?.url ?? null,
+      leaderId: leader?.id ?? null,
+      term,
+      clusterSize: config.nodes.length,
+      nodes: views.map((v) => {
+        const circuit = clients.get(v.id)!.circuit;
+        return {
+          id: v.id, url: v.url, state: v.state, term: v.term, commitIndex: v.commitIndex,
+          healthy: v.reachable && circuit !== 'open' && circuit !== 'isolated', circuit, lastError: v.lastError,
+        };
+      }),
+    });
+  });
+
+  const write = async (res: Response, command: WriteCommand): Promise<void> => {
+    sendForwarded(res, await forwarder.forward({ kind: 'write', command }));
+  };
+
+  app.post('/api/write', label('write'), async (req, res) => {
+    const body = parseOr400(writeBody, req.body);
+    await write(res, { op: 'append', data: body.data, source: body.source, ...ids.complete(body.clientId, body.requestId) });
+  });
+
+  app.get('/api/entries/:id', label('entry'), async (req, res) => {
+    const id = parseOr400(entryId, param(req, 'id'));
+    sendForwarded(res, await forwarder.forward({ kind: 'read', path: `/api/entries/${id}`, stale: false }));
+  });
+
+  app.put('/api/kv/:key', label('kv_put'), async (req, res) => {
+    const key = parseOr400(kvKey, param(req, 'key'));
+    const body = parseOr400(putBody, req.body);
+    await write(res, { op: 'put', key, value: body.value, ...ids.complete(body.clientId, body.requestId) });
+  });
+
+  app.post('/api/kv/:key/cas', label('kv_cas'), async (req, res) => {
+    const key = parseOr400(kvKey, param(req, 'key'));
+    const body = parseOr400(casBody, req.body);
+    await write(res, { op: 'cas', key, expect: body.expect, value: body.value, ...ids.complete(body.clientId, body.requestId) });
+  });
+
+  app.get('/api/kv/:key', label('kv_get'), async (req, res) => {
+    const key = parseOr400(kvKey, param(req, 'key'));
+    const stale = parseOr400(staleQuery, req.query.stale) === 'true';
+    const path = `/api/kv/${encodeURIComponent(key)}${stale ? '?stale=true' : ''}`;
+    sendForwarded(res, await forwarder.forward({ kind: 'read', path, stale }));
+  });
+
+  app.use((req, _res, next) => {
+    next(new GatewayError('NOT_FOUND', `no route ${req.method} ${req.path}`));
+  });
+
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const e = toGatewayError(err);
+    if (e.code === 'INTERNAL') console.error('gateway: internal error:', err);
+    if (res.headersSent) { res.destroy(); return; }
+    res.status(e.status).json(e.toBody());
+  });
+
+  return app;
+}
+
+/** Body-parser and router errors carry `type`/`status`; anything else is a bug, answered 500. */
+function toGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const e = err as { type?: unknown; status?: unknown; message?: unknown };
+  if (e.type === 'entity.too.large' || e.status === 413) return new GatewayError('PAYLOAD_TOO_LARGE', 'request body is larger than the limit');
+  if (e.type === 'entity.parse.failed') return new GatewayError('BAD_REQUEST', 'body is not valid JSON');
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new GatewayError('BAD_REQUEST', typeof e.message === 'string' ? e.message : 'bad request');
+  }
+  return new GatewayError('INTERNAL', 'internal gateway error');
+}

@@ -1,0 +1,48 @@
+/**
+ * Errors the gateway answers with itself (as opposed to answers it passes through from a node).
+ * Each has a stable `code` and the HTTP status it maps to; the body is always `{error, code}`.
+ */
+export type GatewayErrorCode =
+  | 'BAD_REQUEST'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'NOT_FOUND'
+  /** No leader answered within the failover deadline: for a write the outcome is unknown. */
+  | 'NO_LEADER'
+  | 'INTERNAL';
+
+const statusByCode: Record<GatewayErrorCode, number> = {
+  BAD_REQUEST: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  NOT_FOUND: 404,
+  NO_LEADER: 503,
+  INTERNAL: 500,
+};
+
+export class GatewayError extends Error {
+  readonly status: number;
+  constructor(readonly code: GatewayErrorCode, message: string, readonly details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'GatewayError';
+    this.status = statusByCode[code];
+  }
+
+  toBody(): Record<string, unknown> {
+    return { error: this.message, code: this.code, ...this.details };
+  }
+}
+
+/**
+ * A node could not be asked: connection refused or reset, the attempt timed out or was
+ * abandoned, or its circuit is open. Whether a write reached it is unknown.
+ */
+export class NodeUnavailableError extends Error {
+  constructor(
+    readonly nodeId: string,
+    readonly code: 'NODE_UNREACHABLE' | 'NODE_TIMEOUT' | 'CIRCUIT_OPEN' | 'ABANDONED',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'NodeUnavailableError';
+  }
+}

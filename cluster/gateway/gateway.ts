@@ -1,0 +1,93 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { gatewayNodeUrl, type ClusterConfig } from '../config.ts';
+import { createGatewayApp } from './app.ts';
+import { Forwarder } from './forwarder.ts';
+import { GatewayMetrics } from './gateway-metrics.ts';
+import { LeaderTracker, type LeaderInfo, type LeaderChangeReason } from './leader-tracker.ts';
+import { NodeClient, nodeClientDefaults, type NodeClientOptions } from './node-client.ts';
+import { RequestIds } from './request-ids.ts';
+import { WriteCoalescer } from './write-coalescer.ts';
+
+export interface GatewayOptions {
+  /** Listen port; 0 picks a free one (tests). Default: config.gateway.port. */
+  readonly port?: number;
+  readonly breaker?: Partial<NodeClientOptions>;
+  /** Per-attempt timeout; default a third of the failover deadline, so a hung leader leaves time for two more tries. */
+  readonly attemptTimeoutMs?: number;
+  readonly onLeaderChange?: (previous: LeaderInfo | null, next: LeaderInfo | null, reason: LeaderChangeReason, fromNodeId: string) => void;
+}
+
+export interface StartedGateway {
+  readonly url: string;
+  readonly tracker: LeaderTracker;
+  readonly metrics: GatewayMetrics;
+  readonly gatewayClientId: string;
+  close(): Promise<void>;
+}
+
+/** Batches stay at most this many ops: large enough to amortize a request, small enough to keep one batch's latency short. */
+const maxBatchOps = 256;
+
+export async function startGateway(config: ClusterConfig, options: GatewayOptions = {}): Promise<StartedGateway> {
+  const clientOptions: NodeClientOptions = { ...nodeClientDefaults, ...options.breaker };
+  const clients = new Map(config.nodes.map((n) => [n.id, new NodeClient(n.id, gatewayNodeUrl(config, n.id), clientOptions)]));
+  let tracker: LeaderTracker | null = null;
+  const metrics = new GatewayMetrics([...clients.values()], () => tracker?.current()?.id ?? null);
+  const pollMs = config.gateway.statusPollMs;
+  tracker = new LeaderTracker(config, clients, {
+    pollMs,
+    pollTimeoutMs: Math.max(200, 2 * pollMs),
+    onLeaderChange: (previous, next, reason, fromNodeId) => {
+      metrics.leaderChanges.inc({ reason });
+      options.onLeaderChange?.(previous, next, reason, fromNodeId);
+    },
+  });
+  const leaderTracker = tracker;
+  const deadlineMs = config.gateway.failoverDeadlineMs;
+  const attemptTimeoutMs = options.attemptTimeoutMs ?? Math.max(100, Math.round(deadlineMs / 3));
+  const coalescer = config.gateway.coalesceWrites
+    ? new WriteCoalescer({
+      maxBatchOps,
+      maxBatchBytes: config.http.bodyLimitBytes,
+      batchTimeoutMs: attemptTimeoutMs,
+      isLeader: (id) => leaderTracker.current()?.id === id,
+      onBatch: (ops) => { metrics.batches.inc(); metrics.batchOps.observe(ops); },
+    })
+    : null;
+  const forwarder = new Forwarder(leaderTracker, clients, coalescer, metrics, { deadlineMs, attemptTimeoutMs });
+  const ids = new RequestIds();
+  const app = createGatewayApp({ config, tracker: leaderTracker, clients, forwarder, metrics, ids });
+
+  leaderTracker.start();
+  const server = app.listen(options.port ?? config.gateway.port, config.gateway.host);
+  try {
+    await once(server, 'listening');
+  } catch (err) {
+    leaderTracker.stop();
+    await Promise.all([...clients.values()].map((c) => c.close()));
+    throw err;
+  }
+  // Keep-alive longer than typical client pools' idle timeout, so the client closes first.
+  server.keepAliveTimeout = 65_000;
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.gateway.host}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url, tracker: leaderTracker, metrics, gatewayClientId: ids.gatewayClientId,
+    close() {
+      closing ??= (async () => {
+        leaderTracker.stop();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        // Requests in flight get their answer (bounded by the failover deadline), then we stop.
+        const forced = setTimeout(() => server.closeAllConnections(), deadlineMs + 500);
+        await closed;
+        clearTimeout(forced);
+        await Promise.all([...clients.values()].map((c) => c.close()));
+      })();
+      return closing;
+    },
+  };
+}

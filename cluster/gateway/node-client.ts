@@ -1,0 +1,121 @@
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, IsolatedCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
+import { Pool } from 'undici';
+import { NodeUnavailableError } from './errors.ts';
+
+/** What a node answered: its status and parsed JSON body, passed on unchanged when final. */
+export interface NodeAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export type CircuitName = 'closed' | 'open' | 'half-open' | 'isolated';
+
+export interface NodeClientOptions {
+  /** Consecutive failures that open the circuit. */
+  readonly breakerFailures: number;
+  /** How long an open circuit refuses calls before one probe is let through (half-open). */
+  readonly breakerHalfOpenAfterMs: number;
+  /** Keep-alive connections per node. */
+  readonly connections: number;
+}
+
+export const nodeClientDefaults: NodeClientOptions = { breakerFailures: 5, breakerHalfOpenAfterMs: 1000, connections: 64 };
+
+/**
+ * 503 LEADERSHIP_LOST and every 4xx (421 included) come from a node that is up and reasoning;
+ * only 5xx answers that say the node itself is failing count against its circuit.
+ */
+function isUnhealthyAnswer(answer: unknown): boolean {
+  const a = answer as NodeAnswer;
+  if (a.status < 500) return false;
+  return !(a.status === 503 && (a.body as { code?: unknown } | null)?.code === 'LEADERSHIP_LOST');
+}
+
+export function circuitName(state: CircuitState): CircuitName {
+  switch (state) {
+    case CircuitState.Closed: return 'closed';
+    case CircuitState.Open: return 'open';
+    case CircuitState.HalfOpen: return 'half-open';
+    case CircuitState.Isolated: return 'isolated';
+  }
+}
+
+/**
+ * One storage node as the gateway reaches it: a keep-alive undici Pool and a cockatiel
+ * circuit breaker that every call (status polls and forwarded client calls alike) goes
+ * through, so a status poll is also the half-open probe of a node no client is using.
+ */
+export class NodeClient {
+  private readonly pool: Pool;
+  readonly breaker: CircuitBreakerPolicy;
+  /** Forwarded calls in flight, so a leader change can abandon the ones sent to the old leader. */
+  private readonly forwarded = new Set<AbortController>();
+
+  constructor(readonly id: string, readonly url: string, options: NodeClientOptions = nodeClientDefaults) {
+    this.pool = new Pool(url, { connections: options.connections, pipelining: 1, keepAliveTimeout: 30_000 });
+    // Abandoned calls say nothing about the node's health: they do not count as failures.
+    const policy = handleWhen((err) => err instanceof NodeUnavailableError && err.code !== 'ABANDONED').orWhenResult(isUnhealthyAnswer);
+    this.breaker = circuitBreaker(policy, {
+      halfOpenAfter: options.breakerHalfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(options.breakerFailures),
+    });
+  }
+
+  get circuit(): CircuitName {
+    return circuitName(this.breaker.state);
+  }
+
+  /**
+   * Sends one request and parses the JSON answer. Throws NodeUnavailableError when no answer
+   * came (refused, reset, timed out, abandoned, circuit open); any HTTP answer is returned.
+   * `forward` calls can be abandoned by `abandonForwarded()`; status polls cannot.
+   */
+  async request(method: 'GET' | 'POST' | 'PUT', path: string, body: string | undefined, timeoutMs: number, forward: boolean): Promise<NodeAnswer> {
+    try {
+      return await this.breaker.execute(() => this.send(method, path, body, timeoutMs, forward));
+    } catch (err) {
+      if (err instanceof BrokenCircuitError || err instanceof IsolatedCircuitError) {
+        throw new NodeUnavailableError(this.id, 'CIRCUIT_OPEN', `circuit to ${this.id} is open`, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  private async send(method: string, path: string, body: string | undefined, timeoutMs: number, forward: boolean): Promise<NodeAnswer> {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; controller.abort(); }, Math.max(1, timeoutMs));
+    if (forward) this.forwarded.add(controller);
+    try {
+      const res = await this.pool.request({
+        method, path, body, signal: controller.signal,
+        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      });
+      const text = await res.body.text();
+      let parsed: unknown;
+      try {
+        parsed = text === '' ? null : JSON.parse(text);
+      } catch {
+        parsed = { error: `node ${this.id} answered ${res.statusCode} with a body that is not JSON`, code: 'BAD_NODE_ANSWER' };
+      }
+      return { status: res.statusCode, body: parsed };
+    } catch (err) {
+      if (timedOut) throw new NodeUnavailableError(this.id, 'NODE_TIMEOUT', `${this.id} did not answer within ${timeoutMs} ms`, { cause: err });
+      if (controller.signal.aborted) throw new NodeUnavailableError(this.id, 'ABANDONED', `call to ${this.id} abandoned: leader changed`, { cause: err });
+      throw new NodeUnavailableError(this.id, 'NODE_UNREACHABLE', `${this.id} unreachable: ${(err as Error).message}`, { cause: err });
+    } finally {
+      clearTimeout(timer);
+      if (forward) this.forwarded.delete(controller);
+    }
+  }
+
+  /** Abandons forwarded calls in flight (they are retried elsewhere with the same ids). */
+  abandonForwarded(): void {
+    for (const c of this.forwarded) c.abort();
+  }
+
+  async close(): Promise<void> {
+    this.abandonForwarded();
+    await this.pool.destroy();
+  }
+}

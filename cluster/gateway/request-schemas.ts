@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/**
+ * What clients may send, checked before anything is forwarded, so bad input never reaches
+ * the cluster. Ids are optional: the gateway fills in missing ones (see request-ids.ts).
+ */
+const id = z.string().min(1).max(256);
+/** Numbers are accepted and sent on as strings: the node keys sessions on `${clientId}\0${requestId}`. */
+const requestId = z.union([id, z.number().int().min(0).transform(String)]);
+const ids = { clientId: id.optional(), requestId: requestId.optional() };
+
+/**
+ * A requestId means something only within its client's session: two clients sending the
+ * same bare requestId would get each other's results, so one without a clientId is refused.
+ */
+function idsTogether<T extends { clientId?: string | undefined; requestId?: string | undefined }>(v: T): boolean {
+  return v.requestId === undefined || v.clientId !== undefined;
+}
+const idsMessage = { message: 'requestId needs a clientId', path: ['clientId'] };
+
+export const writeBody = z.object({
+  data: z.unknown().refine((v) => v !== undefined, 'data is required'),
+  source: z.string().min(1).max(256),
+  ...ids,
+}).refine(idsTogether, idsMessage);
+
+export const putBody = z.object({ value: z.string(), ...ids }).refine(idsTogether, idsMessage);
+
+export const casBody = z.object({ expect: z.string().nullable(), value: z.string(), ...ids }).refine(idsTogether, idsMessage);
+
+export const kvKey = z.string().min(1).max(1024);
+
+export const entryId = z.string().regex(/^[1-9]\d{0,15}$/, 'entry id must be a positive whole number');
+
+export const staleQuery = z.enum(['true', 'false']).optional();
+
+/** One line naming the first problem, e.g. `source: expected string, received undefined`. */
+export function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
+  return `${where}: ${issue.message}`;
+}

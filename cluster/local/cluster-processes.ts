@@ -1,0 +1,40 @@
+import { gatewayUrl, repoRoot, type ClusterConfig } from '../config.ts';
+import type { ProcessSpec } from './process-manager.ts';
+
+/**
+ * The processes of one local cluster, as specs for the process manager. Children get their
+ * configuration the only supported way, through loadConfig()'s environment overrides; the
+ * values that make this cluster this cluster are pinned in every spec, so a restart by a later
+ * invocation (whose environment may differ) rejoins the same cluster.
+ */
+
+export const gatewayName = 'gateway';
+
+export function clusterEnv(config: ClusterConfig, extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+  return {
+    RAFT_NODES: String(config.nodeCount),
+    RAFT_HOST: config.host,
+    RAFT_BASE_PORT: String(config.basePort),
+    GATEWAY_PORT: String(config.gateway.port),
+    RAFT_DATA_DIR: config.dataDirAbs,
+    RAFT_FSYNC: config.storage.fsync,
+    ...extra,
+  };
+}
+
+export function nodeProcessSpec(env: Readonly<Record<string, string>>, id: string): ProcessSpec {
+  return { name: id, command: process.execPath, args: ['--import', 'tsx', 'cluster/node/main.ts', '--id', id], cwd: repoRoot, env };
+}
+
+export function gatewayProcessSpec(env: Readonly<Record<string, string>>): ProcessSpec {
+  return { name: gatewayName, command: process.execPath, args: ['--import', 'tsx', 'cluster/gateway/main.ts'], cwd: repoRoot, env };
+}
+
+/** Every port the cluster listens on, with who listens there. */
+export function clusterPorts(config: ClusterConfig): { port: number; owner: string }[] {
+  return [...config.nodes.map((n) => ({ port: n.port, owner: n.id })), { port: config.gateway.port, owner: gatewayName }];
+}
+
+export function clusterUrls(config: ClusterConfig): { gateway: string; nodes: { id: string; url: string }[] } {
+  return { gateway: gatewayUrl(config), nodes: config.nodes.map((n) => ({ id: n.id, url: n.url })) };
+}

@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readProcStat } from '../cluster/local/proc-stat.ts';
+import { startCluster, type Cluster } from './cluster-harness.ts';
+
+let cluster: Cluster;
+
+/** Gone, or a zombie its parent (this process, for the harness's children) has not reaped yet. */
+function ended(pid: number): boolean {
+  const stat = readProcStat(pid);
+  return stat === null || stat.state === 'Z';
+}
+
+test.before(async () => {
+  cluster = await startCluster({ nodes: 3, env: { RAFT_FSYNC: 'never' } });
+});
+test.after(async () => {
+  await cluster?.stop();
+});
+
+async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('a started cluster has one leader, a gateway that knows it, and ports away from the defaults', async () => {
+  const statuses = await cluster.status();
+  assert.is(statuses.size, 3);
+  const leaders = [...statuses.values()].filter((s) => s?.state === 'LEADER');
+  assert.is(leaders.length, 1);
+  assert.is(await cluster.leader(), leaders[0]!.id);
+  assert.ok(cluster.config.basePort >= 20_000 && cluster.config.gateway.port >= 20_000);
+  const res = await fetch(`${cluster.gatewayUrl}/api/status`, { signal: AbortSignal.timeout(2000) });
+  assert.is(res.status, 200);
+  assert.ok(cluster.dataDir.includes('raft-cluster-'));
+});
+
+test('killing the leader elects another; the restarted node rejoins as a follower', async () => {
+  const old = await cluster.waitForLeader();
+  const killed = await cluster.kill(old);
+  assert.is(killed.signal, 'SIGKILL');
+  assert.ok(ended(killed.pid));
+  const next = await cluster.waitForLeader({ exclude: [old] });
+  assert.is.not(next, old);
+  await cluster.restart(old);
+  await eventually(`${old} to follow ${next}`, async () => {
+    const st = (await cluster.status()).get(old);
+    return st?.state === 'FOLLOWER' && st.leader !== null;
+  });
+});
+
+test('a paused node stops answering and answers again after resume', async () => {
+  const leader = await cluster.waitForLeader();
+  const follower = cluster.nodeIds.find((id) => id !== leader)!;
+  const paused = await cluster.pause(follower);
+  assert.is(paused.paused, true);
+  assert.is((await cluster.status()).get(follower), null);
+  await cluster.resume(follower);
+  await eventually(`${follower} to answer`, async () => (await cluster.status()).get(follower));
+});
+
+test('stop() ends every process and removes the temp dir', async () => {
+  const c = await startCluster({ nodes: 1, env: { RAFT_FSYNC: 'never' } });
+  const pids = c.manager.list().map((p) => p.pid);
+  assert.is(pids.length, 2);
+  await c.stop();
+  await c.stop();
+  for (const pid of pids) assert.ok(ended(pid), `pid ${pid} still runs`);
+  assert.is(existsSync(c.dataDir), false);
+});
+
+test('a test process that crashes leaves no cluster process and no temp dir behind', () => {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'test/fixtures/harness-crash.ts'], {
+    encoding: 'utf8', timeout: 60_000, env: { ...process.env, RAFT_FSYNC: 'never' },
+  });
+  assert.is.not(run.status, 0);
+  assert.match(run.stderr, /deliberate crash/);
+  const line = run.stdout.split('\n').find((l) => l.startsWith('{'));
+  assert.ok(line, `fixture printed no pids; stderr: ${run.stderr}`);
+  const { pids, dataDir } = JSON.parse(line) as { pids: number[]; dataDir: string };
+  assert.is(pids.length, 4);
+  for (const pid of pids) assert.ok(ended(pid), `pid ${pid} survived the crash`);
+  assert.is(existsSync(dataDir), false);
+});
+
+test.run();

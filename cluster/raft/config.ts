@@ -49,6 +49,11 @@ export function resolveRaftConfig(options: RaftOptions): RaftConfig {
   };
   if (!config.peers.includes(config.id)) fail(`peers must include the node itself (${config.id})`);
   if (new Set(config.peers).size !== config.peers.length) fail('peers must be distinct');
+  for (const key of ['electionTicksMin', 'electionTicksMax', 'heartbeatTicks', 'maxInflightAppends', 'maxEntriesPerAppend', 'maxBytesPerAppend', 'maxApplyEntries'] as const) {
+    if (!Number.isSafeInteger(config[key])) fail(`${key} must be a whole number, got ${String(config[key])}`);
+  }
+  if (typeof config.random !== 'function') fail('random must be a seeded function returning [0, 1)');
+  if (!(config.maxBytesPerAppend >= 1)) fail('maxBytesPerAppend must be >= 1');
   if (!(config.heartbeatTicks >= 1)) fail('heartbeatTicks must be >= 1');
   if (!(config.electionTicksMin > config.heartbeatTicks)) fail('electionTicksMin must exceed heartbeatTicks');
   if (!(config.electionTicksMax > config.electionTicksMin)) fail('electionTicksMax must exceed electionTicksMin');

@@ -145,7 +145,7 @@ export class RaftNode {
     if (this.transferee !== null) {
       throw new RaftError('TRANSFER_IN_PROGRESS', `leadership is moving to ${this.transferee}`, this.leader);
     }
-    invariant(commands.length > 0, 'propose needs at least one command');
+    if (commands.length === 0) throw new RaftError('INVALID_ARGUMENT', 'propose needs at least one command', this.leader);
     const first = this.log.lastIndex() + 1;
     this.log.append(commands.map((data, i) => ({ index: first + i, term: this.term, kind: 'command', data })));
     this.appendPending = true;
@@ -310,7 +310,9 @@ export class RaftNode {
     const canVote =
       this.vote === m.from ||
       (this.vote === null && this.leader === null) ||
-      (isPre && m.term > this.term);
+      // §9.6 (thesis): a prevote is refused while we still hear from a live leader, whether or
+      // not CheckQuorum is on (with it, acceptHigherTerm already ignored the request).
+      (isPre && m.term > this.term && (this.leader === null || this.electionElapsed >= this.config.electionTicksMin));
     const granted = canVote && this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
     const respType = isPre ? 'prevoteResp' : 'voteResp';
     if (granted) {

@@ -3,6 +3,7 @@ import type { ClusterConfig } from '../config.ts';
 import { GatewayError } from './errors.ts';
 import type { Forwarded, Forwarder } from './forwarder.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
+import { gatewayStatus } from './gateway-status.ts';
 import type { LeaderTracker } from './leader-tracker.ts';
 import type { NodeClient } from './node-client.ts';
 import type { RequestIds } from './request-ids.ts';
@@ -67,22 +68,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   });
 
   app.get('/api/status', label('status'), (_req, res) => {
-    const leader = tracker.current();
-    const views = tracker.nodeViews();
-    const term = Math.max(leader?.term ?? 0, ...views.map((v) => v.term ?? 0));
-    res.json({
-      leader: leader?.url ?? null,
-      leaderId: leader?.id ?? null,
-      term,
-      clusterSize: config.nodes.length,
-      nodes: views.map((v) => {
-        const circuit = clients.get(v.id)!.circuit;
-        return {
-          id: v.id, url: v.url, state: v.state, term: v.term, commitIndex: v.commitIndex,
-          healthy: v.reachable && circuit !== 'open' && circuit !== 'isolated', circuit, lastError: v.lastError,
-        };
-      }),
-    });
+    res.json(gatewayStatus(config, tracker, clients));
   });
 
   const write = async (res: Response, command: WriteCommand): Promise<void> => {

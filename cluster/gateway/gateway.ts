@@ -4,6 +4,7 @@ import { gatewayNodeUrl, type ClusterConfig } from '../config.ts';
 import { createGatewayApp } from './app.ts';
 import { Forwarder } from './forwarder.ts';
 import { GatewayMetrics } from './gateway-metrics.ts';
+import { gatewayStatus, type GatewayStatus } from './gateway-status.ts';
 import { LeaderTracker, type LeaderInfo, type LeaderChangeReason } from './leader-tracker.ts';
 import { NodeClient, nodeClientDefaults, type NodeClientOptions } from './node-client.ts';
 import { RequestIds } from './request-ids.ts';
@@ -23,6 +24,8 @@ export interface StartedGateway {
   readonly tracker: LeaderTracker;
   readonly metrics: GatewayMetrics;
   readonly gatewayClientId: string;
+  /** What `GET /api/status` answers. */
+  status(): GatewayStatus;
   close(): Promise<void>;
 }
 
@@ -76,6 +79,7 @@ export async function startGateway(config: ClusterConfig, options: GatewayOption
   let closing: Promise<void> | null = null;
   return {
     url, tracker: leaderTracker, metrics, gatewayClientId: ids.gatewayClientId,
+    status: () => gatewayStatus(config, leaderTracker, clients),
     close() {
       closing ??= (async () => {
         leaderTracker.stop();

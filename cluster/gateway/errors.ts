@@ -36,13 +36,17 @@ export class GatewayError extends Error {
  * abandoned, or its circuit is open. Whether a write reached it is unknown.
  */
 export class NodeUnavailableError extends Error {
+  /** True when the request certainly never reached the node (circuit open, connection refused). */
+  readonly notSent: boolean;
+
   constructor(
     readonly nodeId: string,
     readonly code: 'NODE_UNREACHABLE' | 'NODE_TIMEOUT' | 'CIRCUIT_OPEN' | 'ABANDONED',
     message: string,
-    options?: { cause?: unknown },
+    options: { cause?: unknown; notSent?: boolean } = {},
   ) {
-    super(message, options);
+    super(message, { cause: options.cause });
     this.name = 'NodeUnavailableError';
+    this.notSent = options.notSent ?? false;
   }
 }

@@ -21,6 +21,9 @@ export interface ForwarderOptions {
   readonly attemptTimeoutMs: number;
 }
 
+/** 503 codes with which a node says the write was certainly not applied. */
+const notAppliedCodes = new Set(['TRANSFER_IN_PROGRESS', 'PROPOSAL_DROPPED']);
+
 /** Longest pause between attempts when the last one failed and no new leader was learned. */
 const backoffMsMax = 100;
 const backoffMsFirst = 10;
@@ -31,6 +34,8 @@ const backoffMsFirst = 10;
  * no answer (refused, reset, timed out, abandoned on a leader change, circuit open), 421
  * NOT_LEADER, 503 LEADERSHIP_LOST, 504 and other 5xx. Writes carry the same
  * (clientId, requestId) on every attempt, so the state machine applies them once.
+ * After the deadline: 503 NO_LEADER, whose `outcome` says whether any attempt may have been
+ * applied ("unknown") or none can have been ("not-applied": never sent, or refused definitely).
  */
 export class Forwarder {
   private staleReadTurn = 0;
@@ -50,6 +55,8 @@ export class Forwarder {
     let lastFailure = 'no leader known';
     let backoffMs = backoffMsFirst;
     let immediateRetries = 0;
+    /** Some attempt may have been applied: after the deadline the outcome is unknown, not "failed". */
+    let maybeApplied = false;
     for (;;) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
@@ -68,6 +75,7 @@ export class Forwarder {
       } catch (err) {
         if (!(err instanceof NodeUnavailableError)) throw err;
         lastFailure = err.message;
+        if (!err.notSent) maybeApplied = true;
         this.metrics.retries.inc({ reason: err.code });
         this.tracker.refresh();
         // An abandoned call means a new leader is already known: go there at once.
@@ -83,6 +91,7 @@ export class Forwarder {
         return { ...answer, nodeId: target.id, attempts };
       }
       lastFailure = `${target.id} answered ${answer.status}${typeof code === 'string' ? ` ${code}` : ''}`;
+      if (answer.status !== 421 && !(typeof code === 'string' && notAppliedCodes.has(code))) maybeApplied = true;
       this.metrics.retries.inc({ reason: answer.status === 421 ? 'NOT_LEADER' : typeof code === 'string' ? code : `HTTP_${answer.status}` });
       if (answer.status === 421) {
         const hinted = (answer.body as { leader?: unknown } | null)?.leader;
@@ -99,7 +108,10 @@ export class Forwarder {
       backoffMs = Math.min(backoffMs * 2, backoffMsMax);
     }
     this.metrics.noLeader.inc();
-    throw new GatewayError('NO_LEADER', `no leader answered within ${this.options.deadlineMs} ms; last: ${lastFailure}`, { attempts });
+    // `outcome` lets a history checker record a write as failed (not-applied) or unknown.
+    const details: Record<string, unknown> = { attempts };
+    if (op.kind === 'write') details.outcome = maybeApplied ? 'unknown' : 'not-applied';
+    throw new GatewayError('NO_LEADER', `no leader answered within ${this.options.deadlineMs} ms; last: ${lastFailure}`, details);
   }
 
   private target(op: ForwardOp): NodeClient | null {

@@ -45,7 +45,7 @@ test('while a circuit is open no call reaches that node; the write goes to the n
     assert.is(rig.gateway.tracker.current()?.id, 'node1', 'nobody has reported another leader yet');
     const polls = node1.statusPolls;
     const w1 = await call(rig.gateway.url, 'POST', '/api/write', { data: 1, source: 's' });
-    assert.equal([w1.status, w1.body.code], [503, 'NO_LEADER']);
+    assert.equal([w1.status, w1.body.code, w1.body.outcome], [503, 'NO_LEADER', 'not-applied']);
     assert.match(w1.body.error, /circuit to node1 is open/);
     assert.is(node1.received.length, 0, 'no client call reached node1');
     assert.is(node1.statusPolls, polls, 'no poll reached node1 either');

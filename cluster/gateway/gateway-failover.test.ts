@@ -113,6 +113,17 @@ test('a call pending on a paused leader is abandoned as soon as polling finds th
   } finally { await rig.close(); }
 });
 
+test('a write whose attempt timed out ends NO_LEADER with outcome unknown', async () => {
+  const rig = await startRig({ statusPollMs: 10_000, failoverDeadlineMs: 400 }, { attemptTimeoutMs: 150 });
+  try {
+    await waitFor('node1 as leader', () => rig.gateway.tracker.current()?.id === 'node1');
+    rig.cluster.node('node1').intercept = () => ({ kind: 'hang' });
+    const w = await call(rig.gateway.url, 'POST', '/api/write', { data: 1, source: 't' });
+    assert.equal([w.status, w.body.code, w.body.outcome], [503, 'NO_LEADER', 'unknown']);
+    assert.ok(w.body.attempts >= 2, `attempts ${w.body.attempts}`);
+  } finally { await rig.close(); }
+});
+
 test('reads are retried on the new leader after a connection error', async () => {
   const rig = await startRig({ statusPollMs: 10_000 });
   try {
@@ -133,6 +144,7 @@ test('with no leader until the deadline the answer is 503 NO_LEADER, and nothing
     const w = await call(rig.gateway.url, 'POST', '/api/write', { data: 1, source: 't' });
     assert.is(w.status, 503);
     assert.is(w.body.code, 'NO_LEADER');
+    assert.is(w.body.outcome, 'not-applied', 'nothing was sent');
     assert.type(w.body.error, 'string');
     const r = await call(rig.gateway.url, 'GET', '/api/kv/x');
     assert.equal([r.status, r.body.code], [503, 'NO_LEADER']);
@@ -147,7 +159,7 @@ test('a leader that steps down with no successor: 421 without a hint clears it, 
     await waitFor('node1 as leader', () => rig.gateway.tracker.current()?.id === 'node1');
     rig.cluster.elect(null);
     const w = await call(rig.gateway.url, 'POST', '/api/write', { data: 1, source: 't' });
-    assert.equal([w.status, w.body.code], [503, 'NO_LEADER']);
+    assert.equal([w.status, w.body.code, w.body.outcome], [503, 'NO_LEADER', 'not-applied']);
     assert.match(w.body.error, /NOT_LEADER|no leader known/);
     assert.is(rig.gateway.tracker.current(), null);
     assert.ok(rig.changes.includes('node1->none'));

@@ -19,7 +19,10 @@ const badRequests: [string, string, string, string | undefined, Record<string, s
   ['JSON without content-type', 'POST', '/api/write', '{"data":1,"source":"s"}', { 'content-type': 'text/plain' }],
   ['body is an array', 'POST', '/api/write', '[1,2]', json],
   ['missing data', 'POST', '/api/write', '{"source":"s"}', json],
-  ['missing source', 'POST', '/api/write', '{"data":1}', json],
+  ['unknown field (the node refuses those too)', 'POST', '/api/write', '{"data":1,"source":"s","extra":true}', json],
+  ['source too long', 'POST', '/api/write', JSON.stringify({ data: 1, source: 's'.repeat(257) }), json],
+  ['clientId too long', 'PUT', '/api/kv/k', JSON.stringify({ value: 'v', clientId: 'c'.repeat(129) }), json],
+  ['key too long', 'GET', `/api/kv/${'k'.repeat(257)}`, undefined, {}],
   ['source not a string', 'POST', '/api/write', '{"data":1,"source":5}', json],
   ['empty clientId', 'POST', '/api/write', '{"data":1,"source":"s","clientId":""}', json],
   ['requestId without clientId', 'POST', '/api/write', '{"data":1,"source":"s","requestId":"r1"}', json],
@@ -73,6 +76,12 @@ for (const [method, path] of [['GET', '/nope'], ['POST', '/api/entries/1'], ['DE
     for (const n of rig.cluster.nodes) assert.is(n.received.length, 0);
   });
 }
+
+test('a write without source gets the node\'s default source', async () => {
+  const r = await call(rig.gateway.url, 'POST', '/api/write', { data: 'd' });
+  assert.is(r.status, 200);
+  assert.is(rig.cluster.state.records.get(r.body.entryId)?.source, 'client');
+});
 
 test('valid input with numeric requestId is forwarded with the id as a string', async () => {
   const r = await call(rig.gateway.url, 'POST', '/api/write', { data: null, source: 's', clientId: 'c', requestId: 12 });

@@ -21,14 +21,21 @@ export interface NodeClientOptions {
 
 export const nodeClientDefaults: NodeClientOptions = { breakerFailures: 5, breakerHalfOpenAfterMs: 1000, connections: 64 };
 
-/**
- * 503 LEADERSHIP_LOST and every 4xx (421 included) come from a node that is up and reasoning;
- * only 5xx answers that say the node itself is failing count against its circuit.
- */
+/** 503s from a node that is up and reasoning about leadership: not a sign the node is failing. */
+const leadershipCodes = new Set(['LEADERSHIP_LOST', 'TRANSFER_IN_PROGRESS', 'PROPOSAL_DROPPED']);
+
+/** Every 4xx (421 included) and the leadership 503s are healthy answers; other 5xx count against the circuit. */
 function isUnhealthyAnswer(answer: unknown): boolean {
   const a = answer as NodeAnswer;
   if (a.status < 500) return false;
-  return !(a.status === 503 && (a.body as { code?: unknown } | null)?.code === 'LEADERSHIP_LOST');
+  const code = (a.body as { code?: unknown } | null)?.code;
+  return !(a.status === 503 && typeof code === 'string' && leadershipCodes.has(code));
+}
+
+/** Errors that prove the request never left: no connection was made. */
+function neverSent(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT';
 }
 
 export function circuitName(state: CircuitState): CircuitName {
@@ -75,7 +82,7 @@ export class NodeClient {
       return await this.breaker.execute(() => this.send(method, path, body, timeoutMs, forward));
     } catch (err) {
       if (err instanceof BrokenCircuitError || err instanceof IsolatedCircuitError) {
-        throw new NodeUnavailableError(this.id, 'CIRCUIT_OPEN', `circuit to ${this.id} is open`, { cause: err });
+        throw new NodeUnavailableError(this.id, 'CIRCUIT_OPEN', `circuit to ${this.id} is open`, { cause: err, notSent: true });
       }
       throw err;
     }
@@ -102,7 +109,7 @@ export class NodeClient {
     } catch (err) {
       if (timedOut) throw new NodeUnavailableError(this.id, 'NODE_TIMEOUT', `${this.id} did not answer within ${timeoutMs} ms`, { cause: err });
       if (controller.signal.aborted) throw new NodeUnavailableError(this.id, 'ABANDONED', `call to ${this.id} abandoned: leader changed`, { cause: err });
-      throw new NodeUnavailableError(this.id, 'NODE_UNREACHABLE', `${this.id} unreachable: ${(err as Error).message}`, { cause: err });
+      throw new NodeUnavailableError(this.id, 'NODE_UNREACHABLE', `${this.id} unreachable: ${(err as Error).message}`, { cause: err, notSent: neverSent(err) });
     } finally {
       clearTimeout(timer);
       if (forward) this.forwarded.delete(controller);

@@ -2,9 +2,11 @@ import { z } from 'zod';
 
 /**
  * What clients may send, checked before anything is forwarded, so bad input never reaches
- * the cluster. Ids are optional: the gateway fills in missing ones (see request-ids.ts).
+ * the cluster. Limits and strictness match the node's own schemas (cluster/node/client-schemas.ts):
+ * what passes here, the node accepts. Ids are optional: the gateway fills in missing ones
+ * (see request-ids.ts).
  */
-const id = z.string().min(1).max(256);
+const id = z.string().min(1).max(128);
 /** Numbers are accepted and sent on as strings: the node keys sessions on `${clientId}\0${requestId}`. */
 const requestId = z.union([id, z.number().int().min(0).transform(String)]);
 const ids = { clientId: id.optional(), requestId: requestId.optional() };
@@ -20,15 +22,16 @@ const idsMessage = { message: 'requestId needs a clientId', path: ['clientId'] }
 
 export const writeBody = z.object({
   data: z.unknown().refine((v) => v !== undefined, 'data is required'),
-  source: z.string().min(1).max(256),
+  /** The node's default too, so a write means the same through the gateway as directly. */
+  source: z.string().max(256).default('client'),
   ...ids,
-}).refine(idsTogether, idsMessage);
+}).strict().refine(idsTogether, idsMessage);
 
-export const putBody = z.object({ value: z.string(), ...ids }).refine(idsTogether, idsMessage);
+export const putBody = z.object({ value: z.string(), ...ids }).strict().refine(idsTogether, idsMessage);
 
-export const casBody = z.object({ expect: z.string().nullable(), value: z.string(), ...ids }).refine(idsTogether, idsMessage);
+export const casBody = z.object({ expect: z.string().nullable(), value: z.string(), ...ids }).strict().refine(idsTogether, idsMessage);
 
-export const kvKey = z.string().min(1).max(1024);
+export const kvKey = z.string().min(1).max(256);
 
 export const entryId = z.string().regex(/^[1-9]\d{0,15}$/, 'entry id must be a positive whole number');
 

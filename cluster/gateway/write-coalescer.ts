@@ -52,7 +52,7 @@ export class WriteCoalescer {
     if (queue.inFlight || queue.pending.length === 0) return;
     if (!this.options.isLeader(client.id)) {
       const stranded = queue.pending.splice(0);
-      const err = new NodeUnavailableError(client.id, 'ABANDONED', `${client.id} is no longer the leader`);
+      const err = new NodeUnavailableError(client.id, 'ABANDONED', `${client.id} is no longer the leader`, { notSent: true });
       for (const p of stranded) p.reject(err);
       return;
     }

@@ -56,3 +56,13 @@ export function pidExists(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/**
+ * Gone, or a zombie: it runs no more, only its exit status waits to be collected (by its parent,
+ * or by pid 1 after reparenting; an init that never reaps leaves zombies for good).
+ */
+export function hasEnded(pid: number): boolean {
+  const stat = readProcStat(pid);
+  if (stat === null) return !pidExists(pid);
+  return stat.state === 'Z' || stat.state === 'X';
+}

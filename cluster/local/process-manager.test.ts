@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ProcessManager, type ProcessRecord, type ProcessSpec } from './process-manager.ts';
-import { pidExists, readProcStat } from './proc-stat.ts';
+import { hasEnded, readProcStat } from './proc-stat.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'process-manager-test-'));
 const pm = new ProcessManager(dataDir, { stopTimeoutMs: 3000 });
@@ -108,7 +108,7 @@ test('stop ends a well-behaved process with SIGTERM, even while it is paused', a
   await pm.pause('beta');
   const result = await pm.stop('beta');
   assert.is(result.signal, 'SIGTERM');
-  assert.is(pidExists(info.pid), false);
+  assert.ok(hasEnded(info.pid));
   await waitForLog('beta', 'got SIGTERM');
 });
 

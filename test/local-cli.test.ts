@@ -13,8 +13,12 @@ import { ProcessManager } from '../cluster/local/process-manager.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'local-cli-test-'));
 // Nodes on base..base+4 (room for --nodes 5), the gateway on base+9.
-const basePort = await findFreePortRange(10);
+// One range for everything, so the node/gateway ports and the proxy ports cannot overlap.
+const basePort = await findFreePortRange(10 + 62);
 const gatewayPort = basePort + 9;
+// Links proxy ports for up to 5 nodes (proxyBase + 10*i + j, proxyBase + j) and its API port.
+const proxyBasePort = basePort + 10;
+const toxiproxyUrl = `http://127.0.0.1:${proxyBasePort + 61}`;
 const records = new ProcessManager(dataDir);
 
 // The CLI detaches its children on purpose; if this test dies, kill them by their pid records.
@@ -26,7 +30,8 @@ process.on('exit', () => {
 interface Run { code: number | null; stdout: string; stderr: string }
 
 function cli(...args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, RAFT_DATA_DIR: dataDir, RAFT_BASE_PORT: String(basePort), GATEWAY_PORT: String(gatewayPort) };
+  const env: NodeJS.ProcessEnv = { ...process.env, RAFT_DATA_DIR: dataDir, RAFT_BASE_PORT: String(basePort), GATEWAY_PORT: String(gatewayPort),
+    RAFT_PROXY_BASE_PORT: String(proxyBasePort), TOXIPROXY_URL: toxiproxyUrl };
   for (const k of ['RAFT_NODES', 'RAFT_FSYNC', 'RAFT_CONFIG']) delete env[k];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'cluster/local/cli.ts', ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -14,7 +14,8 @@ import { startCluster, stopAll, waitUntilReady } from './local-cluster.ts';
 import { tailFile } from './log-tail.ts';
 import { assertPortsFree } from './port-check.ts';
 import { ProcessManager, type StopResult } from './process-manager.ts';
-import { formatStatusTable } from './status-table.ts';
+import { formatStatusTable, processLabel } from './status-table.ts';
+import { linksSummary, toxiproxyName } from './toxiproxy-member.ts';
 
 const readyTimeoutMs = 15_000;
 const verbs = ['up', 'status', 'down', 'logs', 'clean'] as const;
@@ -116,6 +117,15 @@ async function status(args: string[]): Promise<number> {
   console.log(formatStatusTable({
     nodes: record.nodes, statuses, processes, gatewayUrl: record.gatewayUrl, gateway, gatewayProcess: processes.get(gatewayName),
   }));
+  if (record.env.RAFT_LINKS === 'toxiproxy') {
+    const url = record.env.TOXIPROXY_URL ?? config.links.toxiproxyUrl;
+    const links = await linksSummary(url);
+    const proc = processes.get(toxiproxyName);
+    const owner = proc?.alive ? `pid ${proc.pid} ${processLabel(proc)}` : 'external';
+    console.log(links
+      ? `links    ${url}  ${owner}  ${links.proxies} proxies, ${links.disabled} disabled, ${links.toxics} toxics${links.toxics + links.disabled > 0 ? ' (faults active: just heal)' : ''}`
+      : `links    ${url}  no answer: nodes cannot reach each other`);
+  }
   return 0;
 }
 

@@ -1,4 +1,5 @@
 import { gatewayUrl, repoRoot, type ClusterConfig } from '../config.ts';
+import { linkSpecs } from '../links.ts';
 import type { ProcessSpec } from './process-manager.ts';
 
 /**
@@ -18,6 +19,9 @@ export function clusterEnv(config: ClusterConfig, extra: Readonly<Record<string,
     GATEWAY_PORT: String(config.gateway.port),
     RAFT_DATA_DIR: config.dataDirAbs,
     RAFT_FSYNC: config.storage.fsync,
+    RAFT_LINKS: config.links.mode,
+    RAFT_PROXY_BASE_PORT: String(config.links.proxyBasePort),
+    TOXIPROXY_URL: config.links.toxiproxyUrl,
     ...extra,
   };
 }
@@ -30,9 +34,13 @@ export function gatewayProcessSpec(env: Readonly<Record<string, string>>): Proce
   return { name: gatewayName, command: process.execPath, args: ['--import', 'tsx', 'cluster/gateway/main.ts'], cwd: repoRoot, env };
 }
 
-/** Every port the cluster listens on, with who listens there. */
+/** Every port the cluster listens on, with who listens there (proxy link ports included). */
 export function clusterPorts(config: ClusterConfig): { port: number; owner: string }[] {
-  return [...config.nodes.map((n) => ({ port: n.port, owner: n.id })), { port: config.gateway.port, owner: gatewayName }];
+  const ports = [...config.nodes.map((n) => ({ port: n.port, owner: n.id })), { port: config.gateway.port, owner: gatewayName }];
+  if (config.links.mode === 'toxiproxy') {
+    for (const link of linkSpecs(config)) ports.push({ port: Number(link.listen.split(':').pop()), owner: `proxy ${link.name}` });
+  }
+  return ports;
 }
 
 export function clusterUrls(config: ClusterConfig): { gateway: string; nodes: { id: string; url: string }[] } {

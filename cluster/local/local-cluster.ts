@@ -3,6 +3,7 @@ import { clusterEnv, clusterPorts, gatewayName, gatewayProcessSpec, nodeProcessS
 import type { GatewayStatus, RaftStatus } from './cluster-probe.ts';
 import { removeClusterRecord, writeClusterRecord, type ClusterRecord } from './cluster-record.ts';
 import { assertPortsFree } from './port-check.ts';
+import { ensureToxiproxy, toxiproxyAnswers } from './toxiproxy-member.ts';
 import type { ProcessManager, StopResult } from './process-manager.ts';
 import { waitForGateway, waitForLeader } from './wait-for-cluster.ts';
 
@@ -29,7 +30,10 @@ export interface StartClusterOptions {
  * (logs stay), so a failed start never looks like a running cluster; then it rethrows.
  */
 export async function startCluster(config: ClusterConfig, manager: ProcessManager, opts: StartClusterOptions): Promise<ClusterReady> {
-  await assertPortsFree(clusterPorts(config), config.host);
+  // A proxy that already answers (the user's, or one left running) keeps its own listen ports.
+  const proxyRunning = config.links.mode === 'toxiproxy' && (await toxiproxyAnswers(config.links.toxiproxyUrl));
+  const ports = clusterPorts(config).filter((p) => !(proxyRunning && p.owner.startsWith('proxy ')));
+  await assertPortsFree(ports, config.host);
   const env = clusterEnv(config, opts.extraEnv);
   const record: ClusterRecord = {
     nodeCount: config.nodeCount, nodes: config.nodes.map((n) => ({ id: n.id, url: n.url })), gatewayUrl: gatewayUrl(config),
@@ -37,6 +41,8 @@ export async function startCluster(config: ClusterConfig, manager: ProcessManage
   };
   writeClusterRecord(manager.runDir, record);
   try {
+    // Links first: a node that starts before its proxies exist cannot reach its peers.
+    if (config.links.mode === 'toxiproxy') await ensureToxiproxy(config, manager);
     for (const n of config.nodes) await manager.start(nodeProcessSpec(env, n.id));
     await manager.start(gatewayProcessSpec(env));
     return { record, ...(await waitUntilReady(record, manager, opts.readyTimeoutMs)) };

@@ -1,0 +1,86 @@
+// just bench <N>rps|max|sweep|soak|load|cluster [options]   |   just bench compare <runA> <runB>
+// Order of work, so that a bad invocation costs nothing: parse and validate everything, then
+// probe or start the target, then load. Usage errors (bad input, unreachable --target) are one
+// line and exit 2; a broken --slo rule or a compare regression exits 1; the last line a run
+// prints is its folder.
+import { runCli } from '../cluster/cli/usage-error.ts';
+import { parseBenchArgs } from './cli/bench-args.ts';
+import type { ScenarioArgs } from './cli/bench-args.ts';
+import { resolveTarget } from './cli/bench-target.ts';
+import { compareRuns, formatComparison, loadRun } from './report/compare.ts';
+import { captureEnvironment, currentLoadAverage1m } from './report/run-environment.ts';
+import { RunFolder } from './report/run-folder.ts';
+import { evaluateSlo, formatVerdict } from './report/slo.ts';
+import { clusterQuickScenario } from './scenarios/cluster-quick.ts';
+import { loadScenario } from './scenarios/load.ts';
+import { maxScenario } from './scenarios/max.ts';
+import { rateScenario } from './scenarios/rate.ts';
+import type { Scenario } from './scenarios/scenario.ts';
+import { soakScenario } from './scenarios/soak.ts';
+import { sweepScenario } from './scenarios/sweep.ts';
+
+const scenarios: Record<ScenarioArgs['kind'], Scenario> = {
+  rate: rateScenario, max: maxScenario, sweep: sweepScenario, soak: soakScenario, load: loadScenario, cluster: clusterQuickScenario,
+};
+
+const log = (line: string): void => { console.log(line); };
+
+await runCli(async () => {
+  const args = parseBenchArgs(process.argv.slice(2));
+  if (args.kind === 'compare') {
+    const a = loadRun(args.runA);
+    const b = loadRun(args.runB);
+    const rows = compareRuns(a.results, b.results, args.threshold);
+    for (const line of formatComparison(a, b, rows, args.threshold)) console.log(line);
+    return rows.some((r) => r.regression) ? 1 : 0;
+  }
+  return runScenario(args);
+});
+
+async function runScenario(args: ScenarioArgs): Promise<number> {
+  const environment = captureEnvironment();
+  const target = await resolveTarget(args.target, args.fsync, log);
+  const abort = new AbortController();
+  const onSignal = (): void => {
+    if (abort.signal.aborted) process.exit(130);
+    console.error('interrupted: finishing the current step and writing what was measured (again to quit at once)');
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let folder: RunFolder | null = null;
+  try {
+    folder = await RunFolder.create(args.name);
+    const startedAt = new Date();
+    const run = {
+      scenario: args.name, kind: args.kind, argv: process.argv.slice(2), options: { ...args, slo: args.slo.map((r) => r.text) },
+      target: target.url, startedAt: startedAt.toISOString(), environment, cluster: target.cluster, runtime: target.cluster.runtime,
+    };
+    await folder.writeJson('run.json', run);
+    log(`bench ${args.name} -> ${target.url} (cluster: ${target.cluster.origin}, fsync ${target.cluster.fsync ?? 'unknown'}; ` +
+      `${environment.cpuModel ?? 'cpu'} x${environment.cpuCount}, load ${environment.loadAverage1m.toFixed(2)})`);
+    const outcome = await scenarios[args.kind]({
+      args, target: target.url, nodes: target.cluster.nodes, folder, signal: abort.signal, log,
+    });
+    const verdicts = evaluateSlo(args.slo, outcome.summary);
+    const endedAt = new Date();
+    await folder.writeJson('results.json', {
+      scenario: args.name, ...outcome.summary, details: outcome.details,
+      slo: verdicts.map((v) => ({ rule: v.rule.text, actual: v.actual, passed: v.passed })), aborted: abort.signal.aborted,
+    });
+    await folder.writeJson('run.json', {
+      ...run, endedAt: endedAt.toISOString(), wallMs: endedAt.getTime() - startedAt.getTime(),
+      loadAverage1mAtEnd: currentLoadAverage1m(), aborted: abort.signal.aborted,
+    });
+    if (outcome.summary.generator.bottleneck) log('WARNING: the load generator was itself a bottleneck in this run (see generator above)');
+    for (const v of verdicts) (v.passed ? console.log : console.error)(`slo ${formatVerdict(v)}`);
+    await target.release(folder.dir);
+    log(folder.dir);
+    if (abort.signal.aborted) return 130;
+    return verdicts.every((v) => v.passed) ? 0 : 1;
+  } finally {
+    await target.release(folder?.dir ?? null);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,136 @@
+// Which gateway a run loads, and what is known about the cluster behind it.
+//   --target URL   that gateway; unreachable is a usage error (exit 2, nothing sent)
+//   no --target    the local cluster's gateway (cluster config) if it answers; otherwise a local
+//                  cluster started for this run on free ports in a temp data dir, stopped after
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { UsageError } from '../../cluster/cli/usage-error.ts';
+import { gatewayUrl, loadConfig } from '../../cluster/config.ts';
+import type { ClusterConfig } from '../../cluster/config.ts';
+import { readClusterRecord } from '../../cluster/local/cluster-record.ts';
+import { startCluster, stopAll } from '../../cluster/local/local-cluster.ts';
+import { findFreePortRange } from '../../cluster/local/port-check.ts';
+import { ProcessManager } from '../../cluster/local/process-manager.ts';
+
+export interface ClusterDescription {
+  /** started: by this run; local: a `just up` cluster; remote: anything else (--target). */
+  origin: 'started' | 'local' | 'remote';
+  runtime: 'local-processes' | 'unknown';
+  gatewayUrl: string;
+  nodes: { id: string; url: string }[];
+  /** null when the target is not a cluster we can see the configuration of. */
+  fsync: 'always' | 'never' | null;
+  config: Pick<ClusterConfig, 'nodeCount' | 'gateway' | 'raft' | 'storage' | 'links'> | null;
+  dataDir: string | null;
+}
+
+export interface BenchTarget {
+  url: string;
+  cluster: ClusterDescription;
+  /** Stops a cluster this run started (copying its logs to logsTo first); no-op otherwise. */
+  release(logsTo: string | null): Promise<void>;
+}
+
+interface StatusBody { leaderId?: string | null; nodes?: { id: string; url: string }[] }
+
+const probeTimeoutMs = 2000;
+
+/** The same client as the load engine, so what the probe reaches the run reaches too. */
+async function probe(url: string): Promise<{ ok: true; body: StatusBody } | { ok: false; why: string }> {
+  try {
+    const res = await request(`${url}/api/status`, { signal: AbortSignal.timeout(probeTimeoutMs) });
+    const text = await res.body.text();
+    if (res.statusCode !== 200) return { ok: false, why: `GET /api/status answered ${res.statusCode}` };
+    try {
+      return { ok: true, body: JSON.parse(text) as StatusBody };
+    } catch {
+      return { ok: false, why: 'GET /api/status did not answer JSON: not a gateway?' };
+    }
+  } catch (err) {
+    const e = err as { code?: string; name?: string; message?: string; errors?: { code?: string }[] };
+    return { ok: false, why: e.code ?? e.errors?.[0]?.code ?? (e.name === 'TimeoutError' ? `no answer within ${probeTimeoutMs} ms` : `${e.name}: ${e.message}`) };
+  }
+}
+
+function describe(config: ClusterConfig, origin: ClusterDescription['origin'], fsync: 'always' | 'never'): ClusterDescription {
+  return {
+    origin, runtime: 'local-processes', gatewayUrl: gatewayUrl(config),
+    nodes: config.nodes.map((n) => ({ id: n.id, url: n.url })), fsync,
+    config: { nodeCount: config.nodeCount, gateway: config.gateway, raft: config.raft, storage: { ...config.storage, fsync }, links: config.links },
+    dataDir: config.dataDirAbs,
+  };
+}
+
+const noRelease = async (): Promise<void> => undefined;
+
+export async function resolveTarget(given: string | null, fsync: 'always' | 'never', log: (line: string) => void): Promise<BenchTarget> {
+  const config = loadConfig();
+  const record = readClusterRecord(join(config.dataDirAbs, 'run'));
+  if (given !== null) {
+    const p = await probe(given);
+    if (!p.ok) throw new UsageError(`target ${given} is unreachable (${p.why}); nothing was sent`);
+    if (record !== null && record.gatewayUrl === given) {
+      return { url: given, cluster: describe(loadConfig({ ...process.env, ...record.env }), 'local', record.fsync), release: noRelease };
+    }
+    return {
+      url: given, release: noRelease,
+      cluster: { origin: 'remote', runtime: 'unknown', gatewayUrl: given, nodes: p.body.nodes?.map((n) => ({ id: n.id, url: n.url })) ?? [], fsync: null, config: null, dataDir: null },
+    };
+  }
+  const local = gatewayUrl(config);
+  if ((await probe(local)).ok) {
+    // The `just up` record holds the environment the cluster was started with: its real config.
+    if (record !== null && record.gatewayUrl === local) {
+      if (record.fsync !== fsync) log(`note: the running cluster has fsync ${record.fsync}; --fsync applies only to a cluster the bench starts`);
+      return { url: local, cluster: describe(loadConfig({ ...process.env, ...record.env }), 'local', record.fsync), release: noRelease };
+    }
+    return { url: local, cluster: { ...describe(config, 'local', 'always'), fsync: null, config: null }, release: noRelease };
+  }
+  return startForRun(config.nodeCount, fsync, log);
+}
+
+/** Processes that must not outlive this one if it dies without running its finally blocks. */
+const started = new Set<ProcessManager>();
+process.on('exit', () => {
+  for (const m of started) for (const p of m.list()) if (p.alive) try { process.kill(-p.pid, 'SIGKILL'); } catch { /* gone */ }
+});
+
+async function startForRun(nodeCount: number, fsync: 'always' | 'never', log: (line: string) => void): Promise<BenchTarget> {
+  const basePort = await findFreePortRange(nodeCount + 1);
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-cluster-'));
+  const config = loadConfig({
+    ...process.env, RAFT_NODES: String(nodeCount), RAFT_BASE_PORT: String(basePort), GATEWAY_PORT: String(basePort + nodeCount),
+    RAFT_DATA_DIR: dataDir, RAFT_FSYNC: fsync,
+    // A bench measures the cluster, not a proxy hop: direct links unless asked otherwise (and a
+    // proxy's fixed ports would collide with a `just up` cluster's).
+    RAFT_LINKS: process.env.RAFT_LINKS || 'direct',
+  });
+  log(`no cluster answers at ${gatewayUrl(loadConfig())}: starting ${nodeCount} nodes + gateway for this run (fsync ${fsync}, links ${config.links.mode}, ports ${basePort}-${basePort + nodeCount}, data ${dataDir})`);
+  const manager = new ProcessManager(dataDir, { stopTimeoutMs: 5000 });
+  started.add(manager);
+  try {
+    await startCluster(config, manager, { readyTimeoutMs: 20_000 });
+  } catch (err) {
+    started.delete(manager);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  let released = false;
+  return {
+    url: gatewayUrl(config),
+    cluster: describe(config, 'started', fsync),
+    release: async (logsTo) => {
+      if (released) return;
+      released = true;
+      try {
+        await stopAll(manager);
+        if (logsTo !== null && existsSync(manager.logDir)) cpSync(manager.logDir, join(logsTo, 'cluster-logs'), { recursive: true });
+      } finally {
+        started.delete(manager);
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}

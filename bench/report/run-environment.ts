@@ -1,0 +1,45 @@
+// Where a run happened, stored in run.json so two runs can be judged comparable (or not).
+// The machine is often shared: the load average at start and end says how busy it was.
+import { execFileSync } from 'node:child_process';
+import { cpus, hostname, loadavg, platform, release, totalmem } from 'node:os';
+import { repoRoot } from '../../cluster/config.ts';
+
+export interface RunEnvironment {
+  cpuModel: string | null;
+  cpuCount: number;
+  memoryBytes: number;
+  platform: string;
+  kernel: string;
+  hostname: string;
+  node: string;
+  git: { sha: string | null; dirty: boolean | null };
+  loadAverage1m: number;
+}
+
+function git(args: string[]): string | null {
+  try {
+    return execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+export function captureEnvironment(): RunEnvironment {
+  const cpuList = cpus();
+  const status = git(['status', '--porcelain', '--untracked-files=no']);
+  return {
+    cpuModel: cpuList[0]?.model ?? null,
+    cpuCount: cpuList.length,
+    memoryBytes: totalmem(),
+    platform: platform(),
+    kernel: release(),
+    hostname: hostname(),
+    node: process.version,
+    git: { sha: git(['rev-parse', 'HEAD']), dirty: status === null ? null : status !== '' },
+    loadAverage1m: loadavg()[0] ?? 0,
+  };
+}
+
+export function currentLoadAverage1m(): number {
+  return loadavg()[0] ?? 0;
+}

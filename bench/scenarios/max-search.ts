@@ -1,0 +1,61 @@
+// The search behind `bench max`, apart from any IO so it can be tested: which connection count to
+// try next, given the steps so far. Closed loop: more connections raise throughput until the
+// cluster saturates, after which they only add queueing (latency). A step passes when its p99 is
+// within the bound and at most 0.1% of its requests failed; the answer is the passing step with
+// the most ok/s.
+//   1. Double from 1 until a step fails, the cap is reached, or throughput stops growing
+//      (two passing steps in a row below 95% of the best: the cluster is saturated, and more
+//      connections would only fail the bound).
+//   2. Bisect between the best passing count and the first failing one above it, twice at most.
+export interface MaxStep {
+  connections: number;
+  okPerSec: number;
+  p99Ms: number;
+  errorRate: number;
+}
+
+export const maxErrorRate = 0.001;
+const refineLimit = 2;
+
+export function passes(s: MaxStep, p99BoundMs: number): boolean {
+  return s.p99Ms <= p99BoundMs && s.errorRate <= maxErrorRate;
+}
+
+export function bestStep(steps: readonly MaxStep[], p99BoundMs: number): MaxStep | null {
+  let best: MaxStep | null = null;
+  for (const s of steps) if (passes(s, p99BoundMs) && (best === null || s.okPerSec > best.okPerSec)) best = s;
+  return best;
+}
+
+/** The next connection count to run, or null when the search is over. */
+export function nextConnections(steps: readonly MaxStep[], p99BoundMs: number, maxConnections: number): number | null {
+  const tried = new Set(steps.map((s) => s.connections));
+  const last = steps.at(-1);
+  if (last === undefined) return 1;
+  const best = bestStep(steps, p99BoundMs);
+  // Once over, the ladder stays over: a failure or the cap stays in `steps`, and a saturated
+  // ladder leaves nothing failing above the best, so there is nothing to bisect.
+  const ladderDone = steps.some((s) => !passes(s, p99BoundMs) || s.connections >= maxConnections) || saturated(steps, p99BoundMs);
+  if (!ladderDone) return Math.min(last.connections * 2, maxConnections);
+  if (best === null) return null;
+  const above = steps.filter((s) => s.connections > best.connections && !passes(s, p99BoundMs)).map((s) => s.connections);
+  if (above.length === 0) return null;
+  const refinements = steps.filter((s) => !isPowerOfTwo(s.connections) && s.connections < maxConnections).length;
+  if (refinements >= refineLimit) return null;
+  const hi = Math.min(...above);
+  // Bisect between the highest passing count below hi and hi.
+  const lo = Math.max(...steps.filter((s) => s.connections < hi && passes(s, p99BoundMs)).map((s) => s.connections));
+  const mid = Math.round((lo + hi) / 2);
+  return mid > lo && mid < hi && !tried.has(mid) ? mid : null;
+}
+
+function saturated(steps: readonly MaxStep[], p99BoundMs: number): boolean {
+  const best = bestStep(steps, p99BoundMs);
+  if (best === null || steps.length < 3) return false;
+  const lastTwo = steps.slice(-2);
+  return lastTwo.every((s) => s.connections > best.connections && passes(s, p99BoundMs) && s.okPerSec < best.okPerSec * 0.95);
+}
+
+function isPowerOfTwo(n: number): boolean {
+  return n > 0 && (n & (n - 1)) === 0;
+}

@@ -1,0 +1,31 @@
+// What every scenario gets and gives back. A scenario drives load through the engines, writes its
+// steps into the run folder and returns the headline summary that results.json, compare and the
+// SLO gate read; anything specific to it (a ladder, a knee, memory) goes into `details`.
+import type { ScenarioArgs } from '../cli/bench-args.ts';
+import type { RunFolder } from '../report/run-folder.ts';
+import type { RunSummary } from '../report/run-summary.ts';
+
+export interface ScenarioContext {
+  args: ScenarioArgs;
+  target: string;
+  /** The cluster's nodes as the bench can reach them (soak reads their /metrics); may be empty. */
+  nodes: readonly { id: string; url: string }[];
+  folder: RunFolder;
+  signal: AbortSignal;
+  log(line: string): void;
+}
+
+export interface ScenarioOutcome {
+  summary: RunSummary;
+  details: Record<string, unknown>;
+}
+
+export type Scenario = (ctx: ScenarioContext) => Promise<ScenarioOutcome>;
+
+/** Ctrl-C (or SIGTERM) before a scenario had a single measured step to report. */
+export class RunAbortedError extends Error {
+  readonly code = 'BENCH_ABORTED';
+  constructor() {
+    super('run aborted before any measured step finished');
+  }
+}

@@ -1,0 +1,48 @@
+// One measured load step: run an engine, store the step in the run folder, print its summary.
+import { runClosedLoop } from '../closed-loop.ts';
+import type { LoadResult } from '../load-result.ts';
+import { runOpenLoop } from '../open-loop.ts';
+import { formatSummary, summarize } from '../report/run-summary.ts';
+import type { RunSummary } from '../report/run-summary.ts';
+import type { ScenarioContext } from './scenario.ts';
+import { workloadRequests } from './workloads.ts';
+import type { WorkloadName } from './workloads.ts';
+
+export interface StepResult {
+  name: string;
+  result: LoadResult;
+  summary: RunSummary;
+}
+
+export interface OpenStep { engine: 'open'; rateRps: number; connections: number; durationMs: number; workload: WorkloadName }
+export interface ClosedStep { engine: 'closed'; connections: number; durationMs: number; workload: WorkloadName }
+
+function describe(step: OpenStep | ClosedStep): string {
+  const seconds = `${(step.durationMs / 1000).toFixed(step.durationMs % 1000 === 0 ? 0 : 1)} s`;
+  return step.engine === 'open'
+    ? `open loop ${step.rateRps}/s, ${step.connections} connections, ${step.workload}, ${seconds}`
+    : `closed loop, ${step.connections} connections, ${step.workload}, ${seconds}`;
+}
+
+export async function runStep(ctx: ScenarioContext, name: string, step: OpenStep | ClosedStep): Promise<StepResult> {
+  ctx.log(`${name}: ${describe(step)}`);
+  const common = {
+    target: ctx.target, connections: step.connections, durationMs: step.durationMs,
+    buildRequest: workloadRequests(step.workload), timeoutMs: ctx.args.timeoutMs, signal: ctx.signal,
+  };
+  const result = step.engine === 'open'
+    ? await runOpenLoop({ ...common, rateRps: step.rateRps })
+    : await runClosedLoop({ ...common, timeoutMs: Math.max(1000, Math.round(ctx.args.timeoutMs / 1000) * 1000) });
+  await ctx.folder.writeStep(name, result);
+  const summary = summarize([result]);
+  for (const line of formatSummary(summary)) ctx.log(line);
+  return { name, result, summary };
+}
+
+/** A warm-up step (JIT, connection pools, page cache) stored as warmup.* and left out of the headline. */
+export async function warmUp(ctx: ScenarioContext, step: OpenStep | ClosedStep): Promise<void> {
+  if (step.durationMs <= 0 || ctx.signal.aborted) return;
+  // The closed-loop engine runs whole seconds.
+  const durationMs = step.engine === 'closed' ? Math.max(1000, Math.round(step.durationMs / 1000) * 1000) : step.durationMs;
+  await runStep(ctx, 'warmup', { ...step, durationMs });
+}

@@ -54,9 +54,17 @@ heal *args:
 check-history *args:
     {{ts}} chaos/checker/check-history-cli.ts "$@"
 
-# benchmarks through the gateway: just bench <N>rps|max|sweep|soak|compare
+# benchmarks through the gateway: just bench <N>rps|max|sweep|soak|load|cluster|compare (starts a cluster if none runs)
 bench *args:
     {{ts}} bench/cli.ts "$@"
+
+# quick cluster benchmark: closed loop at 64 connections, then an even 500 writes/s (fsync always)
+bench-cluster *args:
+    {{ts}} bench/cli.ts cluster "$@"
+
+# the seed's load test: 60 s, 10 clients, 100 to 500 writes/s
+load *args:
+    {{ts}} bench/cli.ts load "$@"
 
 # type-check the whole project
 typecheck:

@@ -80,7 +80,11 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
 }
 
 async function startOnce(nodes: number, opts: StartClusterOptions): Promise<Cluster> {
-  const basePort = await findFreePortRange(nodes + 1);
+  // Node and gateway ports, then the proxy link ports (proxyBase + 10*i + j, proxyBase + j) and
+  // the proxy's own API port, all from one free range so they cannot overlap.
+  const proxyRange = 10 * (nodes + 1) + 2;
+  const basePort = await findFreePortRange(nodes + 1 + proxyRange);
+  const proxyBasePort = basePort + nodes + 1;
   const dataDir = mkdtempSync(join(tmpdir(), 'raft-cluster-'));
   const manager = new ProcessManager(dataDir, { ownGroup: false, stopTimeoutMs: 3000 });
   const entry = { manager, dataDir };
@@ -88,6 +92,7 @@ async function startOnce(nodes: number, opts: StartClusterOptions): Promise<Clus
   const config = loadConfig({
     ...process.env, ...opts.env,
     RAFT_NODES: String(nodes), RAFT_BASE_PORT: String(basePort), GATEWAY_PORT: String(basePort + nodes), RAFT_DATA_DIR: dataDir,
+    RAFT_PROXY_BASE_PORT: String(proxyBasePort), TOXIPROXY_URL: `http://127.0.0.1:${proxyBasePort + proxyRange - 1}`,
   });
   const readyTimeoutMs = opts.readyTimeoutMs ?? 20_000;
   try {

@@ -20,6 +20,7 @@ export interface RaftStatus {
   readonly commitIndex: number;
   readonly lastApplied?: number;
   readonly lastLogIndex?: number;
+  readonly snapshotIndex?: number;
   readonly peers?: readonly PeerProgress[];
 }
 

@@ -1,0 +1,168 @@
+// just chaos <experiment>|list [--trials N] [--seed S] [--rate R] [--duration 2s] [--concurrency N] [--keep-cluster]
+// Runs one experiment against the local cluster; starts one (toxiproxy links) when none is up
+// and stops it afterwards unless --keep-cluster. The seed is the first line printed, the run
+// folder the last. Exit: 0 valid, 1 invalid (a safety check failed), 2 unknown (could not
+// decide: no steady state, no recovery, could not start or heal), 64 usage error.
+import { randomInt } from 'node:crypto';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig, repoRoot, type ClusterConfig } from '../cluster/config.ts';
+import { gatewayName } from '../cluster/local/cluster-processes.ts';
+import { readClusterRecord, removeClusterRecord } from '../cluster/local/cluster-record.ts';
+import { startCluster, stopAll } from '../cluster/local/local-cluster.ts';
+import { ProcessManager } from '../cluster/local/process-manager.ts';
+import { experiments, findExperiment } from './experiments/registry.ts';
+import { installHealOnExit } from './nemesis/heal-on-exit.ts';
+import { runExperiment } from './runner.ts';
+import { openLocalTarget } from './runner/local-target.ts';
+import { summaryLines } from './runner/run-summary.ts';
+
+class UsageError extends Error {
+  readonly code = 'USAGE';
+}
+
+class ClusterUnavailableError extends Error {
+  readonly code = 'CLUSTER_UNAVAILABLE';
+}
+
+const usage = 'usage: just chaos <experiment>|list [--trials N] [--seed S] [--rate R] [--duration 2s|500ms] [--concurrency N] [--keep-cluster]';
+const exitUsage = 64;
+const exitUnknown = 2;
+const readyTimeoutMs = 20_000;
+
+interface CliOptions {
+  readonly experiment: string;
+  readonly trials?: number;
+  readonly seed: number;
+  readonly rateRps: number;
+  readonly holdMs?: number;
+  readonly concurrencyMax: number;
+  readonly keepCluster: boolean;
+}
+
+function int(name: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+/** "2s", "500ms" or a bare number of ms. */
+function durationMs(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(raw);
+  if (!m) throw new UsageError(`--duration must look like 2s, 500ms or 1500, got "${raw}"`);
+  const ms = Number(m[1]) * (m[2] === 's' ? 1000 : 1);
+  if (ms > 600_000) throw new UsageError(`--duration must be at most 600s, got ${raw}`);
+  return Math.round(ms);
+}
+
+function parse(argv: string[]): CliOptions | 'list' | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv, allowPositionals: true, strict: true,
+      options: {
+        trials: { type: 'string' }, seed: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' },
+        concurrency: { type: 'string' }, 'keep-cluster': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0]!);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  const [name, ...extra] = positionals;
+  if (name === undefined) throw new UsageError(`which experiment? (${experiments.map((e) => e.name).join(', ')}, or list)`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (name === 'list') return 'list';
+  if (!findExperiment(name)) throw new UsageError(`unknown experiment "${name}" (experiments: ${experiments.map((e) => e.name).join(', ')})`);
+  const trials = int('trials', values.trials, 1, 10_000);
+  const holdMs = durationMs(values.duration);
+  return {
+    experiment: name,
+    ...(trials !== undefined ? { trials } : {}),
+    seed: int('seed', values.seed, 0, 2 ** 32 - 1) ?? randomInt(1, 2 ** 31),
+    rateRps: int('rate', values.rate, 1, 5000) ?? 50,
+    ...(holdMs !== undefined ? { holdMs } : {}),
+    concurrencyMax: int('concurrency', values.concurrency, 1, 1024) ?? 32,
+    keepCluster: values['keep-cluster'] ?? false,
+  };
+}
+
+/** The running local cluster's configuration, or null when none runs. Partly up is an error. */
+function runningCluster(manager: ProcessManager): ClusterConfig | null {
+  const record = readClusterRecord(manager.runDir);
+  const alive = new Set(manager.list().filter((p) => p.alive).map((p) => p.name));
+  if (!record) {
+    if (alive.size > 0) throw new ClusterUnavailableError(`processes run (${[...alive].join(', ')}) but no cluster record exists; run: just down`);
+    return null;
+  }
+  const members = [...record.nodes.map((n) => n.id), gatewayName];
+  const missing = members.filter((m) => !alive.has(m));
+  if (missing.length === members.length) return null;
+  if (missing.length > 0) throw new ClusterUnavailableError(`the local cluster is partly up (${missing.join(', ')} not running); run: just up (or just heal)`);
+  return loadConfig({ ...process.env, ...record.env });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const opts = parse(argv);
+  if (opts === 'help') { console.log(usage); return 0; }
+  if (opts === 'list') {
+    const width = Math.max(...experiments.map((e) => e.name.length));
+    for (const e of experiments) console.log(`${e.name.padEnd(width)}  ${e.summary}`);
+    return 0;
+  }
+  const experiment = findExperiment(opts.experiment)!;
+  console.log(`seed ${opts.seed}`);
+  const baseConfig = loadConfig();
+  const manager = new ProcessManager(baseConfig.dataDirAbs);
+  let config = runningCluster(manager);
+  const started = config === null;
+  if (config === null) {
+    config = loadConfig({ ...process.env, RAFT_LINKS: 'toxiproxy' });
+    console.log(`no local cluster is up: starting ${config.nodeCount} nodes + gateway with toxiproxy links for this run (data ${config.dataDirAbs})`);
+    for (const name of manager.names()) manager.forget(name);
+    await startCluster(config, manager, { readyTimeoutMs });
+  } else if (experiment.needsProxy && config.links.mode !== 'toxiproxy') {
+    throw new ClusterUnavailableError(`${experiment.name} needs the links through the proxy, but the running cluster has ${config.links.mode} links; run: just down (the runner then starts one)`);
+  }
+  const stopStarted = async (): Promise<void> => {
+    if (!started || opts.keepCluster) return;
+    await stopAll(manager);
+    removeClusterRecord(manager.runDir);
+  };
+  let outcome;
+  let uninstall = () => {};
+  try {
+    const { target, leftovers } = await openLocalTarget(config, manager, opts.seed);
+    for (const h of leftovers.healed) console.log(`healed a fault an earlier run left: ${h.describe}`);
+    uninstall = installHealOnExit(async () => {
+      const report = await target.nemesis.healAll();
+      await stopStarted();
+      return report;
+    });
+    const trials = opts.trials ?? experiment.defaultTrials;
+    const holdMs = opts.holdMs ?? experiment.defaultHoldMs;
+    console.log(`${experiment.name}: ${trials} trial(s), hold ${holdMs} ms, ${opts.rateRps} writes/s, runtime ${target.runtime.kind}, links ${config.links.mode}`);
+    outcome = await runExperiment(target, {
+      experiment, trials, seed: opts.seed, rateRps: opts.rateRps, holdMs, concurrencyMax: opts.concurrencyMax,
+      recoveryTimeoutMs: 15_000, runsDir: join(repoRoot, 'reports', 'runs'), log: (line) => console.log(line),
+      runInfo: { clusterStartedByRunner: started, keepCluster: opts.keepCluster, argv },
+    });
+  } finally {
+    uninstall();
+    await stopStarted();
+  }
+  if (started) console.log(opts.keepCluster ? 'the cluster started for this run is still up (--keep-cluster)' : 'stopped the cluster started for this run');
+  for (const line of summaryLines(outcome.results)) console.log(line);
+  console.log(outcome.runDir);
+  return outcome.exitCode;
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
+  const code = (err as { code?: unknown }).code;
+  console.error(`chaos: ${(err as Error)?.message ?? String(err)}${typeof code === 'string' && code !== 'USAGE' ? ` (${code})` : ''}`);
+  process.exit(err instanceof UsageError ? exitUsage : exitUnknown);
+});

@@ -1,0 +1,19 @@
+import type { Experiment } from './experiment.ts';
+import { flakyNetwork } from './flaky-network.ts';
+import { followerKill } from './follower-kill.ts';
+import { leaderKill } from './leader-kill.ts';
+import { leaderPause } from './leader-pause.ts';
+import { partitionBridge } from './partition-bridge.ts';
+import { partitionLeader } from './partition-leader.ts';
+import { randomMix } from './random-mix.ts';
+import { rollingRestart } from './rolling-restart.ts';
+import { slowFollower } from './slow-follower.ts';
+
+/** Every named experiment, in the order `just chaos list` shows them. */
+export const experiments: readonly Experiment[] = [
+  leaderKill, leaderPause, followerKill, partitionLeader, partitionBridge, flakyNetwork, slowFollower, rollingRestart, randomMix,
+];
+
+export function findExperiment(name: string): Experiment | undefined {
+  return experiments.find((e) => e.name === name);
+}

@@ -1,0 +1,328 @@
+/**
+ * The chaos runner: one experiment, one run folder. Phases, in order:
+ *   steady state -> load -> faults (the experiment's trials) -> heal -> recovery -> check -> store
+ * Faults are healed on every path out of the fault phase (the nemesis's ledger covers the
+ * paths this process does not survive). The verdict is Jepsen's: valid / invalid (a safety
+ * check failed) / unknown (the run could not decide, e.g. the cluster never recovered).
+ */
+import { arch, platform } from 'node:os';
+import { join } from 'node:path';
+import { createLatencyHistogram, encodeHistogram, percentileTable, recordMs, type Histogram } from '../bench/histograms.ts';
+import type { ClusterConfig } from '../cluster/config.ts';
+import { Rng } from '../cluster/sim/rng.ts';
+import { checkElectionSafety } from './checker/election-safety.ts';
+import { pairOperations, writeHistoryJsonl } from './checker/history.ts';
+import { checkLogAgreement } from './checker/log-agreement.ts';
+import { checkLostWrites } from './checker/lost-writes.ts';
+import { combineResults, type CheckResult } from './checker/verdict.ts';
+import type { ClusterView } from './cluster-view.ts';
+import type { Experiment, FaultControl, LeaderInfo, TrialContext } from './experiments/experiment.ts';
+import type { AppliedFault } from './nemesis/fault.ts';
+import type { Runtime } from './runtime/runtime.ts';
+import { readCommittedLog, readRecord, type CommittedLog } from './runner/final-logs.ts';
+import { NodeEventPoller, type NodeEndpoint } from './runner/node-event-poller.ts';
+import { waitForRecovery } from './runner/recovery-check.ts';
+import { createRunFolder, gitState, writeJson, writeJsonl } from './runner/run-folder.ts';
+import { checkIsolatedLeaders, type IsolatedTrial } from './checker/deposed-leader.ts';
+import { firstElectionAfter, firstOkCompletionAfter } from './runner/trial-measures.ts';
+import { AppendWorkload } from './workload/append-workload.ts';
+import { RunClock } from './workload/run-clock.ts';
+
+export interface RunTarget {
+  readonly config: ClusterConfig;
+  readonly runtime: Runtime;
+  readonly view: ClusterView;
+  readonly nemesis: FaultControl & { healAll(): Promise<{ readonly failed: readonly { describe: string; errors: readonly string[] }[] }> };
+  readonly gatewayUrl: string;
+  /** Direct node URLs (the control path, never through a proxy). */
+  readonly nodes: readonly NodeEndpoint[];
+}
+
+export interface RunOptions {
+  readonly experiment: Experiment;
+  readonly trials: number;
+  readonly seed: number;
+  readonly rateRps: number;
+  readonly holdMs: number;
+  readonly concurrencyMax: number;
+  /** Per trial and at the end: how long the cluster may take to be healthy again. */
+  readonly recoveryTimeoutMs: number;
+  readonly runsDir: string;
+  readonly log: (line: string) => void;
+  /** Stored in run.json as is (e.g. whether the CLI started the cluster). */
+  readonly runInfo?: Readonly<Record<string, unknown>>;
+}
+
+export type Verdict = 'valid' | 'invalid' | 'unknown';
+
+export interface Quantiles { readonly count: number; readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number }
+
+export interface TrialRecord {
+  readonly trial: number;
+  readonly fault: string | null;
+  readonly faultAtMs: number | null;
+  readonly electionMs: number | null;
+  readonly newLeader: string | null;
+  readonly unavailabilityMs: number | null;
+  readonly recovered: boolean;
+  readonly recoveryMs: number;
+  readonly note?: string;
+}
+
+export interface RunResults {
+  readonly verdict: Verdict;
+  readonly reason: string | null;
+  readonly experiment: string;
+  readonly seed: number;
+  readonly trials: number;
+  readonly trialsPlanned: number;
+  readonly electionMs: Quantiles;
+  readonly unavailabilityMs: Quantiles;
+  readonly writeLatencyMs: Quantiles;
+  readonly workload: ReturnType<AppendWorkload['stats']>;
+  readonly checks: Record<string, CheckResult>;
+  readonly perTrial: readonly TrialRecord[];
+}
+
+export interface RunOutcome {
+  readonly verdict: Verdict;
+  readonly exitCode: 0 | 1 | 2;
+  readonly runDir: string;
+  readonly results: RunResults;
+}
+
+const steadyTimeoutMs = 10_000;
+const warmupMs = 1000;
+/** After recovery, how long a trial waits for a write invoked after the fault to succeed. */
+const measureWaitMs = 3000;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function quantiles(h: Histogram): Quantiles {
+  const t = percentileTable(h);
+  return { count: t.count, p50: t.p50Ms, p90: t.p90Ms, p99: t.p99Ms, max: t.maxMs };
+}
+
+export async function runExperiment(target: RunTarget, o: RunOptions): Promise<RunOutcome> {
+  const clock = new RunClock();
+  const startedAtMs = Date.now();
+  const runDir = createRunFolder(o.runsDir, o.experiment.name, startedAtMs);
+  const rng = new Rng(o.seed);
+  const scheduleRng = rng.fork('schedule');
+  const clientId = `chaos-${startedAtMs.toString(36)}-${o.seed.toString(36)}`;
+  writeJson(runDir, 'run.json', {
+    experiment: o.experiment.name, seed: o.seed, trials: o.trials, rateRps: o.rateRps, holdMs: o.holdMs,
+    concurrencyMax: o.concurrencyMax, recoveryTimeoutMs: o.recoveryTimeoutMs, clientId,
+    startedAt: new Date(startedAtMs).toISOString(), historyOriginEpochMs: clock.originEpochMs,
+    runtime: target.runtime.kind, git: gitState(),
+    versions: { node: process.version, platform: `${platform()}-${arch()}` },
+    cluster: { nodes: target.nodes, gatewayUrl: target.gatewayUrl, config: target.config },
+    ...o.runInfo,
+  });
+
+  const faultLog: Record<string, unknown>[] = [];
+  const faults: FaultControl = {
+    inject: async (fault) => {
+      const applied = await target.nemesis.inject(fault);
+      faultLog.push({ type: 'fault', phase: 'inject', atMs: applied.appliedAtMs, id: applied.id, describe: applied.describe, nodes: applied.nodes, fault, ...(applied.grudge ? { grudge: applied.grudge } : {}) });
+      return applied;
+    },
+    heal: async (applied) => {
+      const out = await target.nemesis.heal(applied);
+      faultLog.push({ type: 'fault', phase: 'heal', atMs: Date.now(), id: applied.id, describe: applied.describe });
+      return out;
+    },
+  };
+
+  const election = createLatencyHistogram();
+  const unavailability = createLatencyHistogram();
+  const perTrial: TrialRecord[] = [];
+  const isolated: IsolatedTrial[] = [];
+  const poller = new NodeEventPoller(target.nodes);
+  const workload = new AppendWorkload({
+    gatewayUrl: target.gatewayUrl, rateRps: o.rateRps, concurrencyMax: o.concurrencyMax,
+    timeoutMs: target.config.gateway.failoverDeadlineMs + 2000, clientId, rng: rng.fork('workload'), clock,
+  });
+  let abortReason: string | null = null;
+  let finalLogs: CommittedLog[] = [];
+  const extraChecks: CheckResult[] = [];
+
+  const leader = async (): Promise<LeaderInfo | null> => {
+    const statuses = await target.view.statuses();
+    const maxTerm = Math.max(-1, ...statuses.map((s) => s.term ?? -1));
+    const l = statuses.find((s) => s.state === 'LEADER' && s.term === maxTerm);
+    return l ? { id: l.id, term: l.term! } : null;
+  };
+  const waitForLeader: TrialContext['waitForLeader'] = async ({ notOn = [], termAbove = -1, timeoutMs = o.recoveryTimeoutMs }) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const l = await leader();
+      if (l && !notOn.includes(l.id) && l.term > termAbove) return l;
+      if (Date.now() >= deadline) return null;
+      await sleep(20);
+    }
+  };
+
+  // ---- steady state
+  o.log(`steady state: waiting for one leader and a healthy cluster (${steadyTimeoutMs} ms)`);
+  const steady = await waitForRecovery(target.view, steadyTimeoutMs);
+  if (!steady.recovered) abortReason = `steady state not reached: ${steady.reason}`;
+  else {
+    const probe = await probeWrite(target.gatewayUrl, `${clientId}-probe`);
+    if (probe !== null) abortReason = `steady state not reached: a probe write failed: ${probe}`;
+  }
+
+  if (abortReason === null) {
+    await poller.start(startedAtMs);
+    workload.start();
+    o.log(`load: ${o.rateRps} writes/s open loop through ${target.gatewayUrl}, up to ${o.concurrencyMax} concurrent`);
+    try {
+      await sleep(warmupMs);
+      for (let trial = 1; trial <= o.trials; trial++) {
+        const ctx: TrialContext = {
+          trial, rng: rng.fork(`trial-${trial}`), nodeIds: target.nodes.map((n) => n.id), holdMs: o.holdMs,
+          recoveryTimeoutMs: o.recoveryTimeoutMs, faults, view: target.view, leader, waitForLeader,
+          waitForHealthy: async (ms) => (await waitForRecovery(target.view, ms)).recovered,
+          sleep,
+        };
+        const outcome = await o.experiment.trial(ctx);
+        const recovery = await waitForRecovery(target.view, o.recoveryTimeoutMs);
+        const record = await measureTrial(trial, outcome.anchor, outcome.termBefore, recovery.recovered, recovery.waitedMs, outcome.note);
+        perTrial.push(record);
+        if (outcome.isolatedLeader && outcome.anchor) isolated.push({ trial, node: outcome.isolatedLeader, faultAtMs: outcome.anchor.appliedAtMs, healedAtMs: outcome.healedAtMs });
+        o.log(progressLine(record, o.trials));
+        if (!recovery.recovered) { abortReason = `trial ${trial}: ${recovery.reason}`; break; }
+        await sleep(scheduleRng.int(500, 1000));
+      }
+    } catch (err) {
+      abortReason = `fault phase failed: ${(err as Error).message}${typeof (err as { code?: unknown }).code === 'string' ? ` (${(err as { code: string }).code})` : ''}`;
+    } finally {
+      // ---- heal: whatever happened above, nothing stays injected
+      await workload.stop();
+      const healed = await target.nemesis.healAll().catch((err: unknown) => ({ failed: [{ describe: 'heal all', errors: [(err as Error).message] }] }));
+      if (healed.failed.length > 0) abortReason ??= `could not heal: ${healed.failed.map((f) => `${f.describe}: ${f.errors.join('; ')}`).join(', ')}`;
+    }
+
+    // ---- recovery
+    const recovered = await waitForRecovery(target.view, o.recoveryTimeoutMs);
+    o.log(recovered.recovered ? `recovery: leader ${recovered.leader} (term ${recovered.term}), every node applied ${recovered.commitIndex} after ${recovered.waitedMs} ms` : `recovery: ${recovered.reason}`);
+    if (!recovered.recovered) abortReason ??= `cluster did not recover: ${recovered.reason}`;
+    await poller.stop();
+    const members = await target.runtime.list();
+    const notRunning = members.filter((m) => m.state !== 'running').map((m) => `${m.name} ${m.state}`);
+    extraChecks.push(notRunning.length === 0
+      ? { checker: 'cluster-restored', valid: true }
+      : { checker: 'cluster-restored', valid: 'unknown', reason: `left not running: ${notRunning.join(', ')}` });
+
+    // ---- final reads
+    try {
+      finalLogs = await Promise.all(target.nodes.map((n) => readCommittedLog(n)));
+    } catch (err) {
+      extraChecks.push({ checker: 'final-reads', valid: 'unknown', reason: (err as Error).message });
+    }
+  }
+  await workload.close();
+
+  // ---- check
+  const ops = pairOperations(workload.history.events);
+  const checks: CheckResult[] = [...extraChecks];
+  if (abortReason !== null) checks.push({ checker: 'run-completed', valid: 'unknown', reason: abortReason });
+  if (finalLogs.length > 0) {
+    const compacted = await compactedRecords(ops, finalLogs, target.nodes, recoveredLeader(finalLogs, await target.view.leader()));
+    checks.push(checkLostWrites({ ops, clientId, logs: finalLogs.map(toLogView), compacted }));
+    checks.push(checkLogAgreement(finalLogs));
+  } else if (abortReason === null || workload.stats().invoked > 0) {
+    checks.push({ checker: 'lost-writes', valid: 'unknown', reason: 'no final logs were read' });
+  }
+  checks.push(checkElectionSafety(poller.events));
+  if (isolated.length > 0) checks.push(checkIsolatedLeaders(isolated, poller.events, ops, clock.epochMsOfNs.bind(clock)));
+  const combined = combineResults(checks);
+  const verdict: Verdict = combined.valid === true ? 'valid' : combined.valid === false ? 'invalid' : 'unknown';
+  const failed = checks.find((c) => c.valid === false) ?? checks.find((c) => c.valid === 'unknown');
+
+  // ---- store
+  const results: RunResults = {
+    verdict, reason: verdict === 'valid' ? null : `${failed?.checker}: ${failed?.reason ?? 'see checks'}`,
+    experiment: o.experiment.name, seed: o.seed, trials: perTrial.length, trialsPlanned: o.trials,
+    electionMs: quantiles(election), unavailabilityMs: quantiles(unavailability), writeLatencyMs: quantiles(workload.latency),
+    workload: workload.stats(), checks: combined.results, perTrial,
+  };
+  writeHistoryJsonl(join(runDir, 'history.jsonl'), workload.history.events);
+  writeJsonl(runDir, 'events.jsonl', [...faultLog, ...perTrial.map((t) => ({ type: 'trial', atMs: t.faultAtMs, ...t })), ...poller.sorted().map((e) => ({ type: 'node', atMs: e.ts, ...e }))]
+    .sort((a, b) => ((a.atMs as number | null) ?? 0) - ((b.atMs as number | null) ?? 0)));
+  writeJson(runDir, 'histograms.json', {
+    unit: 'microseconds', encoding: 'HdrHistogram compressed base64',
+    electionMs: encodeHistogram(election), unavailabilityMs: encodeHistogram(unavailability), writeLatencyMs: encodeHistogram(workload.latency),
+  });
+  writeJson(runDir, 'results.json', results);
+  return { verdict, exitCode: verdict === 'valid' ? 0 : verdict === 'invalid' ? 1 : 2, runDir, results };
+
+  async function measureTrial(trial: number, anchor: AppliedFault | null, termBefore: number | null, recovered: boolean, recoveryMs: number, note?: string): Promise<TrialRecord> {
+    let electionMs: number | null = null;
+    let newLeader: string | null = null;
+    let unavailabilityMs: number | null = null;
+    if (anchor !== null) {
+      const faultAtMs = anchor.appliedAtMs;
+      const deadline = Date.now() + measureWaitMs;
+      let done = firstOkCompletionAfter(pairOperations(workload.history.events), faultAtMs, clock.epochMsOfNs.bind(clock));
+      while (done === null && Date.now() < deadline) {
+        await sleep(50);
+        done = firstOkCompletionAfter(pairOperations(workload.history.events), faultAtMs, clock.epochMsOfNs.bind(clock));
+      }
+      await poller.pollAll();
+      const elected = firstElectionAfter(poller.events, faultAtMs, termBefore);
+      if (elected) { electionMs = elected.atMs - faultAtMs; newLeader = elected.node; recordMs(election, electionMs); }
+      if (done !== null) { unavailabilityMs = done - faultAtMs; recordMs(unavailability, unavailabilityMs); }
+    }
+    return {
+      trial, fault: anchor?.describe ?? null, faultAtMs: anchor?.appliedAtMs ?? null, electionMs, newLeader, unavailabilityMs,
+      recovered, recoveryMs, ...(note !== undefined ? { note } : {}),
+    };
+  }
+}
+
+function progressLine(t: TrialRecord, total: number): string {
+  const ms = (v: number | null) => (v === null ? '-' : `${Math.round(v)} ms`);
+  return `trial ${t.trial}/${total}  ${t.fault ?? 'no fault'}  election ${ms(t.electionMs)}${t.newLeader ? ` (${t.newLeader})` : ''}` +
+    `  unavailable ${ms(t.unavailabilityMs)}  ${t.recovered ? `recovered in ${t.recoveryMs} ms` : 'NOT RECOVERED'}${t.note ? `  [${t.note}]` : ''}`;
+}
+
+/** null when the write succeeded; otherwise what went wrong. */
+async function probeWrite(gatewayUrl: string, clientId: string): Promise<string | null> {
+  try {
+    const res = await fetch(`${gatewayUrl}/api/write`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { probe: true }, source: 'chaos-probe', clientId, requestId: '1' }),
+      signal: AbortSignal.timeout(5000),
+    });
+    return res.ok ? null : `HTTP ${res.status} ${(await res.text()).slice(0, 200)}`;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+function toLogView(log: CommittedLog) {
+  return {
+    node: log.node, snapshotIndex: log.snapshotIndex,
+    entries: log.entries.filter((e) => e.kind === 'command' && e.command?.op === 'append')
+      .map((e) => ({ index: e.index, clientId: e.command?.clientId ?? null, requestId: e.command?.requestId ?? null })),
+  };
+}
+
+function recoveredLeader(logs: readonly CommittedLog[], leader: string | null): string | null {
+  return leader ?? logs[0]?.node ?? null;
+}
+
+/** State machine records for acknowledged entry ids that some node compacted out of its log. */
+async function compactedRecords(ops: ReturnType<typeof pairOperations>, logs: readonly CommittedLog[], nodes: readonly NodeEndpoint[], leaderId: string | null) {
+  const out = new Map<number, { clientId: string | null; requestId: string | null } | null>();
+  const maxSnapshot = Math.max(0, ...logs.map((l) => l.snapshotIndex));
+  const leader = nodes.find((n) => n.id === leaderId);
+  if (maxSnapshot === 0 || !leader) return out;
+  for (const op of ops) {
+    if (op.outcome !== 'ok' || !Array.isArray(op.output) || typeof op.output[0] !== 'number') continue;
+    const id = op.output[0];
+    if (id <= maxSnapshot && !out.has(id)) out.set(id, await readRecord(leader, id));
+  }
+  return out;
+}

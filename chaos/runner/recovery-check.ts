@@ -1,0 +1,39 @@
+import type { ClusterView, NodeStatusView } from '../cluster-view.ts';
+
+export type RecoveryResult =
+  | { readonly recovered: true; readonly leader: string; readonly term: number; readonly commitIndex: number; readonly waitedMs: number }
+  | { readonly recovered: false; readonly reason: string; readonly waitedMs: number };
+
+/**
+ * Healthy means: every node answers, exactly one says LEADER and every node names it in the
+ * same term, and every node has applied at least the leader's commit index (read in the same
+ * round, so a node still catching up keeps the check waiting). Polls until then or the deadline.
+ */
+export async function waitForRecovery(view: ClusterView, timeoutMs: number, pollMs = 100): Promise<RecoveryResult> {
+  const started = Date.now();
+  let reason = 'not checked';
+  for (;;) {
+    const statuses = await view.statuses();
+    const verdict = judge(statuses);
+    if (verdict.healthy) return { recovered: true, leader: verdict.leader, term: verdict.term, commitIndex: verdict.commitIndex, waitedMs: Date.now() - started };
+    reason = verdict.reason;
+    if (Date.now() - started >= timeoutMs) return { recovered: false, reason: `not recovered within ${timeoutMs} ms: ${reason}`, waitedMs: Date.now() - started };
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+type Judgement = { healthy: true; leader: string; term: number; commitIndex: number } | { healthy: false; reason: string };
+
+export function judge(statuses: readonly NodeStatusView[]): Judgement {
+  const silent = statuses.filter((s) => !s.reachable).map((s) => s.id);
+  if (silent.length > 0) return { healthy: false, reason: `no answer from ${silent.join(', ')}` };
+  const leaders = statuses.filter((s) => s.state === 'LEADER');
+  if (leaders.length !== 1) return { healthy: false, reason: `${leaders.length} nodes say LEADER (${leaders.map((l) => `${l.id}@${l.term}`).join(', ') || 'none'})` };
+  const leader = leaders[0]!;
+  const disagree = statuses.filter((s) => s.leader !== leader.id || s.term !== leader.term).map((s) => `${s.id} follows ${s.leader ?? 'nobody'} in term ${s.term}`);
+  if (disagree.length > 0) return { healthy: false, reason: `leader ${leader.id} (term ${leader.term}) but ${disagree.join(', ')}` };
+  const commit = leader.commitIndex ?? 0;
+  const behind = statuses.filter((s) => (s.lastApplied ?? -1) < commit).map((s) => `${s.id} applied ${s.lastApplied}`);
+  if (behind.length > 0) return { healthy: false, reason: `leader ${leader.id} committed ${commit} but ${behind.join(', ')}` };
+  return { healthy: true, leader: leader.id, term: leader.term!, commitIndex: commit };
+}

@@ -86,7 +86,7 @@ function parse(argv: string[]): CliOptions | 'list' | 'help' {
     seed: int('seed', values.seed, 0, 2 ** 32 - 1) ?? randomInt(1, 2 ** 31),
     rateRps: int('rate', values.rate, 1, 5000) ?? 50,
     ...(holdMs !== undefined ? { holdMs } : {}),
-    concurrencyMax: int('concurrency', values.concurrency, 1, 1024) ?? 32,
+    concurrencyMax: int('concurrency', values.concurrency, 1, 1024) ?? 128,
     keepCluster: values['keep-cluster'] ?? false,
   };
 }

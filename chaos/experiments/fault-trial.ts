@@ -9,7 +9,7 @@ export interface FaultTrialOptions {
 }
 
 /**
- * The common trial: note the leader and term, inject, wait for a leader elsewhere when one is
+ * The common trial: note the leader and term, inject, wait for a leader on another node when one is
  * expected (bounded by the recovery timeout), keep the fault on for the rest of the hold time,
  * heal. Healing happens even if waiting threw.
  */
@@ -19,8 +19,10 @@ export async function faultTrial(ctx: TrialContext, fault: Fault, opts: FaultTri
   let note: string | undefined;
   try {
     if (opts.expectNewLeader) {
-      const next = await ctx.waitForLeader({ notOn: applied.nodes, termAbove: before?.term ?? 0, timeoutMs: ctx.recoveryTimeoutMs });
-      if (next === null) note = `no new leader outside ${applied.nodes.join(', ')} within ${ctx.recoveryTimeoutMs} ms`;
+      // Partitions list every node whose links they cut; the node that must lose leadership is the old leader.
+      const notOn = before ? [before.id] : applied.nodes;
+      const next = await ctx.waitForLeader({ notOn, termAbove: before?.term ?? 0, timeoutMs: ctx.recoveryTimeoutMs });
+      if (next === null) note = `no new leader outside ${notOn.join(', ')} within ${ctx.recoveryTimeoutMs} ms`;
     }
     const remainingMs = applied.appliedAtMs + ctx.holdMs - Date.now();
     if (remainingMs > 0) await ctx.sleep(remainingMs);

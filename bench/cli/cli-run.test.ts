@@ -1,0 +1,119 @@
+// Real runs of `just bench` against a real cluster (test/cluster-harness.ts, fsync always):
+// a complete run folder whose files parse, SLO pass and fail, compare of the two folders, and a
+// run that starts (and stops) its own cluster when none answers.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { isPortFree } from '../../cluster/local/port-check.ts';
+import { startCluster } from '../../test/cluster-harness.ts';
+import type { Cluster } from '../../test/cluster-harness.ts';
+import { decodeHistogram } from '../histograms.ts';
+import { closedPort } from '../test-servers.ts';
+import { benchCli, lastLine } from './test-spawn.ts';
+
+let cluster: Cluster;
+const folders: string[] = [];
+
+test.before(async () => {
+  cluster = await startCluster({ env: { RAFT_FSYNC: 'always', RAFT_LINKS: 'direct' } });
+});
+
+test.after(async () => {
+  await cluster?.stop();
+  for (const f of folders) rmSync(f, { recursive: true, force: true });
+});
+
+const readJson = (dir: string, file: string): Record<string, any> => JSON.parse(readFileSync(join(dir, file), 'utf8'));
+
+test('200rps for 3 s writes a complete run folder whose files parse', async () => {
+  const run = await benchCli(['200rps', '--duration', '3s', '--warmup', '0s', '--connections', '16', '--target', cluster.gatewayUrl, '--slo', 'errors<50%,p99<30s']);
+  assert.is(run.code, 0, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+  const dir = lastLine(run.stdout);
+  folders.push(dir);
+  assert.match(dir, /reports\/runs\/\d{8}T\d{6}Z-bench-200rps$/);
+  for (const f of ['run.json', 'results.json', 'load.json', 'load-corrected.hgrm', 'load-raw.hgrm', 'load-series.csv']) {
+    assert.ok(existsSync(join(dir, f)), `${f} missing (have ${readdirSync(dir).join(', ')})`);
+  }
+  const results = readJson(dir, 'results.json');
+  assert.is(results.ok + results.errors, 600, 'every scheduled request ended once');
+  assert.is(results.errors, 0, JSON.stringify(results.errorSamples));
+  // Throughput is over the whole wall time, tail included (no claim about speed here).
+  assert.ok(Math.abs(results.okPerSec - (results.ok * 1000) / results.elapsedMs) < 1e-6 && results.elapsedMs >= 3000, `okPerSec ${results.okPerSec}`);
+  for (const basis of ['corrected', 'raw']) {
+    const l = results.latencyMs[basis];
+    assert.ok(l.p50 > 0 && l.p50 <= l.p90 && l.p90 <= l.p99 && l.p99 <= l.p999 && l.p999 <= l.max, `${basis}: ${JSON.stringify(l)}`);
+  }
+  assert.ok(results.latencyMs.corrected.p50 >= results.latencyMs.raw.p50, 'corrected counts from earlier than raw');
+  assert.type(results.generator.cpuPercent, 'number');
+  assert.type(results.generator.lagMs.p99, 'number');
+  assert.equal(results.slo.map((v: { passed: boolean }) => v.passed), [true, true]);
+
+  const runJson = readJson(dir, 'run.json');
+  assert.is(runJson.options.rateRps, 200);
+  assert.is(runJson.target, cluster.gatewayUrl);
+  assert.type(runJson.environment.cpuModel, 'string');
+  assert.ok(runJson.environment.cpuCount >= 1);
+  assert.is(runJson.environment.node, process.version);
+  assert.match(runJson.environment.git.sha, /^[0-9a-f]{40}$/);
+  assert.equal(runJson.cluster.nodes.map((n: { id: string }) => n.id), ['node1', 'node2', 'node3']);
+  assert.type(runJson.wallMs, 'number');
+
+  // The stored histogram is the same one the summary was read from.
+  const step = readJson(dir, 'load.json');
+  assert.is(decodeHistogram(step.corrected.encoded).totalCount, 600);
+  assert.match(readFileSync(join(dir, 'load-corrected.hgrm'), 'utf8'), /#\[Mean\s+=/);
+  const series = readFileSync(join(dir, 'load-series.csv'), 'utf8').trim().split('\n');
+  assert.is(series[0], 'second,sent,ok,errors,latencyMsP50,latencyMsP99');
+  assert.is(series.slice(1).reduce((n, line) => n + Number(line.split(',')[1]), 0), 600);
+});
+
+test('a broken --slo rule exits 1 and prints the rule; the folder is still the last line', async () => {
+  const run = await benchCli(['100rps', '--duration', '1s', '--warmup', '0s', '--workload', 'kv-mixed', '--target', cluster.gatewayUrl, '--slo', 'p99<1us,errors<=0']);
+  assert.is(run.code, 1, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+  assert.match(run.stderr, /BROKEN p99<1us {2}\(actual [\d.]+ ms\)/, run.stderr);
+  assert.not.match(run.stderr, /BROKEN errors<=0/);
+  const dir = lastLine(run.stdout);
+  folders.push(dir);
+  const results = readJson(dir, 'results.json');
+  assert.equal(results.slo.map((v: { rule: string; passed: boolean }) => [v.rule, v.passed]), [['p99<1us', false], ['errors<=0', true]]);
+  assert.is(results.ok, 100, JSON.stringify(results.errorSamples));
+});
+
+test('compare prints the two real runs side by side', async () => {
+  assert.is(folders.length, 2);
+  const run = await benchCli(['compare', folders[0]!, folders[1]!]);
+  assert.ok(run.code === 0 || run.code === 1, `exit ${run.code}: ${run.stderr}`);
+  assert.match(run.stdout, /note: the runs differ in target rate\/s: 200 vs 100/);
+  const [a, b] = folders.map((f) => readJson(f, 'results.json').okPerSec as number);
+  const okRow = run.stdout.split('\n').find((l) => l.startsWith('ok/s'));
+  assert.ok(okRow !== undefined, run.stdout);
+  assert.match(okRow!, new RegExp(`\\s${(b! / a!).toFixed(2)}(\\s|$)`), `ratio B/A of ${a} and ${b}`);
+  assert.match(run.stdout, /corrected p99 ms/);
+});
+
+test('with no cluster answering, a run starts its own (fsync always) and stops it after', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-own-cluster-'));
+  try {
+    const run = await benchCli(['100rps', '--duration', '1s', '--warmup', '0s'], { GATEWAY_PORT: String(await closedPort()), RAFT_DATA_DIR: dataDir });
+    assert.is(run.code, 0, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+    assert.match(run.stdout, /starting 3 nodes \+ gateway for this run \(fsync always, links direct/);
+    const dir = lastLine(run.stdout);
+    folders.push(dir);
+    const runJson = readJson(dir, 'run.json');
+    assert.is(runJson.cluster.origin, 'started');
+    assert.is(runJson.cluster.fsync, 'always');
+    assert.is(runJson.cluster.config.storage.fsync, 'always');
+    assert.ok(existsSync(join(dir, 'cluster-logs', 'gateway.log')), 'cluster logs kept with the run');
+    assert.is(readJson(dir, 'results.json').ok, 100);
+    for (const url of [runJson.cluster.gatewayUrl, ...runJson.cluster.nodes.map((n: { url: string }) => n.url)]) {
+      assert.ok(await isPortFree(Number(new URL(url).port)), `${url} still listening after the run`);
+    }
+    assert.not.ok(existsSync(runJson.cluster.dataDir), 'temp data dir removed');
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test.run();

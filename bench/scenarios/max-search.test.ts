@@ -1,0 +1,44 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { bestStep, nextConnections } from './max-search.ts';
+import type { MaxStep } from './max-search.ts';
+
+/** Drives the search against a model cluster: throughput and p99 as functions of connections. */
+function search(model: (c: number) => Omit<MaxStep, 'connections'>, boundMs: number, cap: number): { tried: number[]; best: MaxStep | null } {
+  const steps: MaxStep[] = [];
+  for (let c = nextConnections(steps, boundMs, cap); c !== null; c = nextConnections(steps, boundMs, cap)) {
+    assert.ok(steps.length < 30, 'the search must end');
+    steps.push({ connections: c, ...model(c) });
+  }
+  return { tried: steps.map((s) => s.connections), best: bestStep(steps, boundMs) };
+}
+
+test('doubles until the bound breaks, then bisects twice below the failing count', () => {
+  // Throughput grows with connections; p99 = connections / 2 ms, so 100 connections is the edge.
+  const r = search((c) => ({ okPerSec: 100 * c, p99Ms: c / 2, errorRate: 0 }), 50, 1024);
+  assert.equal(r.tried, [1, 2, 4, 8, 16, 32, 64, 128, 96, 112]);
+  assert.is(r.best?.connections, 96);
+});
+
+test('stops at the cap when nothing breaks', () => {
+  const r = search((c) => ({ okPerSec: 10 * c, p99Ms: 1, errorRate: 0 }), 50, 16);
+  assert.equal(r.tried, [1, 2, 4, 8, 16]);
+  assert.is(r.best?.connections, 16);
+});
+
+test('stops when throughput has stopped growing (saturated below the bound)', () => {
+  const r = search((c) => ({ okPerSec: c <= 8 ? 100 * c : 700, p99Ms: 1, errorRate: 0 }), 50, 1024);
+  assert.equal(r.tried, [1, 2, 4, 8, 16, 32]);
+  assert.is(r.best?.connections, 8);
+});
+
+test('errors fail a step like latency does; nothing passing means no answer', () => {
+  const r = search((c) => ({ okPerSec: 100 * c, p99Ms: 1, errorRate: c >= 4 ? 0.01 : 0 }), 50, 1024);
+  assert.equal(r.tried, [1, 2, 4, 3]);
+  assert.is(r.best?.connections, 3);
+  const none = search(() => ({ okPerSec: 100, p99Ms: 80, errorRate: 0 }), 50, 1024);
+  assert.equal(none.tried, [1]);
+  assert.is(none.best, null);
+});
+
+test.run();

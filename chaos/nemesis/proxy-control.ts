@@ -29,13 +29,22 @@ export interface ProxyState {
 
 export const proxyCallTimeoutMs = 3000;
 
-async function withDeadline<T>(what: string, call: Promise<T>, timeoutMs = proxyCallTimeoutMs): Promise<T> {
+/**
+ * Every call here is idempotent (adding a toxic that exists is accepted), so a call that fails
+ * at the connection level ("fetch failed": a pooled keep-alive socket the server closed at the
+ * moment it was reused) is tried once more within the same deadline.
+ */
+async function withDeadline<T>(what: string, call: () => Promise<T>, timeoutMs = proxyCallTimeoutMs): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new NemesisError('TOXIPROXY_FAILED', `${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
   });
+  const attempt = () => call().catch((err: unknown) => {
+    if (err instanceof Error && err.message === 'fetch failed') return call();
+    throw err;
+  });
   try {
-    return await Promise.race([call, late]);
+    return await Promise.race([attempt(), late]);
   } catch (err) {
     if (err instanceof NemesisError) throw err;
     throw new NemesisError('TOXIPROXY_FAILED', `${what}: ${(err as Error)?.message ?? String(err)}`);
@@ -50,7 +59,7 @@ function isStatus(err: unknown, status: number): boolean {
 }
 
 export async function addToxic(client: Toxiproxy, proxyName: string, toxic: ToxicBody): Promise<void> {
-  await withDeadline(`add toxic ${toxic.name} to ${proxyName}`, (async () => {
+  await withDeadline(`add toxic ${toxic.name} to ${proxyName}`, async () => {
     let proxy;
     try {
       proxy = await client.get(proxyName);
@@ -64,12 +73,12 @@ export async function addToxic(client: Toxiproxy, proxyName: string, toxic: Toxi
       // 409: a toxic of this name is there already (a retried apply); names are unique per fault.
       if (!isStatus(err, 409)) throw err;
     }
-  })());
+  });
 }
 
 /** Idempotent: a missing proxy or toxic is already removed. */
 export async function removeToxic(client: Toxiproxy, proxyName: string, toxicName: string): Promise<'removed' | 'absent'> {
-  return withDeadline(`remove toxic ${toxicName} from ${proxyName}`, (async () => {
+  return withDeadline(`remove toxic ${toxicName} from ${proxyName}`, async () => {
     try {
       const proxy = await client.get(proxyName);
       const toxic = await proxy.getToxic(toxicName);
@@ -79,12 +88,12 @@ export async function removeToxic(client: Toxiproxy, proxyName: string, toxicNam
       if (isStatus(err, 404)) return 'absent' as const;
       throw err;
     }
-  })());
+  });
 }
 
 /** Idempotent: an enabled or missing proxy needs nothing. */
 export async function enableProxy(client: Toxiproxy, proxyName: string): Promise<'enabled' | 'already' | 'absent'> {
-  return withDeadline(`enable proxy ${proxyName}`, (async () => {
+  return withDeadline(`enable proxy ${proxyName}`, async () => {
     try {
       const proxy = await client.get(proxyName);
       if (proxy.enabled) return 'already' as const;
@@ -94,18 +103,18 @@ export async function enableProxy(client: Toxiproxy, proxyName: string): Promise
       if (isStatus(err, 404)) return 'absent' as const;
       throw err;
     }
-  })());
+  });
 }
 
 /** Every proxy with its toxics (GET /proxies/{name}/toxics through the client's own HTTP API). */
 export async function listProxies(client: Toxiproxy): Promise<ProxyState[]> {
-  return withDeadline('list proxies', (async () => {
+  return withDeadline('list proxies', async () => {
     const proxies = Object.values(await client.getAll()).sort((a, b) => a.name.localeCompare(b.name));
     return Promise.all(proxies.map(async (p) => {
       const res = await client.getApi().get<{ name: string; type: string; stream: string }[]>(`${p.getPath()}/toxics`);
       return { name: p.name, enabled: p.enabled, toxics: (res.data ?? []).map((t) => ({ name: t.name, type: t.type, stream: t.stream })) };
     }));
-  })());
+  });
 }
 
 /**

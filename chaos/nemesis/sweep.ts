@@ -39,6 +39,19 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     }
   };
 
+  // Members first: a paused proxy member would make every proxy call below time out.
+  try {
+    const members = await deps.runtime.list();
+    for (const m of members) {
+      if (m.state === 'paused') await attempt(`resume ${m.name}`, async () => { await deps.runtime.resume(m.name); return `resumed paused ${m.name}`; });
+    }
+    for (const name of deps.clusterMembers ?? []) {
+      const m = members.find((x) => x.name === name);
+      if (m?.state === 'stopped') await attempt(`start ${name}`, async () => { await deps.runtime.start(name); return `started stopped ${name}`; });
+    }
+  } catch (err) {
+    failures.push(`list members: ${(err as Error)?.message ?? String(err)}`);
+  }
   const url = deps.toxiproxy.host;
   const probe = await probeToxiproxy(url);
   if (probe === 'refused') notes.push(`no proxy server at ${url}: no toxic or disabled proxy can exist there`);
@@ -60,17 +73,5 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     }
   }
 
-  try {
-    const members = await deps.runtime.list();
-    for (const m of members) {
-      if (m.state === 'paused') await attempt(`resume ${m.name}`, async () => { await deps.runtime.resume(m.name); return `resumed paused ${m.name}`; });
-    }
-    for (const name of deps.clusterMembers ?? []) {
-      const m = members.find((x) => x.name === name);
-      if (m?.state === 'stopped') await attempt(`start ${name}`, async () => { await deps.runtime.start(name); return `started stopped ${name}`; });
-    }
-  } catch (err) {
-    failures.push(`list members: ${(err as Error)?.message ?? String(err)}`);
-  }
   return { actions, notes, failures };
 }

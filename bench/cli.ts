@@ -72,7 +72,14 @@ async function runScenario(args: ScenarioArgs): Promise<number> {
       ...run, endedAt: endedAt.toISOString(), wallMs: endedAt.getTime() - startedAt.getTime(),
       loadAverage1mAtEnd: currentLoadAverage1m(), aborted: abort.signal.aborted,
     });
-    if (outcome.summary.generator.bottleneck) log('WARNING: the load generator was itself a bottleneck in this run (see generator above)');
+    const gen = outcome.summary.generator;
+    if (gen.bottleneck) log('WARNING: the load generator was itself a bottleneck in this run (see generator above)');
+    // Lag while using little CPU means the generator was waiting for a core, not busy: the machine
+    // was oversubscribed, and the cluster's latency in this run is inflated the same way.
+    if (gen.bottleneck && gen.cpuPercent < 50) {
+      log(`WARNING: the generator used only ${gen.cpuPercent.toFixed(0)}% of a core; its lag is CPU contention on the machine ` +
+        `(load average ${environment.loadAverage1m.toFixed(1)} -> ${currentLoadAverage1m().toFixed(1)} on ${environment.cpuCount} cores)`);
+    }
     for (const v of verdicts) (v.passed ? console.log : console.error)(`slo ${formatVerdict(v)}`);
     await target.release(folder.dir);
     log(folder.dir);

@@ -63,7 +63,7 @@ export class Forwarder {
       const target = this.target(op);
       if (target === null) {
         lastFailure = 'no leader known';
-        this.tracker.refresh();
+        void this.tracker.refresh();
         await this.tracker.waitForLeader(Math.min(remaining, backoffMsMax));
         continue;
       }
@@ -77,12 +77,10 @@ export class Forwarder {
         lastFailure = err.message;
         if (!err.notSent) maybeApplied = true;
         this.metrics.retries.inc({ reason: err.code });
-        this.tracker.refresh();
         // An abandoned call means a new leader is already known: go there at once.
-        if (err.code !== 'ABANDONED') {
-          await this.tracker.waitForLeader(Math.min(backoffMs, deadline - Date.now()));
-          backoffMs = Math.min(backoffMs * 2, backoffMsMax);
-        }
+        if (err.code === 'ABANDONED') continue;
+        await this.settle(this.tracker.refresh(), backoffMs, deadline);
+        backoffMs = Math.min(backoffMs * 2, backoffMsMax);
         continue;
       }
       const code = (answer.body as { code?: unknown } | null)?.code;
@@ -100,11 +98,12 @@ export class Forwarder {
         // Follow a hint to another node at once, but not forever: two nodes pointing at each
         // other (stale hints during an election) must not become a busy loop.
         if (moved !== null && moved.id !== target.id && immediateRetries < 2) { immediateRetries++; continue; }
+        immediateRetries = 0;
+        await this.tracker.waitForLeader(Math.min(backoffMs, deadline - Date.now()));
       } else {
-        this.tracker.refresh();
+        immediateRetries = 0;
+        await this.settle(this.tracker.refresh(), backoffMs, deadline);
       }
-      immediateRetries = 0;
-      await this.tracker.waitForLeader(Math.min(backoffMs, deadline - Date.now()));
       backoffMs = Math.min(backoffMs * 2, backoffMsMax);
     }
     this.metrics.noLeader.inc();
@@ -112,6 +111,18 @@ export class Forwarder {
     const details: Record<string, unknown> = { attempts };
     if (op.kind === 'write') details.outcome = maybeApplied ? 'unknown' : 'not-applied';
     throw new GatewayError('NO_LEADER', `no leader answered within ${this.options.deadlineMs} ms; last: ${lastFailure}`, details);
+  }
+
+  /**
+   * After a failed attempt: wait until the status refresh it triggered has ended (so the next
+   * attempt uses what the cluster says now, not the leader that just failed) but at least the
+   * backoff, so a node failing instantly is not hammered; stop early on a leader change.
+   */
+  private async settle(refreshed: Promise<void>, backoffMs: number, deadline: number): Promise<void> {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) return;
+    const floor = new Promise<void>((resolve) => setTimeout(resolve, Math.min(backoffMs, remaining)));
+    await this.tracker.waitForLeader(remaining, Promise.all([refreshed, floor]));
   }
 
   private target(op: ForwardOp): NodeClient | null {

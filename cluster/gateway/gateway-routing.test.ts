@@ -78,6 +78,23 @@ test('a NOT_LEADER hint is followed through the config, never through the node-s
   } finally { await rig.close(); }
 });
 
+test('a leader that says it stepped down is not brought back by followers still naming it at that term', async () => {
+  const rig = await startRig({ statusPollMs: 20 });
+  try {
+    await waitFor('node1 as leader', () => rig.gateway.tracker.current()?.id === 'node1');
+    // node1 stepped down; node2 and node3 have not heard yet and still name it, at the same term.
+    rig.cluster.node('node1').role = 'FOLLOWER';
+    rig.cluster.node('node1').leaderId = null;
+    await waitFor('node1 dropped', () => rig.gateway.tracker.current() === null);
+    await new Promise((r) => setTimeout(r, 200)); // several more poll rounds of the stale followers
+    assert.is(rig.gateway.tracker.current(), null);
+    assert.equal(rig.changes, ['none->node1', 'node1->none']);
+    // A newer term naming node1 again is believed.
+    rig.cluster.elect('node1');
+    await waitFor('node1 back', () => rig.gateway.tracker.current()?.id === 'node1');
+  } finally { await rig.close(); }
+});
+
 test('stale reads are served by any reachable node while there is no leader', async () => {
   const rig = await startRig({}, {}, null);
   try {

@@ -16,6 +16,11 @@ export interface GatewayOptions {
   readonly breaker?: Partial<NodeClientOptions>;
   /** Per-attempt timeout; default a third of the failover deadline, so a hung leader leaves time for two more tries. */
   readonly attemptTimeoutMs?: number;
+  /**
+   * Coalesced batches in flight per leader (default 1: the next batch leaves when the previous
+   * returns, so batches grow with load and the order of proposals is the order of arrival).
+   */
+  readonly maxBatchesInFlight?: number;
   readonly onLeaderChange?: (previous: LeaderInfo | null, next: LeaderInfo | null, reason: LeaderChangeReason, fromNodeId: string) => void;
 }
 
@@ -54,6 +59,7 @@ export async function startGateway(config: ClusterConfig, options: GatewayOption
       maxBatchOps,
       maxBatchBytes: config.http.bodyLimitBytes,
       batchTimeoutMs: attemptTimeoutMs,
+      maxInFlight: options.maxBatchesInFlight ?? 1,
       isLeader: (id) => leaderTracker.current()?.id === id,
       onBatch: (ops) => { metrics.batches.inc(); metrics.batchOps.observe(ops); },
     })

@@ -33,9 +33,15 @@ export interface LeaderTrackerOptions {
 export class LeaderTracker {
   private leader: LeaderInfo | null = null;
   private readonly views = new Map<string, NodeView>();
-  private readonly polling = new Set<string>();
+  /** The poll in flight per node. */
+  private readonly polling = new Map<string, Promise<void>>();
   private readonly lastPollStartMs = new Map<string, number>();
   private readonly waiters = new Set<() => void>();
+  /**
+   * The newest term at which each node said itself it was not the leader. Another node's older
+   * view naming it at that term (a status answer that was in flight) must not bring it back.
+   */
+  private readonly deniedAtTerm = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -53,8 +59,8 @@ export class LeaderTracker {
   }
 
   start(): void {
-    this.refresh();
-    this.timer = setInterval(() => this.refresh(), this.options.pollMs);
+    void this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.options.pollMs);
     this.timer.unref();
   }
 
@@ -75,16 +81,18 @@ export class LeaderTracker {
   /**
    * Polls every node that has no poll in flight. Called on the timer and whenever a forwarded
    * call failed; at most one poll per node is in flight, and polls are at least 5 ms apart.
+   * Resolves when the polls in flight after this call have all ended.
    */
-  refresh(): void {
-    if (this.stopped) return;
+  refresh(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     const now = Date.now();
     for (const id of this.views.keys()) {
       if (this.polling.has(id) || now - (this.lastPollStartMs.get(id) ?? 0) < 5) continue;
-      this.polling.add(id);
       this.lastPollStartMs.set(id, now);
-      void this.poll(id).finally(() => this.polling.delete(id));
+      const p = this.poll(id).finally(() => this.polling.delete(id));
+      this.polling.set(id, p);
     }
+    return Promise.all(this.polling.values()).then(() => undefined);
   }
 
   private async poll(id: string): Promise<void> {
@@ -127,7 +135,10 @@ export class LeaderTracker {
       if (current === null || term >= current.term) this.set(fromId, term, reason, fromId);
       return;
     }
-    const named = leaderId !== null && leaderId !== fromId && this.views.has(leaderId) ? leaderId : null;
+    if (term > (this.deniedAtTerm.get(fromId) ?? -1)) this.deniedAtTerm.set(fromId, term);
+    let named = leaderId !== null && leaderId !== fromId && this.views.has(leaderId) ? leaderId : null;
+    // A hint is fresh news from the node itself (its term here is only our guess): always heard.
+    if (named !== null && reason === 'status' && term <= (this.deniedAtTerm.get(named) ?? -1)) named = null;
     if (current?.id === fromId) {
       if (named !== null) this.set(named, term, reason, fromId);
       else this.set(null, term, 'stepped-down', fromId);
@@ -149,13 +160,14 @@ export class LeaderTracker {
     if (this.leader !== null) for (const w of [...this.waiters]) w();
   }
 
-  /** Resolves when a leader is (newly) set, or after `timeoutMs`, whichever is first. */
-  waitForLeader(timeoutMs: number): Promise<void> {
+  /** Resolves when a leader is (newly) set, after `timeoutMs`, or when `until` resolves, whichever is first. */
+  waitForLeader(timeoutMs: number, until?: Promise<unknown>): Promise<void> {
     if (this.stopped || timeoutMs <= 0) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => { clearTimeout(timer); this.waiters.delete(done); resolve(); };
       const timer = setTimeout(done, timeoutMs);
       this.waiters.add(done);
+      until?.then(done, done);
     });
   }
 }

@@ -8,6 +8,8 @@ export interface WriteCoalescerOptions {
   /** Serialized ops per batch stay under this (the node's body limit, less the envelope). */
   readonly maxBatchBytes: number;
   readonly batchTimeoutMs: number;
+  /** Batches in flight per node before writes wait for one to return. */
+  readonly maxInFlight: number;
   /** False when `nodeId` is no longer where writes should go: its queue is sent back for rerouting. */
   readonly isLeader: (nodeId: string) => boolean;
   readonly onBatch?: (ops: number) => void;
@@ -21,7 +23,7 @@ interface Pending {
 
 interface NodeQueue {
   pending: Pending[];
-  inFlight: boolean;
+  inFlight: number;
 }
 
 const envelopeBytes = '{"ops":[]}'.length;
@@ -41,7 +43,7 @@ export class WriteCoalescer {
   /** Resolves with the answer the single endpoint would have given; rejects when the batch got no answer. */
   submit(client: NodeClient, command: WriteCommand): Promise<NodeAnswer> {
     let queue = this.queues.get(client.id);
-    if (!queue) { queue = { pending: [], inFlight: false }; this.queues.set(client.id, queue); }
+    if (!queue) { queue = { pending: [], inFlight: 0 }; this.queues.set(client.id, queue); }
     const json = JSON.stringify(command);
     const promise = new Promise<NodeAnswer>((resolve, reject) => queue.pending.push({ json, resolve, reject }));
     this.flush(client, queue);
@@ -49,7 +51,7 @@ export class WriteCoalescer {
   }
 
   private flush(client: NodeClient, queue: NodeQueue): void {
-    if (queue.inFlight || queue.pending.length === 0) return;
+    if (queue.inFlight >= this.options.maxInFlight || queue.pending.length === 0) return;
     if (!this.options.isLeader(client.id)) {
       const stranded = queue.pending.splice(0);
       const err = new NodeUnavailableError(client.id, 'ABANDONED', `${client.id} is no longer the leader`, { notSent: true });
@@ -65,12 +67,12 @@ export class WriteCoalescer {
       count++;
     }
     const batch = queue.pending.splice(0, count);
-    queue.inFlight = true;
+    queue.inFlight++;
     this.options.onBatch?.(batch.length);
     const body = `{"ops":[${batch.map((p) => p.json).join(',')}]}`;
     client.request('POST', '/api/batch', body, this.options.batchTimeoutMs, true)
       .then((answer) => deliver(batch, answer), (err: unknown) => { for (const p of batch) p.reject(err); })
-      .finally(() => { queue.inFlight = false; this.flush(client, queue); });
+      .finally(() => { queue.inFlight--; this.flush(client, queue); });
   }
 
   /** Ops queued or in flight, for tests and shutdown. */

@@ -66,6 +66,14 @@ bench-cluster *args:
 load *args:
     {{ts}} bench/cli.ts load "$@"
 
+# render a run's HTML report: just report <run-dir> | compare <runA> <runB> | --all
+report *args:
+    {{ts}} reports/cli.ts "$@"
+
+# the web UI on :8000 (DASHBOARD_PORT): live cluster status, writes, KV, metrics, runs
+dashboard *args:
+    {{ts}} reports/dashboard/main.ts "$@"
+
 # type-check the whole project
 typecheck:
     npx tsc --noEmit -p tsconfig.json

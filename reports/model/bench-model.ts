@@ -1,0 +1,199 @@
+// The report of a bench run folder (bench/cli.ts): run.json, results.json (RunSummary + details
+// + SLO verdicts) and one <step>.json per load step (LoadResultJson: per-second series and the
+// encoded corrected/raw histograms). Histograms of several steps are merged, never averaged.
+import { join } from 'node:path';
+import { decodeHistogram, mergeHistograms, type Histogram } from '../../bench/histograms.ts';
+import { ms, num, pct } from './format.ts';
+import { curveOnGrid, percentileGrid, percentileRows } from './percentile-curve.ts';
+import { readJsonOrNull, type RunFiles } from './run-files.ts';
+import type { BandSpec, ChartSpec, ReportModel, Section, Table, Verdict } from './report-model.ts';
+import { configRows, palette } from './shared-views.ts';
+
+export interface BenchStep {
+  readonly name: string;
+  readonly startedAtEpochMs: number;
+  readonly series: { second: number; sent: number; ok: number; errors: number; latencyMsP50: number | null; latencyMsP99: number | null }[];
+  readonly corrected: Histogram | null;
+  readonly raw: Histogram | null;
+  readonly json: Record<string, any>;
+}
+
+function decode(part: unknown): Histogram | null {
+  const enc = (part as { encoded?: unknown } | null)?.encoded;
+  if (typeof enc !== 'string') return null;
+  try { return decodeHistogram(enc); } catch { return null; }
+}
+
+/** Every <step>.json that is a load result, in the order the steps ran. */
+export function readBenchSteps(rf: RunFiles): BenchStep[] {
+  const steps: BenchStep[] = [];
+  for (const f of rf.files) {
+    if (!f.endsWith('.json') || f === 'run.json' || f === 'results.json') continue;
+    const j = readJsonOrNull(join(rf.dir, f));
+    if (!j || !Array.isArray(j.series) || typeof j.startedAtEpochMs !== 'number') continue;
+    steps.push({ name: f.replace(/\.json$/, ''), startedAtEpochMs: j.startedAtEpochMs, series: j.series, corrected: decode(j.corrected), raw: decode(j.raw), json: j });
+  }
+  return steps.sort((a, b) => a.startedAtEpochMs - b.startedAtEpochMs);
+}
+
+/** The steps the headline is about: results.details.steps when given, else all but warm-up. */
+export function measuredSteps(rf: RunFiles, steps: readonly BenchStep[]): BenchStep[] {
+  const named = rf.results?.details?.steps;
+  if (Array.isArray(named) && named.length > 0) return steps.filter((s) => named.includes(s.name));
+  return steps.filter((s) => s.name !== 'warmup');
+}
+
+export function benchModel(rf: RunFiles): ReportModel {
+  const run = rf.run ?? {};
+  const r = rf.results;
+  const notes: string[] = [];
+  const scenario = String(run.scenario ?? r?.scenario ?? rf.id);
+  if (r === null) notes.push('results.json is missing: the run did not finish, so there is no summary.');
+  const steps = readBenchSteps(rf);
+  const measured = measuredSteps(rf, steps);
+  const charts: ChartSpec[] = [];
+  const sections: Section[] = [];
+
+  // ---- timeline over every step, steps as labelled bands
+  if (steps.length > 0) {
+    const t0 = steps[0]!.startedAtEpochMs;
+    const x: number[] = [];
+    const ok: (number | null)[] = [];
+    const errors: (number | null)[] = [];
+    const sent: (number | null)[] = [];
+    const p50: (number | null)[] = [];
+    const p99: (number | null)[] = [];
+    const bands: BandSpec[] = [];
+    for (const s of steps) {
+      const off = (s.startedAtEpochMs - t0) / 1000;
+      // A null point between steps so no line is drawn across the pause between them.
+      if (x.length > 0) { x.push((x.at(-1)! + off) / 2); ok.push(null); errors.push(null); sent.push(null); p50.push(null); p99.push(null); }
+      for (const row of s.series) {
+        x.push(off + row.second + 0.5); ok.push(row.ok); errors.push(row.errors); sent.push(row.sent);
+        p50.push(row.latencyMsP50); p99.push(row.latencyMsP99);
+      }
+      if (s.series.length > 0) bands.push({ from: off, to: off + s.series.length, label: s.name });
+    }
+    charts.push({
+      id: 'throughput', kind: 'timeline', title: 'Requests per second', xLabel: 'seconds since the first step', yLabel: 'requests/s', x, bands,
+      series: [
+        { label: 'sent', values: sent, color: '#868e96', dash: true },
+        { label: 'ok', values: ok, color: palette.ok },
+        { label: 'errors', values: errors, color: palette.errors[0] },
+      ],
+    });
+    charts.push({
+      id: 'latency', kind: 'timeline', title: `Latency per second (${r?.mode === 'closed-loop' ? 'service time' : 'from the intended send time'})`, xLabel: 'seconds since the first step', yLabel: 'ms', x, bands,
+      series: [
+        { label: 'p50', values: p50, color: palette.p50 },
+        { label: 'p99', values: p99, color: palette.p99 },
+      ],
+    });
+    const kinds = Object.entries((r?.errorsByKind ?? {}) as Record<string, number>);
+    sections.push({
+      id: 'timeline', title: 'Timeline',
+      intro: 'Each shaded band is one load step (warm-up steps are left out of the headline figures). A request counts in the second it was due to be sent (open loop) or was sent (closed loop).',
+      charts: ['throughput', 'latency'],
+      tables: [{
+        caption: kinds.length > 0 ? 'Errors by kind (with a sample message)' : 'No request failed.', head: ['kind', 'count', 'sample'], numeric: [1],
+        rows: kinds.map(([k, n]) => [k, n, String(r?.errorSamples?.[k] ?? '')]),
+      }],
+    });
+  } else {
+    notes.push('No load step files (<step>.json) in this folder: no timeline.');
+  }
+
+  // ---- distribution of the measured steps
+  const corrected = measured.every((s) => s.corrected) && measured.length > 0 ? mergeHistograms(measured.map((s) => s.corrected!)) : null;
+  const rawParts = measured.filter((s) => s.raw);
+  const raw = rawParts.length > 0 ? mergeHistograms(rawParts.map((s) => s.raw!)) : null;
+  if (corrected || raw) {
+    const grid = percentileGrid(Math.max(corrected?.totalCount ?? 0, raw?.totalCount ?? 0));
+    charts.push({
+      id: 'percentiles', kind: 'percentile', title: 'Latency by percentile (measured steps merged)', xLabel: 'percentile', yLabel: 'ms', x: grid, yLog: true,
+      series: [
+        ...(corrected ? [{ label: 'corrected (from intended send time)', values: curveOnGrid(corrected, grid), color: palette.corrected }] : []),
+        ...(raw ? [{ label: 'raw (service time)', values: curveOnGrid(raw, grid), color: palette.raw }] : []),
+      ],
+    });
+    const rows: Table['rows'] = [];
+    for (const [name, h] of [['corrected', corrected], ['raw', raw]] as const) if (h && h.totalCount > 0) rows.push([name, h.totalCount, ...percentileRows(h).map((p) => ms(p.ms))]);
+    sections.push({
+      id: 'distribution', title: 'Latency distribution',
+      intro: 'HdrHistogram percentile plot: the x axis is 1/(1−p), so 90%, 99% and 99.9% are equally far apart. Corrected latency counts from when each request was due (a stalled server also charges the requests it delayed); raw is service time.',
+      charts: ['percentiles'],
+      tables: [
+        { caption: 'Percentiles', head: ['basis', 'count', 'p50', 'p90', 'p99', 'p99.9', 'p99.99', 'max'], numeric: [1, 2, 3, 4, 5, 6, 7], rows },
+        {
+          caption: 'Per step', head: ['step', 'mode', 'target rate', 'ok', 'errors', 'ok/s', 'p50', 'p99', 'max'], numeric: [2, 3, 4, 5, 6, 7, 8],
+          rows: steps.map((s) => {
+            const h = s.corrected ?? s.raw;
+            const t = h ? percentileRows(h) : [];
+            const pick = (label: string) => ms(t.find((p) => p.label === label)?.ms);
+            const wallMs = Math.max(s.json.elapsedMs ?? 0, s.json.durationMs ?? 0);
+            return [s.name, String(s.json.mode ?? ''), s.json.targetRateRps ? `${s.json.targetRateRps}/s` : '–', s.json.ok ?? 0, s.json.errorsTotal ?? 0, wallMs > 0 ? num((s.json.ok * 1000) / wallMs, 1) : '–', pick('p50'), pick('p99'), pick('max')];
+          }),
+        },
+      ],
+    });
+  }
+
+  // ---- SLO and generator health
+  const slo: { rule: string; actual: number; passed: boolean }[] = Array.isArray(r?.slo) ? r!.slo : [];
+  const gen = r?.generator;
+  if (slo.length > 0 || gen) {
+    sections.push({
+      id: 'gates', title: 'SLO gate and load generator',
+      intro: 'A run is only as good as its load generator: when it fell behind its own schedule, its delay is inside the latency figures above.',
+      tables: [
+        ...(slo.length > 0 ? [{ caption: 'SLO rules (--slo)', head: ['rule', 'actual', 'result'], rows: slo.map((v) => [v.rule, num(v.actual, 3), v.passed ? 'passed' : 'FAILED']) }] : []),
+        ...(gen ? [{
+          caption: 'Load generator', head: ['measure', 'value'],
+          rows: [
+            ['CPU (% of one core)', num(gen.cpuPercent, 0)],
+            ['send lag p99 / max', gen.lagMs ? `${ms(gen.lagMs.p99)} / ${ms(gen.lagMs.max)}` : 'closed loop (no schedule)'],
+            ['event-loop delay p99', ms(gen.eventLoopDelayMsP99)],
+            ['bottleneck', gen.bottleneck ? 'YES' : 'no'],
+            ...((gen.warnings ?? []) as string[]).map((w) => ['warning', w]),
+          ] as Table['rows'],
+        }] : []),
+      ],
+    });
+  }
+
+  // ---- verdict and headline
+  const verdict: Verdict = r === null ? 'unknown' : slo.length === 0 ? 'none' : slo.every((v) => v.passed) ? 'passed' : 'failed';
+  const reasons: string[] = [];
+  for (const v of slo) if (!v.passed) reasons.push(`SLO ${v.rule} failed: actual ${num(v.actual, 3)}`);
+  if (r?.aborted) reasons.push('the run was interrupted (Ctrl-C) before its end');
+  if (gen?.bottleneck) reasons.push('the load generator was itself a bottleneck: latency includes its own delay');
+  const lat = r?.latencyMs?.corrected ?? r?.latencyMs?.raw;
+  const basis = r?.latencyMs?.corrected ? 'corrected' : 'service time';
+  const headline = r === null ? `bench ${scenario}: no results (the run did not finish).` : [
+    `bench ${scenario}: ${num(r.ok)} ok of ${num(r.requests)} requests, ${num(r.okPerSec, 1)} ok/s${r.targetRateRps ? ` of ${r.targetRateRps}/s asked` : ''};`,
+    `${num(r.errors)} errors (${pct(r.errorRate)});`,
+    lat ? `latency p50 ${ms(lat.p50)}, p99 ${ms(lat.p99)}, max ${ms(lat.max)} (${basis})${r.latencyMs?.corrected ? `, raw p99 ${ms(r.latencyMs.raw.p99)}` : ''}.` : '',
+    slo.length > 0 ? `SLO ${verdict}.` : 'No SLO gate was set.',
+  ].join(' ');
+
+  const o = (run.options ?? {}) as Record<string, any>;
+  const config = configRows([
+    ['scenario', scenario], ['mode', r?.mode], ['target', run.target],
+    ['rate', o.rateRps !== undefined ? `${o.rateRps} requests/s` : undefined], ['connections', o.connections],
+    ['duration', o.durationMs !== undefined ? `${o.durationMs} ms` : undefined], ['warm-up', o.warmupMs !== undefined ? `${o.warmupMs} ms` : undefined],
+    ['workload', o.workload], ['request timeout', o.timeoutMs !== undefined ? `${o.timeoutMs} ms` : undefined],
+    ['cluster', run.cluster?.origin ? `${run.cluster.origin} (${run.cluster.gatewayUrl ?? ''})` : undefined],
+    ['cpu', run.environment ? `${run.environment.cpuModel ?? 'unknown'} × ${run.environment.cpuCount}` : undefined],
+    ['load average at start / end', run.environment ? `${num(run.environment.loadAverage1m, 2)} / ${num(run.loadAverage1mAtEnd, 2)}` : undefined],
+  ], run, run.cluster?.config, run.environment?.node, run.environment?.platform, run.environment?.git);
+
+  const figures: Record<string, string> = r === null ? {} : {
+    'ok/s': num(r.okPerSec, 1), errors: `${num(r.errors)} (${pct(r.errorRate)})`,
+    p50: ms(lat?.p50), p99: ms(lat?.p99), max: ms(lat?.max),
+  };
+  return {
+    id: rf.id, kind: 'bench', title: `Bench: ${scenario}`, startedAt: run.startedAt ?? null, verdict, headline, reasons,
+    reproduce: Array.isArray(run.argv) ? `npx just bench ${(run.argv as string[]).join(' ')}` : null,
+    config, sections, charts, checks: [], counterexamples: [], files: rf.files, notes, figures,
+  };
+}

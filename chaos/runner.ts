@@ -5,10 +5,11 @@
  * paths this process does not survive). The verdict is Jepsen's: valid / invalid (a safety
  * check failed) / unknown (the run could not decide, e.g. the cluster never recovered).
  */
+import { readFileSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { join } from 'node:path';
 import { createLatencyHistogram, encodeHistogram, percentileTable, recordMs, type Histogram } from '../bench/histograms.ts';
-import type { ClusterConfig } from '../cluster/config.ts';
+import { repoRoot, type ClusterConfig } from '../cluster/config.ts';
 import { Rng } from '../cluster/sim/rng.ts';
 import { checkElectionSafety } from './checker/election-safety.ts';
 import { pairOperations, writeHistoryJsonl } from './checker/history.ts';
@@ -115,15 +116,19 @@ export async function runExperiment(target: RunTarget, o: RunOptions): Promise<R
     concurrencyMax: o.concurrencyMax, recoveryTimeoutMs: o.recoveryTimeoutMs, clientId,
     startedAt: new Date(startedAtMs).toISOString(), historyOriginEpochMs: clock.originEpochMs,
     runtime: target.runtime.kind, git: gitState(),
-    versions: { node: process.version, platform: `${platform()}-${arch()}` },
+    versions: { project: projectVersion(), node: process.version, platform: `${platform()}-${arch()}` },
     cluster: { nodes: target.nodes, gatewayUrl: target.gatewayUrl, config: target.config },
     ...o.runInfo,
   });
 
   const faultLog: Record<string, unknown>[] = [];
+  /** When each fault was asked for: a leadership transfer completes before its request returns. */
+  const requestedAtMs = new Map<string, number>();
   const faults: FaultControl = {
     inject: async (fault) => {
+      const askedAtMs = Date.now();
       const applied = await target.nemesis.inject(fault);
+      requestedAtMs.set(applied.id, askedAtMs);
       faultLog.push({ type: 'fault', phase: 'inject', atMs: applied.appliedAtMs, id: applied.id, describe: applied.describe, nodes: applied.nodes, fault, ...(applied.grudge ? { grudge: applied.grudge } : {}) });
       return applied;
     },
@@ -261,8 +266,10 @@ export async function runExperiment(target: RunTarget, o: RunOptions): Promise<R
     let electionMs: number | null = null;
     let newLeader: string | null = null;
     let unavailabilityMs: number | null = null;
-    if (anchor !== null) {
-      const faultAtMs = anchor.appliedAtMs;
+    // Measured from when the fault took effect; a transfer takes effect while its request is
+    // still out (the new leader may be elected before the 202 returns), so from the request.
+    const faultAtMs = anchor === null ? null : anchor.fault.kind === 'transfer-leadership' ? requestedAtMs.get(anchor.id) ?? anchor.appliedAtMs : anchor.appliedAtMs;
+    if (anchor !== null && faultAtMs !== null) {
       const deadline = Date.now() + measureWaitMs;
       let done = firstOkCompletionAfter(pairOperations(workload.history.events), faultAtMs, clock.epochMsOfNs.bind(clock));
       while (done === null && Date.now() < deadline) {
@@ -275,9 +282,17 @@ export async function runExperiment(target: RunTarget, o: RunOptions): Promise<R
       if (done !== null) { unavailabilityMs = done - faultAtMs; recordMs(unavailability, unavailabilityMs); }
     }
     return {
-      trial, fault: anchor?.describe ?? null, faultAtMs: anchor?.appliedAtMs ?? null, electionMs, newLeader, unavailabilityMs,
+      trial, fault: anchor?.describe ?? null, faultAtMs, electionMs, newLeader, unavailabilityMs,
       recovered, recoveryMs, ...(note !== undefined ? { note } : {}),
     };
+  }
+}
+
+function projectVersion(): string | null {
+  try {
+    return (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version?: string }).version ?? null;
+  } catch {
+    return null;
   }
 }
 

@@ -26,6 +26,8 @@ const fileSchema = z.object({
     statusPollMs: z.number().int().min(20).max(10_000).default(250),
     /** Concurrent client writes are coalesced into one batch request to the leader. */
     coalesceWrites: z.boolean().default(true),
+    /** Coalesced batches outstanding to the leader at once (pipelining across its fsyncs). */
+    batchesInFlight: z.number().int().min(1).max(64).default(1),
   }).prefault({}),
   raft: z.object({
     tickMs: z.number().int().min(1).max(1000).default(10),
@@ -94,6 +96,7 @@ const envOverrides: Record<string, { path: string[]; kind: 'int' | 'bool' | 'str
   GATEWAY_PORT: { path: ['gateway', 'port'], kind: 'int' },
   GATEWAY_FAILOVER_DEADLINE_MS: { path: ['gateway', 'failoverDeadlineMs'], kind: 'int' },
   GATEWAY_COALESCE_WRITES: { path: ['gateway', 'coalesceWrites'], kind: 'bool' },
+  GATEWAY_BATCHES_IN_FLIGHT: { path: ['gateway', 'batchesInFlight'], kind: 'int' },
   RAFT_TICK_MS: { path: ['raft', 'tickMs'], kind: 'int' },
   RAFT_ELECTION_TIMEOUT_MS_MIN: { path: ['raft', 'electionTimeoutMsMin'], kind: 'int' },
   RAFT_ELECTION_TIMEOUT_MS_MAX: { path: ['raft', 'electionTimeoutMsMax'], kind: 'int' },

@@ -59,7 +59,7 @@ export async function startGateway(config: ClusterConfig, options: GatewayOption
       maxBatchOps,
       maxBatchBytes: config.http.bodyLimitBytes,
       batchTimeoutMs: attemptTimeoutMs,
-      maxInFlight: options.maxBatchesInFlight ?? 1,
+      maxInFlight: options.maxBatchesInFlight ?? config.gateway.batchesInFlight,
       isLeader: (id) => leaderTracker.current()?.id === id,
       onBatch: (ops) => { metrics.batches.inc(); metrics.batchOps.observe(ops); },
     })

@@ -60,7 +60,7 @@ async function runScenario(args: ScenarioArgs): Promise<number> {
     log(`bench ${args.name} -> ${target.url} (cluster: ${target.cluster.origin}, fsync ${target.cluster.fsync ?? 'unknown'}; ` +
       `${environment.cpuModel ?? 'cpu'} x${environment.cpuCount}, load ${environment.loadAverage1m.toFixed(2)})`);
     const outcome = await scenarios[args.kind]({
-      args, target: target.url, nodes: target.cluster.nodes, folder, signal: abort.signal, log,
+      args, target: target.url, nodes: target.cluster.nodes, folder, usage: target.usage, signal: abort.signal, log,
     });
     const verdicts = evaluateSlo(args.slo, outcome.summary);
     const endedAt = new Date();

@@ -13,6 +13,7 @@ import { readClusterRecord } from '../../cluster/local/cluster-record.ts';
 import { startCluster, stopAll } from '../../cluster/local/local-cluster.ts';
 import { findFreePortRange } from '../../cluster/local/port-check.ts';
 import { ProcessManager } from '../../cluster/local/process-manager.ts';
+import type { UsageSource } from '../report/cluster-usage.ts';
 
 export interface ClusterDescription {
   /** started: by this run; local: a `just up` cluster; remote: anything else (--target). */
@@ -29,6 +30,8 @@ export interface ClusterDescription {
 export interface BenchTarget {
   url: string;
   cluster: ClusterDescription;
+  /** Where to read the cluster's CPU and metrics around each step. */
+  usage(): UsageSource;
   /** Stops a cluster this run started (copying its logs to logsTo first); no-op otherwise. */
   release(logsTo: string | null): Promise<void>;
 }
@@ -63,7 +66,19 @@ function describe(config: ClusterConfig, origin: ClusterDescription['origin'], f
   };
 }
 
-const noRelease = async (): Promise<void> => undefined;
+const noRelease: BenchTarget['release'] = async () => undefined;
+
+/** Nodes' and gateway's /metrics, plus the pids of local processes (read fresh at each call). */
+function usageOf(cluster: ClusterDescription, manager: ProcessManager | null): () => UsageSource {
+  return () => ({
+    processes: manager === null ? [] : manager.list().filter((p) => p.alive).map((p) => ({ name: p.name, pid: p.pid })),
+    metrics: [...cluster.nodes.map((n) => ({ name: n.id, url: n.url })), { name: 'gateway', url: cluster.gatewayUrl }],
+  });
+}
+
+function target(url: string, cluster: ClusterDescription, manager: ProcessManager | null, release = noRelease): BenchTarget {
+  return { url, cluster, usage: usageOf(cluster, manager), release };
+}
 
 export async function resolveTarget(given: string | null, fsync: 'always' | 'never', log: (line: string) => void): Promise<BenchTarget> {
   const config = loadConfig();
@@ -72,21 +87,21 @@ export async function resolveTarget(given: string | null, fsync: 'always' | 'nev
     const p = await probe(given);
     if (!p.ok) throw new UsageError(`target ${given} is unreachable (${p.why}); nothing was sent`);
     if (record !== null && record.gatewayUrl === given) {
-      return { url: given, cluster: describe(loadConfig({ ...process.env, ...record.env }), 'local', record.fsync), release: noRelease };
+      const c = loadConfig({ ...process.env, ...record.env });
+      return target(given, describe(c, 'local', record.fsync), new ProcessManager(c.dataDirAbs));
     }
-    return {
-      url: given, release: noRelease,
-      cluster: { origin: 'remote', runtime: 'unknown', gatewayUrl: given, nodes: p.body.nodes?.map((n) => ({ id: n.id, url: n.url })) ?? [], fsync: null, config: null, dataDir: null },
-    };
+    const nodes = p.body.nodes?.map((n) => ({ id: n.id, url: n.url })) ?? [];
+    return target(given, { origin: 'remote', runtime: 'unknown', gatewayUrl: given, nodes, fsync: null, config: null, dataDir: null }, null);
   }
   const local = gatewayUrl(config);
   if ((await probe(local)).ok) {
     // The `just up` record holds the environment the cluster was started with: its real config.
     if (record !== null && record.gatewayUrl === local) {
       if (record.fsync !== fsync) log(`note: the running cluster has fsync ${record.fsync}; --fsync applies only to a cluster the bench starts`);
-      return { url: local, cluster: describe(loadConfig({ ...process.env, ...record.env }), 'local', record.fsync), release: noRelease };
+      const c = loadConfig({ ...process.env, ...record.env });
+      return target(local, describe(c, 'local', record.fsync), new ProcessManager(c.dataDirAbs));
     }
-    return { url: local, cluster: { ...describe(config, 'local', 'always'), fsync: null, config: null }, release: noRelease };
+    return target(local, { ...describe(config, 'local', 'always'), fsync: null, config: null }, null);
   }
   return startForRun(config.nodeCount, fsync, log);
 }
@@ -118,19 +133,15 @@ async function startForRun(nodeCount: number, fsync: 'always' | 'never', log: (l
     throw err;
   }
   let released = false;
-  return {
-    url: gatewayUrl(config),
-    cluster: describe(config, 'started', fsync),
-    release: async (logsTo) => {
-      if (released) return;
-      released = true;
-      try {
-        await stopAll(manager);
-        if (logsTo !== null && existsSync(manager.logDir)) cpSync(manager.logDir, join(logsTo, 'cluster-logs'), { recursive: true });
-      } finally {
-        started.delete(manager);
-        rmSync(dataDir, { recursive: true, force: true });
-      }
-    },
-  };
+  return target(gatewayUrl(config), describe(config, 'started', fsync), manager, async (logsTo) => {
+    if (released) return;
+    released = true;
+    try {
+      await stopAll(manager);
+      if (logsTo !== null && existsSync(manager.logDir)) cpSync(manager.logDir, join(logsTo, 'cluster-logs'), { recursive: true });
+    } finally {
+      started.delete(manager);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 }

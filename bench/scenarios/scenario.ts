@@ -2,6 +2,7 @@
 // steps into the run folder and returns the headline summary that results.json, compare and the
 // SLO gate read; anything specific to it (a ladder, a knee, memory) goes into `details`.
 import type { ScenarioArgs } from '../cli/bench-args.ts';
+import type { UsageSource } from '../report/cluster-usage.ts';
 import type { RunFolder } from '../report/run-folder.ts';
 import type { RunSummary } from '../report/run-summary.ts';
 
@@ -11,6 +12,8 @@ export interface ScenarioContext {
   /** The cluster's nodes as the bench can reach them (soak reads their /metrics); may be empty. */
   nodes: readonly { id: string; url: string }[];
   folder: RunFolder;
+  /** Where to read the cluster's CPU and metrics around each step. */
+  usage: () => UsageSource;
   signal: AbortSignal;
   log(line: string): void;
 }

@@ -1,5 +1,7 @@
 // One measured load step: run an engine, store the step in the run folder, print its summary.
+import { performance } from 'node:perf_hooks';
 import { runClosedLoop } from '../closed-loop.ts';
+import { formatUsage, snapshotUsage, usageBetween } from '../report/cluster-usage.ts';
 import type { LoadResult } from '../load-result.ts';
 import { runOpenLoop } from '../open-loop.ts';
 import { formatSummary, summarize } from '../report/run-summary.ts';
@@ -30,12 +32,16 @@ export async function runStep(ctx: ScenarioContext, name: string, step: OpenStep
     target: ctx.target, connections: step.connections, durationMs: step.durationMs,
     buildRequest: workloadRequests(step.workload), timeoutMs: ctx.args.timeoutMs, signal: ctx.signal,
   };
+  const source = ctx.usage();
+  const before = await snapshotUsage(source, () => performance.now());
   const result = step.engine === 'open'
     ? await runOpenLoop({ ...common, rateRps: step.rateRps })
     : await runClosedLoop({ ...common, timeoutMs: Math.max(1000, Math.round(ctx.args.timeoutMs / 1000) * 1000) });
   await ctx.folder.writeStep(name, result);
+  const usage = usageBetween(before, await snapshotUsage(source, () => performance.now()));
+  await ctx.folder.writeJson(`${name}-cluster.json`, usage);
   const summary = summarize([result]);
-  for (const line of formatSummary(summary)) ctx.log(line);
+  for (const line of [...formatSummary(summary), ...formatUsage(usage)]) ctx.log(line);
   return { name, result, summary };
 }
 

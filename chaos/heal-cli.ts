@@ -4,7 +4,7 @@
 //    environment overrides): every fault injected and not healed is undone, newest first.
 // 2. The sweep (unless --no-sweep), for what no ledger knows: every toxic on every proxy of the
 //    configured Toxiproxy server, every disabled proxy, every paused member, and — when the
-//    cluster is up — every stopped member of it.
+//    cluster is up — every stopped member of it, and its proxy when that no longer answers.
 // Prints what it did; exit 0 when everything is healed, 1 when something could not be, 2 on a
 // usage or configuration error.
 import { Toxiproxy } from 'toxiproxy-node-client';
@@ -12,6 +12,7 @@ import { ConfigError, loadConfig } from '../cluster/config.ts';
 import { gatewayName } from '../cluster/local/cluster-processes.ts';
 import { readClusterRecord } from '../cluster/local/cluster-record.ts';
 import { ProcessManager } from '../cluster/local/process-manager.ts';
+import { ensureToxiproxy, toxiproxyAnswers } from '../cluster/local/toxiproxy-member.ts';
 import { healPending } from './nemesis/heal.ts';
 import { Ledger, ledgerPath } from './nemesis/ledger.ts';
 import { sweep } from './nemesis/sweep.ts';
@@ -58,7 +59,16 @@ async function main(argv: string[]): Promise<number> {
       ok = false;
       console.log(`sweep FAILED: ${line}`);
     }
-    if (swept.actions.length === 0 && swept.failures.length === 0) console.log('sweep: nothing outside the ledger to heal');
+    // A cluster that is up but whose proxy is gone is cut off completely: start it with its links.
+    if (clusterUp && config.links.mode === 'toxiproxy' && !(await toxiproxyAnswers(config.links.toxiproxyUrl))) {
+      try {
+        await ensureToxiproxy(config, manager);
+        console.log(`sweep: started the proxy at ${config.links.toxiproxyUrl} with the cluster's links`);
+      } catch (err) {
+        ok = false;
+        console.log(`sweep FAILED: start the proxy: ${(err as Error)?.message ?? String(err)}`);
+      }
+    } else if (swept.actions.length === 0 && swept.failures.length === 0) console.log('sweep: nothing outside the ledger to heal');
   }
   console.log(ok ? 'healed: no fault left' : 'some faults could not be healed (see above)');
   return ok ? 0 : 1;

@@ -1,7 +1,7 @@
 // Heal always: a runner (test/fixtures/nemesis-inject.ts) injects a fault into a real cluster
 // and dies; `just heal` (spawned, as a user runs it), a fresh Nemesis, or the runner's own
 // SIGTERM handler must leave no toxic, no disabled proxy and no paused process.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Toxiproxy } from 'toxiproxy-node-client';
@@ -54,11 +54,18 @@ function startRunner(fault: Fault, mode: 'plain' | 'heal-on-exit' = 'plain'): Pr
   });
 }
 
-function justHeal(): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync('npx', ['just', 'heal'], {
-    cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...clusterChildEnv(cluster) },
-  });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+/**
+ * Spawned without blocking: a spawnSync would stall this process's event loop, so the close of
+ * a pooled keep-alive socket to a proxy that died meanwhile would go unnoticed until reused.
+ */
+function justHeal(): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn('npx', ['just', 'heal'], { cwd: repoRoot, env: { ...process.env, ...clusterChildEnv(cluster) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => { stdout += d; });
+  child.stderr.on('data', (d: Buffer) => { stderr += d; });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  return new Promise((resolve) => child.on('close', (status) => { clearTimeout(timer); resolve({ status, stdout, stderr }); }));
 }
 
 async function assertClean(): Promise<void> {
@@ -82,7 +89,7 @@ test('runner SIGKILLed after partitioning the leader: just heal leaves no toxic 
   assert.is((await runner.exited).signal, 'SIGKILL');
   assert.is(Object.keys((await toxicsByLink(toxiproxy)).toxics).length, 4, 'the partition outlived its runner');
   assert.equal(ledger.pending().map((a) => a.id), [runner.applied.id]);
-  const heal = justHeal();
+  const heal = await justHeal();
   assert.is(heal.status, 0, heal.stdout + heal.stderr);
   assert.match(heal.stdout, /healed partition isolate-leader/);
   await assertClean();
@@ -96,7 +103,7 @@ test('runner SIGKILLed after pausing the leader: just heal resumes it', async ()
   await runner.exited;
   assert.equal(runner.applied.nodes, [leader]);
   assert.is((await runtime.info(leader)).state, 'paused');
-  const heal = justHeal();
+  const heal = await justHeal();
   assert.is(heal.status, 0, heal.stdout + heal.stderr);
   assert.match(heal.stdout, new RegExp(`resumed ${leader}`));
   await assertClean();
@@ -111,13 +118,24 @@ test('the sweep heals what no ledger knows: stray toxic, disabled proxy, paused 
   await gw.update({ enabled: false, listen: gw.listen, upstream: gw.upstream });
   await runtime.pause('gateway');
   await runtime.stop('node3');
-  const heal = justHeal();
+  const heal = await justHeal();
   assert.is(heal.status, 0, heal.stdout + heal.stderr);
   for (const line of [/removed stray toxic by_hand/, /enabled disabled proxy gateway_to_node1/, /resumed paused gateway/, /started stopped node3/]) {
     assert.match(heal.stdout, line);
   }
   await assertClean();
   assert.is((await runtime.info('node3')).state, 'running');
+  await settledLeader();
+});
+
+test('a cluster whose proxy died: just heal starts it again with every link', async () => {
+  await settledLeader();
+  await runtime.kill('toxiproxy');
+  const heal = await justHeal();
+  assert.is(heal.status, 0, heal.stdout + heal.stderr);
+  assert.match(heal.stdout, /started the proxy/);
+  assert.is(Object.keys(await toxiproxy.getAll()).length, 9, 'six peer links and three gateway links');
+  await assertClean();
   await settledLeader();
 });
 
@@ -152,12 +170,12 @@ test('just heal exits 1 when a step cannot be done, and the fault stays pending 
   await runner.exited;
   // A stopped proxy server accepts connections (the kernel does) and never answers.
   await runtime.pause('toxiproxy');
-  const first = justHeal();
+  const first = await justHeal();
   assert.is(first.status, 1, first.stdout + first.stderr);
   assert.match(first.stdout, /NOT healed latency/);
   assert.equal(ledger.pending().map((a) => a.id), [runner.applied.id]);
   // The sweep resumed the proxy member (and removed the toxic as a stray); the ledger entry remains.
-  const second = justHeal();
+  const second = await justHeal();
   assert.is(second.status, 0, second.stdout + second.stderr);
   assert.match(second.stdout, /already gone/);
   await assertClean();

@@ -2,17 +2,17 @@
 // The open-loop engine runs one rate per step, so the ramp is five equal stages of 100, 200, 300,
 // 400 and 500/s (--duration is the total). The headline merges the stages' histograms and counts.
 import { seriesCsv } from '../report/run-folder.ts';
-import { summarize } from '../report/run-summary.ts';
-import { formatSummary } from '../report/run-summary.ts';
+import { formatSummary, summarize } from '../report/run-summary.ts';
 import { RunAbortedError } from './scenario.ts';
 import type { Scenario } from './scenario.ts';
-import { runStep } from './steps.ts';
+import { runStep, warmUp } from './steps.ts';
 import type { StepResult } from './steps.ts';
 
 export const loadStagesRps = [100, 200, 300, 400, 500];
 
 export const loadScenario: Scenario = async (ctx) => {
-  const { connections, durationMs } = ctx.args;
+  const { connections, durationMs, warmupMs } = ctx.args;
+  await warmUp(ctx, { engine: 'open', rateRps: loadStagesRps[0]!, connections, durationMs: warmupMs, workload: 'write' });
   const stageMs = Math.max(1, Math.floor(durationMs / loadStagesRps.length));
   const stages: StepResult[] = [];
   for (const rateRps of loadStagesRps) {

@@ -168,10 +168,17 @@ export async function runExperiment(target: RunTarget, o: RunOptions): Promise<R
     }
   };
 
+  // Every member must be running as this runtime knows it: a node URL answered by some other
+  // process (another cluster that took the port) would otherwise pass every status check.
+  const notRunning = async (): Promise<string[]> =>
+    (await target.runtime.list()).filter((m) => m.state !== 'running').map((m) => `${m.name} ${m.state}`);
+
   // ---- steady state
   o.log(`steady state: waiting for one leader and a healthy cluster (${steadyTimeoutMs} ms)`);
   const steady = await waitForRecovery(target.view, steadyTimeoutMs);
+  const downAtStart = await notRunning();
   if (!steady.recovered) abortReason = `steady state not reached: ${steady.reason}`;
+  else if (downAtStart.length > 0) abortReason = `steady state not reached: not running: ${downAtStart.join(', ')}`;
   else {
     const probe = await probeWrite(target.gatewayUrl, `${clientId}-probe`);
     if (probe !== null) abortReason = `steady state not reached: a probe write failed: ${probe}`;
@@ -184,6 +191,8 @@ export async function runExperiment(target: RunTarget, o: RunOptions): Promise<R
     try {
       await sleep(warmupMs);
       for (let trial = 1; trial <= o.trials; trial++) {
+        const down = await notRunning();
+        if (down.length > 0) { abortReason = `before trial ${trial}: not running: ${down.join(', ')}`; break; }
         const ctx: TrialContext = {
           trial, rng: rng.fork(`trial-${trial}`), nodeIds: target.nodes.map((n) => n.id), holdMs: o.holdMs,
           recoveryTimeoutMs: o.recoveryTimeoutMs, faults, view: target.view, leader, waitForLeader,
@@ -213,11 +222,10 @@ export async function runExperiment(target: RunTarget, o: RunOptions): Promise<R
     o.log(recovered.recovered ? `recovery: leader ${recovered.leader} (term ${recovered.term}), every node applied ${recovered.commitIndex} after ${recovered.waitedMs} ms` : `recovery: ${recovered.reason}`);
     if (!recovered.recovered) abortReason ??= `cluster did not recover: ${recovered.reason}`;
     await poller.stop();
-    const members = await target.runtime.list();
-    const notRunning = members.filter((m) => m.state !== 'running').map((m) => `${m.name} ${m.state}`);
-    extraChecks.push(notRunning.length === 0
+    const left = await notRunning();
+    extraChecks.push(left.length === 0
       ? { checker: 'cluster-restored', valid: true }
-      : { checker: 'cluster-restored', valid: 'unknown', reason: `left not running: ${notRunning.join(', ')}` });
+      : { checker: 'cluster-restored', valid: 'unknown', reason: `left not running: ${left.join(', ')}` });
 
     // ---- final reads
     try {

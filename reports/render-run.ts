@@ -31,3 +31,15 @@ export function renderIndex(runsDir: string): string {
   writeFileSync(path, indexHtml(listRuns(runsDir)));
   return path;
 }
+
+/**
+ * For the end of a chaos or bench run: renders the report and returns the line to print. A
+ * report that cannot be rendered never changes the run's outcome: the line says why instead.
+ */
+export function reportLine(dir: string): string {
+  try {
+    return `report: ${renderRun(dir)}`;
+  } catch (err) {
+    return `report: not rendered (${(err as Error).message}); retry with: npx just report ${dir}`;
+  }
+}

@@ -38,7 +38,7 @@ test.after(async () => {
 });
 
 async function chartsOnPage(): Promise<ChartInfo[]> {
-  return browser.page.evaluate(() => ((window as any).reportCharts ?? []).map((c: any) => ({
+  return browser.page.evaluate(() => ((globalThis as any).reportCharts ?? []).map((c: any) => ({
     id: c.id, kind: c.kind, points: c.plot.data[0].length, canvas: c.plot.root.querySelector('canvas') !== null,
     seriesCount: c.plot.data.length - 1,
     seriesWithData: c.plot.data.slice(1).filter((s: (number | null)[]) => s.some((v) => v !== null && v > 0)).length,

@@ -18,6 +18,7 @@ import { rateScenario } from './scenarios/rate.ts';
 import type { Scenario } from './scenarios/scenario.ts';
 import { soakScenario } from './scenarios/soak.ts';
 import { sweepScenario } from './scenarios/sweep.ts';
+import { reportLine } from '../reports/render-run.ts';
 
 const scenarios: Record<ScenarioArgs['kind'], Scenario> = {
   rate: rateScenario, max: maxScenario, sweep: sweepScenario, soak: soakScenario, load: loadScenario, cluster: clusterQuickScenario,
@@ -82,6 +83,7 @@ async function runScenario(args: ScenarioArgs): Promise<number> {
     }
     for (const v of verdicts) (v.passed ? console.log : console.error)(`slo ${formatVerdict(v)}`);
     await target.release(folder.dir);
+    log(reportLine(folder.dir));
     log(folder.dir);
     if (abort.signal.aborted) return 130;
     return verdicts.every((v) => v.passed) ? 0 : 1;

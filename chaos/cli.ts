@@ -16,6 +16,7 @@ import { installHealOnExit } from './nemesis/heal-on-exit.ts';
 import { runExperiment } from './runner.ts';
 import { openLocalTarget } from './runner/local-target.ts';
 import { summaryLines } from './runner/run-summary.ts';
+import { reportLine } from '../reports/render-run.ts';
 
 class UsageError extends Error {
   readonly code = 'USAGE';
@@ -158,6 +159,7 @@ async function main(argv: string[]): Promise<number> {
   if (started) console.log(opts.keepCluster ? 'the cluster started for this run is still up (--keep-cluster)' : 'stopped the cluster started for this run');
   for (const line of summaryLines(outcome.results)) console.log(line);
   console.log(outcome.runDir);
+  console.log(reportLine(outcome.runDir));
   return outcome.exitCode;
 }
 

@@ -94,8 +94,10 @@ test('max, sweep and soak read their own options', () => {
   assert.is(m.p99Ms, 20);
   assert.is(m.maxConnections, 64);
   assert.is(m.durationMs, 10_000);
+  assert.is(scenario('max').p99Ms, 50);
   const s = scenario('sweep', '--rates', '100,200');
   assert.equal(s.rates, [100, 200]);
+  assert.is(s.p99Ms, null, 'a sweep has no latency bound unless given one');
   const k = scenario('soak', '--rate', '50', '--sample-interval', '1s');
   assert.is(k.durationMs, 600_000);
   assert.is(k.rateRps, 50);

@@ -25,8 +25,8 @@ export interface ScenarioArgs {
   timeoutMs: number;
   /** rate: the scenario's rate; soak: --rate. */
   rateRps: number;
-  /** max: the p99 bound; sweep: the latency bound a knee must stay under. */
-  p99Ms: number;
+  /** max: the p99 bound (default 50); sweep: a bound the knee must also stay under (default none). */
+  p99Ms: number | null;
   maxConnections: number;
   rates: number[];
   sampleIntervalMs: number;
@@ -140,7 +140,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     connections: intOption('connections', values.connections, d.connections, 1, 10_000),
     timeoutMs: values.timeout === undefined ? 10_000 : parseDurationMs('timeout', values.timeout, { maxMs: 60_000 }),
     rateRps: rateRps ?? (values.rate === undefined ? 500 : parsePositiveNumber('rate', values.rate, 100_000)),
-    p99Ms: values['p99-ms'] === undefined ? 50 : parsePositiveNumber('p99-ms', values['p99-ms'], 60_000),
+    p99Ms: values['p99-ms'] !== undefined ? parsePositiveNumber('p99-ms', values['p99-ms'], 60_000) : kind === 'max' ? 50 : null,
     maxConnections: intOption('max-connections', values['max-connections'], 512, 1, 10_000),
     rates: values.rates === undefined ? defaultSweepRatesRps : parseRateList('rates', values.rates),
     sampleIntervalMs: values['sample-interval'] === undefined ? 10_000

@@ -12,6 +12,8 @@ test('the knee is the last sustained step before p99 leaves the neighbourhood of
 
 test('the bound caps the knee, a floor keeps sub-millisecond noise from ending it', () => {
   assert.is(findKnee([pt(100, 10), pt(200, 20), pt(300, 29)], 25)?.rateRps, 200);
+  assert.is(findKnee([pt(100, 10), pt(200, 20), pt(300, 29)], null)?.rateRps, 300);
+  assert.is(findKnee([pt(100, 80), pt(200, 90)], 50), null);
   assert.is(findKnee([pt(100, 0.3), pt(200, 1.5), pt(300, 2.2), pt(400, 2.4)], 50)?.rateRps, 300);
 });
 

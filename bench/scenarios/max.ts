@@ -10,7 +10,8 @@ import type { StepResult } from './steps.ts';
 import { prepareWorkload } from './workloads.ts';
 
 export const maxScenario: Scenario = async (ctx) => {
-  const { p99Ms, maxConnections, durationMs, warmupMs, workload } = ctx.args;
+  const { maxConnections, durationMs, warmupMs, workload } = ctx.args;
+  const p99Ms = ctx.args.p99Ms ?? 50;
   await prepareWorkload(workload, ctx.target, ctx.signal);
   await warmUp(ctx, { engine: 'closed', connections: Math.min(16, maxConnections), durationMs: warmupMs, workload });
   const steps: MaxStep[] = [];

@@ -33,7 +33,8 @@ export const sweepScenario: Scenario = async (ctx) => {
   for (const p of points) {
     ctx.log(`  ${String(p.rateRps).padStart(10)} ${p.okPerSec.toFixed(0).padStart(6)} ${p.p50Ms.toFixed(2).padStart(8)} ${p.p99Ms.toFixed(2).padStart(8)} ${p.p999Ms.toFixed(2).padStart(10)}${p === kneeStep ? '   <- knee' : ''}`);
   }
-  ctx.log(knee === null ? 'sweep: no knee (the first step was already not sustained)' : `sweep: knee at ${knee.rateRps}/s (p99 ${knee.p99Ms} ms)`);
+  const why = !sustained(points[0]!) ? 'the first step was already not sustained' : `the first step's p99 ${points[0]!.p99Ms} ms is over --p99-ms ${p99Ms}`;
+  ctx.log(knee === null ? `sweep: no knee (${why})` : `sweep: knee at ${knee.rateRps}/s (p99 ${knee.p99Ms} ms)`);
   const headline = results.get(kneeStep?.step ?? points[0]!.step)!;
   return { summary: headline.summary, details: { p99BoundMs: p99Ms, headlineStep: headline.name, knee: kneeStep, curve: points } };
 };

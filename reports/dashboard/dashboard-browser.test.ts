@@ -75,7 +75,7 @@ test('says Prometheus is down instead of failing, and still shows node metrics a
   assert.match(await browser.page.textContent('#promql') ?? '', /rate\(raft_writes_total\[1m\]\)/);
   assert.match(await browser.page.textContent('#promql') ?? '', /histogram_quantile\(0\.99/);
   await waitForText('#direct tbody', (t) => /node1\d/.test(t));
-  assert.is(await browser.page.getAttribute('#grafana-links a', 'href'), 'http://grafana.example:3000/dashboards');
+  assert.is(await browser.page.getAttribute('#grafana-links a', 'href'), 'http://grafana.example:3000/d/raft-cluster');
 });
 
 test('the write form performs a real write that the gateway then serves', async () => {

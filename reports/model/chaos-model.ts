@@ -45,7 +45,10 @@ function decodeOrNull(encoded: unknown): Histogram | null {
 
 function opViews(events: readonly HistoryEvent[]): HistoryOpView[] {
   const ops = pairOperations(events);
-  return ops.map((op) => ({ op, reason: op.completeIndex === null ? null : events[op.completeIndex]?.value ?? null }));
+  return ops.map((op) => {
+    const done = op.completeIndex === null ? undefined : events[op.completeIndex];
+    return { op, reason: done?.value ?? null, completedNs: done?.timeNs ?? null };
+  });
 }
 
 export function chaosModel(rf: RunFiles): ReportModel {
@@ -137,7 +140,7 @@ export function chaosModel(rf: RunFiles): ReportModel {
   if (perTrial.length > 0) {
     const bins = binEdges([...elections, ...unavail]);
     charts.push({
-      id: 'trials', kind: 'bars', title: 'Election time and unavailability across trials', xLabel: 'ms (bin start)', yLabel: 'trials', x: bins.starts,
+      id: 'trials', kind: 'bars', title: 'Election time and unavailability across trials', xLabel: `ms (bars centred on bins ${bins.width} ms wide)`, yLabel: 'trials', x: bins.starts.map((s) => s + bins.width / 2),
       series: [
         { label: 'election', values: bins.count(elections), color: palette.election },
         { label: 'unavailability', values: bins.count(unavail), color: palette.unavailability },
@@ -229,7 +232,7 @@ function percentileTable(hs: [string, Histogram | null][]): Table {
 }
 
 /** Up to ~12 equal-width bins with a round width, covering every value. */
-function binEdges(values: readonly number[]): { starts: number[]; count(v: readonly number[]): number[] } {
+export function binEdges(values: readonly number[]): { starts: number[]; width: number; count(v: readonly number[]): number[] } {
   const max = Math.max(1, ...values);
   const raw = max / 12;
   const mag = 10 ** Math.floor(Math.log10(raw));
@@ -237,7 +240,7 @@ function binEdges(values: readonly number[]): { starts: number[]; count(v: reado
   const n = Math.floor(max / width) + 1;
   const starts = Array.from({ length: n }, (_, i) => i * width);
   return {
-    starts,
+    starts, width,
     count: (vs) => {
       const c = new Array<number>(n).fill(0);
       for (const v of vs) c[Math.min(n - 1, Math.floor(v / width))]!++;

@@ -24,17 +24,19 @@ export interface HistoryOpView {
   readonly op: Operation;
   /** The fail/info completion's value (the checker's Operation drops it). */
   readonly reason: unknown;
+  /** When the completion arrived; the Operation's returnNs is +Infinity for info. null: never. */
+  readonly completedNs: number | null;
 }
 
 export function secondSeries(ops: readonly HistoryOpView[]): SecondSeriesData {
   let last = 0;
-  for (const { op } of ops) last = Math.max(last, Math.floor(op.callNs / 1e9), Number.isFinite(op.returnNs) ? Math.floor(op.returnNs / 1e9) : 0);
+  for (const { op, completedNs } of ops) last = Math.max(last, Math.floor(op.callNs / 1e9), completedNs !== null ? Math.floor(completedNs / 1e9) : 0);
   const n = ops.length === 0 ? 0 : last + 1;
   const second = Array.from({ length: n }, (_, i) => i);
   const okPerSec = new Array<number>(n).fill(0);
   const hists: (Histogram | null)[] = new Array(n).fill(null);
   const errorsByKind: Record<string, number[]> = {};
-  for (const { op, reason } of ops) {
+  for (const { op, reason, completedNs } of ops) {
     const callS = Math.floor(op.callNs / 1e9);
     if (op.outcome === 'ok') {
       okPerSec[Math.floor(op.returnNs / 1e9)]!++;
@@ -42,7 +44,7 @@ export function secondSeries(ops: readonly HistoryOpView[]): SecondSeriesData {
       recordMs(h, (op.returnNs - op.callNs) / 1e6);
     } else {
       // An info op that never completed has no completion time: count it where it was called.
-      const atS = op.completeIndex !== null && Number.isFinite(op.returnNs) ? Math.floor(op.returnNs / 1e9) : callS;
+      const atS = completedNs !== null ? Math.floor(completedNs / 1e9) : callS;
       const kind = op.completeIndex === null ? 'info still open at the end' : errorKind(op, reason);
       (errorsByKind[kind] ??= new Array<number>(n).fill(0))[atS]!++;
     }

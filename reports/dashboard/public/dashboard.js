@@ -118,7 +118,9 @@
     window.dashConfig = c;
     var g = $('#grafana-links');
     g.replaceChildren(
-      el('a', { href: c.grafanaUrl + '/dashboards' }, ['dashboards']), ' · ',
+      el('a', { href: c.grafanaUrl + '/d/raft-cluster' }, ['Raft cluster']), ' · ',
+      el('a', { href: c.grafanaUrl + '/d/raft-gateway' }, ['gateway']), ' · ',
+      el('a', { href: c.grafanaUrl + '/dashboards' }, ['all dashboards']), ' · ',
       el('a', { href: c.grafanaUrl + '/explore' }, ['explore']), ' · ',
       el('span', { class: 'meta' }, ['(' + c.grafanaUrl + ', set GRAFANA_URL)']));
     loadMetrics();

@@ -164,7 +164,9 @@ export async function runExperiment(target: RunTarget, o: RunOptions): Promise<R
       const l = await leader();
       if (l && !notOn.includes(l.id) && l.term > termAbove) return l;
       if (Date.now() >= deadline) return null;
-      await sleep(20);
+      // Polling only gates the hold time (elections are timed from the nodes' events), so it
+      // can be slow enough not to load the nodes while they elect.
+      await sleep(50);
     }
   };
 

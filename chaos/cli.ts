@@ -158,8 +158,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (started) console.log(opts.keepCluster ? 'the cluster started for this run is still up (--keep-cluster)' : 'stopped the cluster started for this run');
   for (const line of summaryLines(outcome.results)) console.log(line);
-  console.log(outcome.runDir);
   console.log(reportLine(outcome.runDir));
+  // The run folder stays the last line: scripts take it with `tail -1`.
+  console.log(outcome.runDir);
   return outcome.exitCode;
 }
 

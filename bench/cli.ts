@@ -40,7 +40,9 @@ await runCli(async () => {
 
 async function runScenario(args: ScenarioArgs): Promise<number> {
   const environment = captureEnvironment();
-  const target = await resolveTarget(args.target, args.fsync, log);
+  // Handlers first: starting a cluster takes seconds, and a signal then must not kill this
+  // process by default action (leaving the cluster running) nor be ignored (a background job's
+  // inherited SIG_IGN). A second signal exits at once; the exit hook still kills a started cluster.
   const abort = new AbortController();
   const onSignal = (): void => {
     if (abort.signal.aborted) process.exit(130);
@@ -49,8 +51,11 @@ async function runScenario(args: ScenarioArgs): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  let target: Awaited<ReturnType<typeof resolveTarget>> | null = null;
   let folder: RunFolder | null = null;
   try {
+    target = await resolveTarget(args.target, args.fsync, log);
+    if (abort.signal.aborted) return 130;
     folder = await RunFolder.create(args.name);
     const startedAt = new Date();
     const run = {
@@ -88,7 +93,7 @@ async function runScenario(args: ScenarioArgs): Promise<number> {
     if (abort.signal.aborted) return 130;
     return verdicts.every((v) => v.passed) ? 0 : 1;
   } finally {
-    await target.release(folder?.dir ?? null);
+    await target?.release(folder?.dir ?? null);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

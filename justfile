@@ -74,6 +74,10 @@ report *args:
 dashboard *args:
     {{ts}} reports/dashboard/main.ts "$@"
 
+# Prometheus in the foreground scraping the local cluster (1 s): just monitoring [--port 9090]
+monitoring *args:
+    {{ts}} monitoring/cli.ts "$@"
+
 # type-check the whole project
 typecheck:
     npx tsc --noEmit -p tsconfig.json

@@ -96,6 +96,7 @@ const steadyTimeoutMs = 10_000;
 const warmupMs = 1000;
 /** After recovery, how long a trial waits for a write invoked after the fault to succeed. */
 const measureWaitMs = 3000;
+const compactedReadConcurrency = 16;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -349,10 +350,17 @@ async function compactedRecords(ops: ReturnType<typeof pairOperations>, logs: re
   const maxSnapshot = Math.max(0, ...logs.map((l) => l.snapshotIndex));
   const leader = nodes.find((n) => n.id === leaderId);
   if (maxSnapshot === 0 || !leader) return out;
+  const ids = new Set<number>();
   for (const op of ops) {
     if (op.outcome !== 'ok' || !Array.isArray(op.output) || typeof op.output[0] !== 'number') continue;
-    const id = op.output[0];
-    if (id <= maxSnapshot && !out.has(id)) out.set(id, await readRecord(leader, id));
+    if (op.output[0] <= maxSnapshot) ids.add(op.output[0]);
   }
+  // One request per record (there is no batch read); a few at a time so the leader's read
+  // barriers batch, but not thousands at once.
+  const queue = [...ids];
+  const worker = async (): Promise<void> => {
+    for (let id = queue.pop(); id !== undefined; id = queue.pop()) out.set(id, await readRecord(leader, id));
+  };
+  await Promise.all(Array.from({ length: compactedReadConcurrency }, worker));
   return out;
 }

@@ -26,7 +26,8 @@ function folder(name: string, s: RunSummary, fsync = 'always'): string {
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'results.json'), JSON.stringify({ scenario: '500rps', ...s, details: {} }));
-  writeFileSync(join(dir, 'run.json'), JSON.stringify({ scenario: '500rps', environment: { cpuModel: 'x', cpuCount: 2, loadAverage1m: 1 }, cluster: { fsync } }));
+  const config = { gateway: { port: fsync === 'always' ? 8080 : 9090, batchesInFlight: fsync === 'always' ? 1 : 4 }, storage: { fsync, dataDir: `/tmp/${name}` } };
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ scenario: '500rps', environment: { cpuModel: 'x', cpuCount: 2, loadAverage1m: 1 }, cluster: { fsync, config } }));
   return dir;
 }
 
@@ -50,6 +51,8 @@ test('the CLI prints both runs side by side and exits 1 on a regression, 0 witho
   const worse = run(a, b);
   assert.is(worse.status, 1, worse.stderr);
   assert.match(worse.stdout, /note: the runs differ in fsync: always vs never/);
+  assert.match(worse.stdout, /note: the runs differ in cluster gateway.batchesInFlight: 1 vs 4/);
+  assert.not.match(worse.stdout, /port|dataDir/, 'ports and directories are not set-up differences');
   assert.match(worse.stdout, /corrected p99 ms\s+10\.0\s+20\.0\s+2\.00\s+REGRESSION/);
   assert.match(worse.stdout, /regressions? beyond 10%: corrected p99 ms, raw p99 ms/);
   const same = run(a, a, '--threshold', '5%');

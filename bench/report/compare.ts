@@ -12,7 +12,11 @@ import type { LatencySummaryMs, RunSummary } from './run-summary.ts';
 
 export interface StoredRun {
   dir: string;
-  run: { scenario?: string; environment?: { cpuModel?: string | null; cpuCount?: number; git?: { sha?: string | null }; loadAverage1m?: number }; cluster?: { fsync?: string | null } };
+  run: {
+    scenario?: string;
+    environment?: { cpuModel?: string | null; cpuCount?: number; git?: { sha?: string | null }; loadAverage1m?: number };
+    cluster?: { fsync?: string | null; config?: Record<string, unknown> | null };
+  };
   results: RunSummary;
 }
 
@@ -85,6 +89,21 @@ export function setupDifferences(a: StoredRun, b: StoredRun): string[] {
   diff('git', a.run.environment?.git?.sha?.slice(0, 10), b.run.environment?.git?.sha?.slice(0, 10));
   diff('mode', a.results.mode, b.results.mode);
   diff('target rate/s', a.results.targetRateRps, b.results.targetRateRps);
+  const ca = flatten(a.run.cluster?.config ?? {});
+  const cb = flatten(b.run.cluster?.config ?? {});
+  for (const key of [...new Set([...ca.keys(), ...cb.keys()])].sort()) {
+    // Ports and directories differ between any two clusters a bench starts; they change nothing.
+    if (/port|host|url|dir/i.test(key)) continue;
+    diff(`cluster ${key}`, ca.get(key), cb.get(key));
+  }
+  return out;
+}
+
+function flatten(value: Record<string, unknown>, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, `${prefix}${k}.`, out);
+    else out.set(`${prefix}${k}`, v);
+  }
   return out;
 }
 

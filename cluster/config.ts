@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +79,13 @@ export interface NodeSpec {
 }
 
 export interface ClusterConfig extends ClusterFileConfig {
+  /**
+   * Names this cluster in every peer message and gateway request; a node refuses traffic from
+   * another cluster. Several clusters share this machine (tests, benches, a user's own), and
+   * with random ports a stray link could otherwise join two of them (etcd checks a cluster ID
+   * for the same reason). RAFT_CLUSTER_ID, or derived from the data directory.
+   */
+  readonly clusterId: string;
   readonly nodes: readonly NodeSpec[];
   /** Absolute data directory. */
   readonly dataDirAbs: string;
@@ -146,7 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
   });
   if (nodes.some((n) => n.port === c.gateway.port)) throw new ConfigError(`gateway port ${c.gateway.port} collides with a node port`);
   const dataDirAbs = isAbsolute(c.storage.dataDir) ? c.storage.dataDir : join(repoRoot, c.storage.dataDir);
-  return { ...c, nodes, dataDirAbs, source: path };
+  const clusterId = env.RAFT_CLUSTER_ID || createHash('sha256').update(dataDirAbs).digest('hex').slice(0, 12);
+  return { ...c, clusterId, nodes, dataDirAbs, source: path };
 }
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

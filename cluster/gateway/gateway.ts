@@ -39,7 +39,7 @@ const maxBatchOps = 256;
 
 export async function startGateway(config: ClusterConfig, options: GatewayOptions = {}): Promise<StartedGateway> {
   const clientOptions: NodeClientOptions = { ...nodeClientDefaults, ...options.breaker };
-  const clients = new Map(config.nodes.map((n) => [n.id, new NodeClient(n.id, gatewayNodeUrl(config, n.id), clientOptions)]));
+  const clients = new Map(config.nodes.map((n) => [n.id, new NodeClient(n.id, gatewayNodeUrl(config, n.id), clientOptions, config.clusterId)]));
   let tracker: LeaderTracker | null = null;
   const metrics = new GatewayMetrics([...clients.values()], () => tracker?.current()?.id ?? null);
   const pollMs = config.gateway.statusPollMs;

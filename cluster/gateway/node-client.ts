@@ -21,6 +21,9 @@ export interface NodeClientOptions {
 
 export const nodeClientDefaults: NodeClientOptions = { breakerFailures: 5, breakerHalfOpenAfterMs: 1000, connections: 64 };
 
+/** Sent on every call so a node of another cluster (a stray port on a shared machine) refuses it. */
+export const clusterHeader = 'x-raft-cluster';
+
 /** 503s from a node that is up and reasoning about leadership: not a sign the node is failing. */
 const leadershipCodes = new Set(['LEADERSHIP_LOST', 'TRANSFER_IN_PROGRESS', 'PROPOSAL_DROPPED']);
 
@@ -58,7 +61,7 @@ export class NodeClient {
   /** Forwarded calls in flight, so a leader change can abandon the ones sent to the old leader. */
   private readonly forwarded = new Set<AbortController>();
 
-  constructor(readonly id: string, readonly url: string, options: NodeClientOptions = nodeClientDefaults) {
+  constructor(readonly id: string, readonly url: string, options: NodeClientOptions = nodeClientDefaults, private readonly clusterId: string | null = null) {
     this.pool = new Pool(url, { connections: options.connections, pipelining: 1, keepAliveTimeout: 30_000 });
     // Abandoned calls say nothing about the node's health: they do not count as failures.
     const policy = handleWhen((err) => err instanceof NodeUnavailableError && err.code !== 'ABANDONED').orWhenResult(isUnhealthyAnswer);
@@ -96,7 +99,10 @@ export class NodeClient {
     try {
       const res = await this.pool.request({
         method, path, body, signal: controller.signal,
-        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(this.clusterId ? { [clusterHeader]: this.clusterId } : {}),
+        },
       });
       const text = await res.body.text();
       let parsed: unknown;

@@ -22,10 +22,11 @@ await runCli(async () => {
   const peers = config.nodes.map((n) => n.id);
   const dataDir = join(config.dataDirAbs, id);
   const auditPath = join(dataDir, 'audit.jsonl');
-  const metrics = createNodeMetrics();
+  const metrics = createNodeMetrics(peers.filter((p) => p !== id));
   const audit = new AuditLog(id, auditPath, Date.now, 10_000, countLines(auditPath));
   const transport = new PeerTransport({
     self: id,
+    clusterId: config.clusterId,
     peerUrls: new Map(peers.filter((p) => p !== id).map((p) => [p, peerUrl(config, id, p)])),
     metrics,
   });
@@ -49,12 +50,13 @@ await runCli(async () => {
     host, audit, metrics, tickMs: config.raft.tickMs, peers,
     bodyLimitBytes: config.http.bodyLimitBytes, peerBodyLimitBytes: 512 * 1024 * 1024,
     nodeUrl: (n) => config.nodes.find((x) => x.id === n)?.url ?? null,
+    clusterId: config.clusterId,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(spec.port, spec.host, () => resolve());
   });
-  console.log(`${id} listening on ${spec.url} (fsync ${config.storage.fsync}, data ${dataDir}, election seed ${seed})`);
+  console.log(`${id} listening on ${spec.url} (cluster ${config.clusterId}, fsync ${config.storage.fsync}, data ${dataDir}, election seed ${seed})`);
 
   return await new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {

@@ -19,6 +19,7 @@ export interface NodeAppDeps {
   /** Snapshots travel as peer messages, so the peer path allows more than client bodies. */
   readonly peerBodyLimitBytes: number;
   readonly nodeUrl: (id: string) => string | null;
+  readonly clusterId: string;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -32,6 +33,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
  * costs a fraction of Express's per-request CPU on this machine (about 70 µs vs 300 µs).
  */
 function handlePeerMessages(req: IncomingMessage, res: ServerResponse, deps: NodeAppDeps): void {
+  // Peers always name their cluster: a batch without it, or from another cluster, is refused.
+  const cluster = req.headers['x-raft-cluster'];
+  if (cluster !== deps.clusterId) {
+    req.resume();
+    return sendJson(res, 409, { error: `peer batch for cluster ${String(cluster ?? '(none)')}, this node is in cluster ${deps.clusterId}`, code: 'CLUSTER_MISMATCH' });
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   let tooLarge = false;
@@ -61,6 +68,15 @@ export function createNodeServer(deps: NodeAppDeps): Server {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // A caller that names a cluster (the gateway does) must name this one; curl users need not.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const cluster = req.headers['x-raft-cluster'];
+    if (cluster !== undefined && cluster !== deps.clusterId) {
+      res.status(409).json({ error: `request for cluster ${String(cluster)}, this node is in cluster ${deps.clusterId}`, code: 'CLUSTER_MISMATCH' });
+      return;
+    }
+    next();
+  });
   app.use(express.json({ limit: deps.bodyLimitBytes, strict: false }));
 
   app.get('/healthz', (_req, res) => { res.json({ ok: true, node: deps.host.id }); });

@@ -3,11 +3,11 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 const latencyBucketsSeconds = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /** The node's Prometheus metrics; the first five names are the seed's and must not change. */
-export function createNodeMetrics() {
+export function createNodeMetrics(peers: readonly string[] = []) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const r = [registry];
-  return {
+  const m = {
     registry,
     electionsTotal: new Counter({ name: 'raft_elections_total', help: 'Elections this node started (real votes, not PreVote rounds)', registers: r }),
     heartbeatSuccess: new Counter({ name: 'raft_heartbeat_success', help: 'Heartbeats delivered to a peer', registers: r }),
@@ -25,6 +25,10 @@ export function createNodeMetrics() {
     peerSendErrors: new Counter({ name: 'raft_peer_send_errors_total', help: 'Peer message batches that failed to deliver', labelNames: ['peer'], registers: r }),
     snapshotsTotal: new Counter({ name: 'raft_snapshots_total', help: 'State-machine snapshots taken or installed', labelNames: ['kind'], registers: r }),
   };
+  // Labelled counters exist from the start at 0: rate() cannot see a series' first increment.
+  for (const peer of peers) m.peerSendErrors.inc({ peer }, 0);
+  for (const kind of ['taken', 'installed']) m.snapshotsTotal.inc({ kind }, 0);
+  return m;
 }
 
 export type NodeMetrics = ReturnType<typeof createNodeMetrics>;

@@ -4,6 +4,8 @@ import type { NodeMetrics } from './node-metrics.ts';
 
 export interface PeerTransportOptions {
   readonly self: NodeId;
+  /** Sent with every batch; the receiver refuses batches from another cluster. */
+  readonly clusterId: string;
   /** Where this node reaches each peer (directly, or through that link's proxy). */
   readonly peerUrls: ReadonlyMap<NodeId, string>;
   readonly metrics: NodeMetrics;
@@ -69,7 +71,7 @@ export class PeerTransport {
       const heartbeats = batch.reduce((n, m) => n + (m.type === 'heartbeat' ? 1 : 0), 0);
       link.client.request({
         path: '/raft/messages', method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-raft-from': this.o.self },
+        headers: { 'content-type': 'application/json', 'x-raft-from': this.o.self, 'x-raft-cluster': this.o.clusterId },
         body: JSON.stringify(batch),
       }).then(async (res) => {
         await res.body.dump();

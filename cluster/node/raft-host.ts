@@ -285,6 +285,8 @@ export class RaftHost {
         m.leaderElections.inc({ node: this.id });
         break;
       case 'step-down':
+        // Only a leader knows its followers' lag: a stale value must not outlive leadership.
+        m.replicationLag.reset();
         // Pending proposals may still commit under the next leader: their outcome is unknown.
         this.failPending(new NodeError('LEADERSHIP_LOST', `node ${this.id} stepped down (${ev.reason}); outcome unknown`));
         break;

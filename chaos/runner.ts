@@ -334,7 +334,7 @@ async function probeWrite(gatewayUrl: string, clientId: string): Promise<string 
 
 function toLogView(log: CommittedLog) {
   return {
-    node: log.node, snapshotIndex: log.snapshotIndex,
+    node: log.node, commitIndex: log.commitIndex, snapshotIndex: log.snapshotIndex,
     entries: log.entries.filter((e) => e.kind === 'command' && e.command?.op === 'append')
       .map((e) => ({ index: e.index, clientId: e.command?.clientId ?? null, requestId: e.command?.requestId ?? null })),
   };

@@ -16,7 +16,7 @@ const ops = pairOperations([
 const entry = (index: number, requestId: string) => ({ index, clientId: 'c', requestId });
 
 test('valid when every acknowledged write is on every node; applied info writes are counted', () => {
-  const logs = ['node1', 'node2'].map((node) => ({ node, snapshotIndex: 0, entries: [entry(2, '0'), entry(3, '2'), entry(4, '1')] }));
+  const logs = ['node1', 'node2'].map((node) => ({ node, commitIndex: 4, snapshotIndex: 0, entries: [entry(2, '0'), entry(3, '2'), entry(4, '1')] }));
   const r = checkLostWrites({ ops, clientId: 'c', logs, compacted: new Map() });
   assert.is(r.valid, true);
   assert.is(r.acknowledged, 2);
@@ -25,8 +25,8 @@ test('valid when every acknowledged write is on every node; applied info writes 
 
 test('invalid when one node lacks an acknowledged write, naming it', () => {
   const logs = [
-    { node: 'node1', snapshotIndex: 0, entries: [entry(2, '0'), entry(3, '2')] },
-    { node: 'node2', snapshotIndex: 0, entries: [entry(2, '0')] },
+    { node: 'node1', commitIndex: 4, snapshotIndex: 0, entries: [entry(2, '0'), entry(3, '2')] },
+    { node: 'node2', commitIndex: 4, snapshotIndex: 0, entries: [entry(2, '0')] },
   ];
   const r = checkLostWrites({ ops, clientId: 'c', logs, compacted: new Map() });
   assert.is(r.valid, false);
@@ -35,16 +35,29 @@ test('invalid when one node lacks an acknowledged write, naming it', () => {
 });
 
 test('a write of another client with the same requestId does not count', () => {
-  const logs = [{ node: 'node1', snapshotIndex: 0, entries: [entry(2, '0'), { index: 3, clientId: 'other', requestId: '2' }] }];
+  const logs = [{ node: 'node1', commitIndex: 4, snapshotIndex: 0, entries: [entry(2, '0'), { index: 3, clientId: 'other', requestId: '2' }] }];
   assert.is(checkLostWrites({ ops, clientId: 'c', logs, compacted: new Map() }).valid, false);
 });
 
 test('compacted entries are matched through the state machine record', () => {
-  const logs = [{ node: 'node1', snapshotIndex: 3, entries: [] }];
+  const logs = [{ node: 'node1', commitIndex: 4, snapshotIndex: 3, entries: [] }];
   const ok = checkLostWrites({ ops, clientId: 'c', logs, compacted: new Map([[2, { clientId: 'c', requestId: '0' }], [3, { clientId: 'c', requestId: '2' }]]) });
   assert.is(ok.valid, true);
   const bad = checkLostWrites({ ops, clientId: 'c', logs, compacted: new Map([[2, { clientId: 'c', requestId: '0' }], [3, null]]) });
   assert.is(bad.valid, false);
+});
+
+test('a node whose commit index is below an acknowledged entry lags: unknown, not lost', () => {
+  const logs = [
+    { node: 'node1', commitIndex: 4, snapshotIndex: 0, entries: [entry(2, '0'), entry(3, '2')] },
+    { node: 'node2', commitIndex: 2, snapshotIndex: 0, entries: [entry(2, '0')] },
+  ];
+  const r = checkLostWrites({ ops, clientId: 'c', logs, compacted: new Map() });
+  assert.is(r.valid, 'unknown');
+  assert.match(r.reason!, /not yet committed on node2 \(1, commit index 2\)/);
+  // Missing from every node is lost whatever the commit indexes say.
+  const none = logs.map((l) => ({ ...l, commitIndex: 1, entries: [] }));
+  assert.is(checkLostWrites({ ops, clientId: 'c', logs: none, compacted: new Map() }).valid, false);
 });
 
 test('unknown without any log', () => {

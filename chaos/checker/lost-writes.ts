@@ -6,9 +6,14 @@ import type { CheckResult } from './verdict.ts';
  * committed log, matched by (clientId, requestId). Entries a node compacted into its snapshot
  * are matched through the leader's state machine record at the acknowledged entry id instead.
  * Appends that ended `info` are counted when they did take effect: useful, never a failure.
+ *
+ * Lost means: in no node's committed log at all, or absent from a node that has committed
+ * past the acknowledged entry id. A node whose commit index is still below it has not lost the
+ * write, it lags: that makes the check unknown (the runner's recovery check says why).
  */
 export interface NodeLogView {
   readonly node: string;
+  readonly commitIndex: number;
   readonly snapshotIndex: number;
   /** (clientId, requestId) of every committed append command after the snapshot. */
   readonly entries: readonly { readonly index: number; readonly clientId: string | null; readonly requestId: string | null }[];
@@ -42,6 +47,7 @@ export function checkLostWrites(input: LostWritesInput): CheckResult & { acknowl
     return record?.clientId === input.clientId && record.requestId === requestId;
   };
   const lost: LostWrite[] = [];
+  const lagging = new Map<string, number>();
   let acknowledged = 0;
   let infoApplied = 0;
   let infoTotal = 0;
@@ -50,8 +56,13 @@ export function checkLostWrites(input: LostWritesInput): CheckResult & { acknowl
     if (op.outcome === 'ok') {
       acknowledged++;
       const entryId = Array.isArray(op.output) && typeof op.output[0] === 'number' ? op.output[0] : null;
-      const missingOn = present.filter((p) => !inLog(p, op.input as string, entryId)).map((p) => p.log.node);
-      if (missingOn.length > 0) lost.push({ requestId: op.input, entryId: entryId ?? -1, missingOn });
+      const missing = present.filter((p) => !inLog(p, op.input as string, entryId));
+      const behind = missing.filter((p) => entryId !== null && p.log.commitIndex < entryId);
+      if (missing.length === present.length || behind.length < missing.length) {
+        lost.push({ requestId: op.input, entryId: entryId ?? -1, missingOn: missing.map((p) => p.log.node) });
+      } else {
+        for (const p of behind) lagging.set(p.log.node, (lagging.get(p.log.node) ?? 0) + 1);
+      }
     } else if (op.outcome === 'info') {
       infoTotal++;
       if (present.length > 0 && present.every((p) => p.ids.has(op.input as string))) infoApplied++;
@@ -59,6 +70,10 @@ export function checkLostWrites(input: LostWritesInput): CheckResult & { acknowl
   }
   const counts = { acknowledged, infoApplied, infoTotal, lost: lost.length };
   if (input.logs.length === 0) return { checker: 'lost-writes', valid: 'unknown', reason: 'no node log could be read', ...counts };
+  if (lost.length === 0 && lagging.size > 0) {
+    const behind = [...lagging].map(([node, n]) => `${node} (${n}, commit index ${input.logs.find((l) => l.node === node)?.commitIndex})`);
+    return { checker: 'lost-writes', valid: 'unknown', reason: `acknowledged writes not yet committed on ${behind.join(', ')}`, ...counts };
+  }
   if (lost.length === 0) return { checker: 'lost-writes', valid: true, ...counts };
   return {
     checker: 'lost-writes', valid: false, ...counts,

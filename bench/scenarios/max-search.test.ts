@@ -26,10 +26,12 @@ test('stops at the cap when nothing breaks', () => {
   assert.is(r.best?.connections, 16);
 });
 
-test('stops when throughput has stopped growing (saturated below the bound)', () => {
-  const r = search((c) => ({ okPerSec: c <= 8 ? 100 * c : 700, p99Ms: 1, errorRate: 0 }), 50, 1024);
-  assert.equal(r.tried, [1, 2, 4, 8, 16, 32]);
-  assert.is(r.best?.connections, 8);
+test('a dip in throughput (noise on a shared machine) does not end the ladder', () => {
+  // Measured on this project's 2-core machine: c1 261/s, c2 175/s, c4 227/s, all within 50 ms.
+  const okPerSec: Record<number, number> = { 1: 261, 2: 175, 4: 227, 8: 500, 16: 900 };
+  const r = search((c) => ({ okPerSec: okPerSec[c] ?? 1000, p99Ms: c >= 32 ? 60 : 10, errorRate: 0 }), 50, 1024);
+  assert.equal(r.tried, [1, 2, 4, 8, 16, 32, 24, 28]);
+  assert.is(r.best?.okPerSec, 1000);
 });
 
 test('errors fail a step like latency does; nothing passing means no answer', () => {

@@ -3,9 +3,9 @@
 // cluster saturates, after which they only add queueing (latency). A step passes when its p99 is
 // within the bound and at most 0.1% of its requests failed; the answer is the passing step with
 // the most ok/s.
-//   1. Double from 1 until a step fails, the cap is reached, or throughput stops growing
-//      (two passing steps in a row below 95% of the best: the cluster is saturated, and more
-//      connections would only fail the bound).
+//   1. Double from 1 until a step fails or the cap is reached. A dip in throughput does not end
+//      the ladder: on a shared machine it is as often noise as saturation, and a saturated
+//      cluster fails the bound soon anyway (queueing: p99 grows with connections / throughput).
 //   2. Bisect between the best passing count and the first failing one above it, twice at most.
 export interface MaxStep {
   connections: number;
@@ -33,9 +33,8 @@ export function nextConnections(steps: readonly MaxStep[], p99BoundMs: number, m
   const last = steps.at(-1);
   if (last === undefined) return 1;
   const best = bestStep(steps, p99BoundMs);
-  // Once over, the ladder stays over: a failure or the cap stays in `steps`, and a saturated
-  // ladder leaves nothing failing above the best, so there is nothing to bisect.
-  const ladderDone = steps.some((s) => !passes(s, p99BoundMs) || s.connections >= maxConnections) || saturated(steps, p99BoundMs);
+  // Once over, the ladder stays over: the failure or the capped step stays in `steps`.
+  const ladderDone = steps.some((s) => !passes(s, p99BoundMs) || s.connections >= maxConnections);
   if (!ladderDone) return Math.min(last.connections * 2, maxConnections);
   if (best === null) return null;
   const above = steps.filter((s) => s.connections > best.connections && !passes(s, p99BoundMs)).map((s) => s.connections);
@@ -47,13 +46,6 @@ export function nextConnections(steps: readonly MaxStep[], p99BoundMs: number, m
   const lo = Math.max(...steps.filter((s) => s.connections < hi && passes(s, p99BoundMs)).map((s) => s.connections));
   const mid = Math.round((lo + hi) / 2);
   return mid > lo && mid < hi && !tried.has(mid) ? mid : null;
-}
-
-function saturated(steps: readonly MaxStep[], p99BoundMs: number): boolean {
-  const best = bestStep(steps, p99BoundMs);
-  if (best === null || steps.length < 3) return false;
-  const lastTwo = steps.slice(-2);
-  return lastTwo.every((s) => s.connections > best.connections && passes(s, p99BoundMs) && s.okPerSec < best.okPerSec * 0.95);
 }
 
 function isPowerOfTwo(n: number): boolean {

@@ -1,9 +1,11 @@
 // The search behind `bench max`, apart from any IO so it can be tested: which connection count to
 // try next, given the steps so far. Closed loop: more connections raise throughput until the
-// cluster saturates, after which they only add queueing (latency). A step passes when its p99 is
-// within the bound and at most 0.1% of its requests failed; the answer is the passing step with
-// the most ok/s.
-//   1. Double from 1 until a step fails or the cap is reached. A dip in throughput does not end
+// cluster saturates, after which they only add queueing (latency). A measurement passes when its
+// p99 is within the bound and at most 0.1% of its requests failed; the answer is the passing
+// measurement with the most ok/s.
+//   0. A failure is confirmed before it counts: a count that failed once is run again, and fails
+//      only if the second run fails too (one slow second on a shared machine is not a verdict).
+//   1. Double from 1 until a count fails or the cap is reached. A dip in throughput does not end
 //      the ladder: on a shared machine it is as often noise as saturation, and a saturated
 //      cluster fails the bound soon anyway (queueing: p99 grows with connections / throughput).
 //   2. Bisect between the best passing count and the first failing one above it, twice at most.
@@ -27,25 +29,37 @@ export function bestStep(steps: readonly MaxStep[], p99BoundMs: number): MaxStep
   return best;
 }
 
+type Verdict = 'pass' | 'unconfirmed' | 'fail';
+
+function verdicts(steps: readonly MaxStep[], p99BoundMs: number): Map<number, Verdict> {
+  const runs = new Map<number, boolean[]>();
+  for (const s of steps) runs.set(s.connections, [...(runs.get(s.connections) ?? []), passes(s, p99BoundMs)]);
+  const out = new Map<number, Verdict>();
+  for (const [c, r] of runs) out.set(c, r.some((p) => p) ? 'pass' : r.length >= 2 ? 'fail' : 'unconfirmed');
+  return out;
+}
+
 /** The next connection count to run, or null when the search is over. */
 export function nextConnections(steps: readonly MaxStep[], p99BoundMs: number, maxConnections: number): number | null {
-  const tried = new Set(steps.map((s) => s.connections));
   const last = steps.at(-1);
   if (last === undefined) return 1;
-  const best = bestStep(steps, p99BoundMs);
-  // Once over, the ladder stays over: the failure or the capped step stays in `steps`.
-  const ladderDone = steps.some((s) => !passes(s, p99BoundMs) || s.connections >= maxConnections);
+  const v = verdicts(steps, p99BoundMs);
+  if (v.get(last.connections) === 'unconfirmed') return last.connections;
+  const failing = [...v].filter(([, x]) => x === 'fail').map(([c]) => c);
+  // Once over, the ladder stays over: the confirmed failure or the capped count stays in `steps`.
+  const ladderDone = failing.length > 0 || steps.some((s) => s.connections >= maxConnections);
   if (!ladderDone) return Math.min(last.connections * 2, maxConnections);
+  const best = bestStep(steps, p99BoundMs);
   if (best === null) return null;
-  const above = steps.filter((s) => s.connections > best.connections && !passes(s, p99BoundMs)).map((s) => s.connections);
+  const above = failing.filter((c) => c > best.connections);
   if (above.length === 0) return null;
-  const refinements = steps.filter((s) => !isPowerOfTwo(s.connections) && s.connections < maxConnections).length;
+  const refinements = [...v.keys()].filter((c) => !isPowerOfTwo(c) && c < maxConnections).length;
   if (refinements >= refineLimit) return null;
   const hi = Math.min(...above);
   // Bisect between the highest passing count below hi and hi.
-  const lo = Math.max(...steps.filter((s) => s.connections < hi && passes(s, p99BoundMs)).map((s) => s.connections));
+  const lo = Math.max(...[...v].filter(([c, x]) => c < hi && x === 'pass').map(([c]) => c));
   const mid = Math.round((lo + hi) / 2);
-  return mid > lo && mid < hi && !tried.has(mid) ? mid : null;
+  return mid > lo && mid < hi && !v.has(mid) ? mid : null;
 }
 
 function isPowerOfTwo(n: number): boolean {

@@ -17,7 +17,7 @@ import { kv } from './kv.ts';
 import { checkLinearizable } from './linearizability.ts';
 import { loadHistory } from './load-history.ts';
 import type { Model } from './model.ts';
-import { seededRandom } from './seeded-random.ts';
+import { seededRandom } from '../../cluster/sim/rng.ts';
 
 const TARGET_FIXTURES_TOTAL_MS = 5_000;
 const TARGET_REGISTER_10K_MS = 10_000;

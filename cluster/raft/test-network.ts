@@ -8,7 +8,7 @@ import type { RaftOptions } from './config.ts';
 import type { Entry, HardState, Message, MessageType, NodeId, Snapshot } from './messages.ts';
 import { RaftNode, type RestoredState } from './raft.ts';
 import type { RaftEvent, Ready, ReadState } from './ready.ts';
-import { seededRandom } from './test-rng.ts';
+import { seededRandom } from '../sim/rng.ts';
 
 export type Tuning = Partial<Omit<RaftOptions, 'id' | 'peers' | 'random'>>;
 

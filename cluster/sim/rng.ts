@@ -1,22 +1,26 @@
 /**
- * Seeded PRNG (SplitMix32-style mixing). Every random choice in a simulation or a fault schedule
- * comes from one of these, so a seed reproduces the run exactly.
+ * The project's one seeded PRNG (mulberry32: 32 bits of state, fast, and plenty for scheduling
+ * and jitter). Every random choice in a simulation, a fault schedule, a generated history or a
+ * proxy's toxicity roll comes from one of these, so a seed reproduces the run exactly.
  */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 15), z | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    return ((z ^ (z >>> 14)) >>> 0) / 0x1_0000_0000;
+  };
+}
+
+/** seededRandom with the helpers a scenario needs. */
 export class Rng {
-  private state: number;
+  /** Uniform in [0, 1). */
+  readonly next: () => number;
 
   constructor(readonly seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x9e3779b9) >>> 0;
-    let z = this.state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    z ^= z >>> 16;
-    return (z >>> 0) / 4294967296;
+    this.next = seededRandom(seed);
   }
 
   /** Integer in [lo, hi]. */

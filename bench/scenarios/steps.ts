@@ -5,6 +5,7 @@ import { formatUsage, snapshotUsage, usageBetween } from '../report/cluster-usag
 import type { LoadResult } from '../load-result.ts';
 import { runOpenLoop } from '../open-loop.ts';
 import { formatSummary, summarize } from '../report/run-summary.ts';
+import { formatSlowSeconds } from '../report/slow-seconds.ts';
 import type { RunSummary } from '../report/run-summary.ts';
 import type { ScenarioContext } from './scenario.ts';
 import { workloadRequests } from './workloads.ts';
@@ -41,7 +42,8 @@ export async function runStep(ctx: ScenarioContext, name: string, step: OpenStep
   const usage = usageBetween(before, await snapshotUsage(source, () => performance.now()));
   await ctx.folder.writeJson(`${name}-cluster.json`, usage);
   const summary = summarize([result]);
-  for (const line of [...formatSummary(summary), ...formatUsage(usage)]) ctx.log(line);
+  const slow = formatSlowSeconds(result.series);
+  for (const line of [...formatSummary(summary), ...(slow === null ? [] : [slow]), ...formatUsage(usage)]) ctx.log(line);
   return { name, result, summary };
 }
 

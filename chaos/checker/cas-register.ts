@@ -1,6 +1,10 @@
 // A register per key with read, write and compare-and-set; null is "no value".
-// read: input null, output the value read. write: input the value. cas: input [expected, new],
-// and an ok cas is one that succeeded (a cas that found another value completes as fail).
+// read: input null, output the value read. write: input the value. cas: input [expected, new].
+// An ok cas's output says whether it swapped: `false` is a cas the register answered "did not
+// swap" — it happened, and at its linearization point the value was not `expected`, which is
+// itself an observation the search must honour. Any other ok output (`true`, or Jepsen's echo of
+// [expected, new]) is a cas that swapped. Jepsen histories instead complete a cas that found
+// another value as fail, which simply leaves it out.
 import type { Value } from './history.ts';
 import { UNKNOWN_OUTPUT, describeValue, hashValue, partitionByKey } from './model.ts';
 import type { Model, ModelInput, ModelOutput } from './model.ts';
@@ -13,13 +17,15 @@ export function valuesEqual(a: Value, b: Value): boolean {
 export const casRegister: Model<Value> = {
   name: 'cas-register',
   readOnly: ['read'],
-  validate(input: ModelInput): string | null {
+  validate(input: ModelInput, output: ModelOutput): string | null {
     switch (input.f) {
       case 'read':
       case 'write':
         return null;
       case 'cas':
-        return Array.isArray(input.value) && input.value.length === 2 ? null : 'cas value must be [expected, new]';
+        if (!(Array.isArray(input.value) && input.value.length === 2)) return 'cas value must be [expected, new]';
+        // `false` is "did not swap"; true or the echoed [expected, new] is "swapped".
+        return output === UNKNOWN_OUTPUT || output === true || output === false || Array.isArray(output) ? null : 'cas result must be true, false or [expected, new]';
       default:
         return `cas-register has no function ${input.f} (read, write, cas)`;
     }
@@ -32,9 +38,13 @@ export const casRegister: Model<Value> = {
       case 'write':
         return [true, input.value];
       default: {
-        // cas; an unknown cas that found another value is the same as one never applied, which the search also tries.
         const [expected, next] = input.value as readonly [Value, Value];
-        return valuesEqual(state, expected) ? [true, next] : [false, state];
+        const matches = valuesEqual(state, expected);
+        // Answered "did not swap": legal only where the value differed; the state stays.
+        if (output === false) return [!matches, state];
+        // Swapped (ok), or unknown: an unknown cas that found another value is the same as one
+        // never applied, which the search tries anyway (it may leave info calls out).
+        return matches ? [true, next] : [false, state];
       }
     }
   },

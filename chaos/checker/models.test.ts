@@ -13,7 +13,17 @@ test('cas-register: read must see the state, write sets it, cas only from the ex
   assert.equal(casRegister.step(3, { f: 'cas', value: [3, 1] }, [3, 1]), [true, 1]);
   assert.equal(casRegister.step(2, { f: 'cas', value: [3, 1] }, UNKNOWN_OUTPUT), [false, 2]);
   assert.is(casRegister.validate({ f: 'cas', value: 3 }, null), 'cas value must be [expected, new]');
+  assert.match(casRegister.validate({ f: 'cas', value: [1, 2] }, 'x') ?? '', /cas result must be/);
   assert.match(casRegister.validate({ f: 'incr', value: 1 }, null) ?? '', /no function incr/);
+});
+
+test('cas-register: a cas answered "did not swap" is an ok op that saw another value', () => {
+  assert.equal(casRegister.step('a', { f: 'cas', value: ['b', 'c'] }, false), [true, 'a'], 'value differed: legal, no change');
+  assert.equal(casRegister.step('b', { f: 'cas', value: ['b', 'c'] }, false), [false, 'b'], 'value was expected: it would have swapped');
+  assert.equal(casRegister.step(null, { f: 'cas', value: [null, 'c'] }, false), [false, null], 'nil is a value to compare too');
+  assert.equal(casRegister.step('b', { f: 'cas', value: ['b', 'c'] }, true), [true, 'c']);
+  assert.equal(casRegister.step('a', { f: 'cas', value: ['b', 'c'] }, true), [false, 'a']);
+  assert.is(casRegister.validate({ f: 'cas', value: ['b', 'c'] }, false), null);
 });
 
 test('cas-register: equal states hash equally, including structured values', () => {

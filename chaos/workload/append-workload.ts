@@ -17,6 +17,8 @@ export interface AppendWorkloadOptions {
   readonly clientId: string;
   readonly rng: Rng;
   readonly clock: RunClock;
+  /** Shared with other workloads of the run so the history is one list; a new one when absent. */
+  readonly history?: HistoryRecorder;
 }
 
 export interface WorkloadCounts {
@@ -45,11 +47,14 @@ export class AppendWorkload {
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
   private readonly inFlight = new Set<Promise<void>>();
+  /** This workload's open calls (the recorder may be shared, so its count is not ours). */
+  private open = 0;
+  private readonly processes = new Set<number>();
   private counts = { invoked: 0, ok: 0, fail: 0, info: 0, skipped: 0 };
 
   constructor(private readonly o: AppendWorkloadOptions) {
     if (!(o.rateRps > 0)) throw new RangeError(`rateRps must be positive, got ${o.rateRps}`);
-    this.history = new HistoryRecorder(o.clock);
+    this.history = o.history ?? new HistoryRecorder(o.clock);
     this.intervalMs = 1000 / o.rateRps;
     this.pool = new Pool(o.gatewayUrl, { connections: o.concurrencyMax, pipelining: 1, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
   }
@@ -74,7 +79,7 @@ export class AppendWorkload {
   }
 
   stats(): WorkloadCounts {
-    return { ...this.counts, processes: this.history.processesUsed() };
+    return { ...this.counts, processes: this.processes.size };
   }
 
   private tick(): void {
@@ -86,12 +91,14 @@ export class AppendWorkload {
   }
 
   private sendSlot(slot: number): void {
-    if (this.history.openCalls() >= this.o.concurrencyMax) { this.counts.skipped++; return; }
+    if (this.open >= this.o.concurrencyMax) { this.counts.skipped++; return; }
     const intendedMs = this.t0Ms + slot * this.intervalMs;
     const requestId = String(slot);
     const data = { client: this.o.clientId, slot, nonce: Math.floor(this.o.rng.next() * 2 ** 32).toString(16) };
     const process = this.history.invoke('append', requestId);
     this.counts.invoked++;
+    this.open++;
+    this.processes.add(process);
     const call = this.call(JSON.stringify({ data, source: 'chaos', clientId: this.o.clientId, requestId }))
       .then((c) => this.finish(process, c, intendedMs));
     this.inFlight.add(call);
@@ -114,6 +121,7 @@ export class AppendWorkload {
   }
 
   private finish(process: number, c: WriteCompletion, intendedMs: number): void {
+    this.open--;
     this.history.complete(process, c.type, c.value);
     this.counts[c.type]++;
     if (c.type === 'ok') recordMs(this.latency, this.o.clock.nowEpochMs() - intendedMs);

@@ -10,24 +10,29 @@ import type { RunClock } from './run-clock.ts';
 export class HistoryRecorder {
   readonly events: HistoryEvent[] = [];
   private readonly idle: number[] = [];
-  private readonly open = new Map<number, string>();
+  /** The open call of each busy process: completions repeat its f and key. */
+  private readonly open = new Map<number, { readonly f: string; readonly key: string | undefined }>();
   private nextProcess = 0;
 
   constructor(private readonly clock: RunClock) {}
 
-  /** Invokes `f` on an idle process (the lowest-numbered) or a new one; returns the process. */
-  invoke(f: string, value: Value): number {
+  /**
+   * Invokes `f` (on `key`, for keyed workloads) on an idle process (the lowest-numbered) or a
+   * new one; returns the process. Workloads may share one recorder: process numbers then stay
+   * unique across them and the history is one time-ordered list.
+   */
+  invoke(f: string, value: Value, key?: string): number {
     const process = this.idle.length > 0 ? this.idle.shift()! : this.nextProcess++;
-    this.open.set(process, f);
-    this.push(process, 'invoke', f, value);
+    this.open.set(process, { f, key });
+    this.push(process, 'invoke', f, value, key);
     return process;
   }
 
   complete(process: number, type: Exclude<EventType, 'invoke'>, value: Value): void {
-    const f = this.open.get(process);
-    if (f === undefined) throw new Error(`history invariant violated: process ${process} completed without an open call`);
+    const call = this.open.get(process);
+    if (call === undefined) throw new Error(`history invariant violated: process ${process} completed without an open call`);
     this.open.delete(process);
-    this.push(process, type, f, value);
+    this.push(process, type, call.f, value, call.key);
     if (type !== 'info') {
       // Keep idle processes sorted so reuse is deterministic for a given completion order.
       const at = this.idle.findIndex((p) => p > process);
@@ -43,7 +48,9 @@ export class HistoryRecorder {
     return this.nextProcess;
   }
 
-  private push(process: number, type: EventType, f: string, value: Value): void {
-    this.events.push({ process, type, f, value, timeNs: this.clock.nowNs(), index: this.events.length });
+  private push(process: number, type: EventType, f: string, value: Value, key: string | undefined): void {
+    const e: HistoryEvent = { process, type, f, value, timeNs: this.clock.nowNs(), index: this.events.length };
+    if (key !== undefined) e.key = key;
+    this.events.push(e);
   }
 }

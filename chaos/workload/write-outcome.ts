@@ -23,11 +23,18 @@ const notAppliedNodeCodes = new Set(['TRANSFER_IN_PROGRESS', 'PROPOSAL_DROPPED',
 
 export function classifyAnswer(status: number, body: unknown): WriteCompletion {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const code = typeof b.code === 'string' ? b.code : `HTTP_${status}`;
   if (status >= 200 && status < 300) {
     if (typeof b.entryId !== 'number') return { type: 'info', value: 'ok-without-entry-id' };
     return { type: 'ok', value: [b.entryId, typeof b.leader === 'string' ? b.leader : null] };
   }
+  return classifyNotOk(status, body);
+}
+
+/** Any answer other than 2xx, for every kind of call (the same codes mean the same for KV writes). */
+export function classifyNotOk(status: number, body: unknown): WriteCompletion {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const code = typeof b.code === 'string' ? b.code : `HTTP_${status}`;
+  if (status >= 200 && status < 300) throw new Error(`write-outcome invariant violated: ${status} is a success`);
   if (status >= 400 && status < 500) return { type: 'fail', value: code };
   if (code === 'NO_LEADER') return { type: b.outcome === 'not-applied' ? 'fail' : 'info', value: `NO_LEADER:${String(b.outcome ?? 'unknown')}` };
   if (status === 503 && notAppliedNodeCodes.has(code)) return { type: 'fail', value: code };

@@ -1,0 +1,162 @@
+import { Pool } from 'undici';
+import type { Rng } from '../../cluster/sim/rng.ts';
+import type { Value } from '../checker/history.ts';
+import type { HistoryRecorder } from './history-recorder.ts';
+import { classifyRegisterAnswer, type RegisterF } from './register-outcome.ts';
+import { classifyError, type WriteCompletion } from './write-outcome.ts';
+
+export interface RegisterWorkloadOptions {
+  readonly gatewayUrl: string;
+  /** Ops per second, open loop: slot i is due at t0 + i/R. */
+  readonly rateRps: number;
+  /** Calls open at once (Jepsen's concurrency); a slot due while all are busy is skipped and counted. */
+  readonly clients: number;
+  /** The registers, each starting as nil: names no earlier run can have written (the run's clientId is in them). */
+  readonly keys: readonly string[];
+  /** Client-side deadline per call; should exceed the gateway's failover deadline. */
+  readonly timeoutMs: number;
+  /** Sent with every write and cas, so a retry inside the gateway is applied once. */
+  readonly clientId: string;
+  readonly rng: Rng;
+  readonly history: HistoryRecorder;
+  /**
+   * UNSAFE, for the checker's demo: reads go `?stale=true` straight to these nodes in turn, so
+   * a follower or a deposed leader answers from its own copy. Not linearizable by design.
+   */
+  readonly staleReadNodes?: readonly { readonly id: string; readonly url: string }[];
+}
+
+export interface RegisterCounts {
+  readonly invoked: number;
+  readonly ok: number;
+  readonly fail: number;
+  readonly info: number;
+  readonly skipped: number;
+  readonly processes: number;
+}
+
+/** Read 40%, write 30%, cas 30%: reads are what catch stale state. */
+const readShare = 0.4;
+const writeShare = 0.3;
+
+/**
+ * A Jepsen-style register workload over a few keys through the gateway: random read, write
+ * and cas, every call in the shared history as invoke + ok/fail/info with `key`. Written
+ * values are unique in the run (`v<op>`), so any value read names the one call that wrote it.
+ * A cas expects the last value this workload saw on that key (nil at first), so some swap and
+ * some do not. Outcomes are judged per function by register-outcome.ts.
+ */
+export class RegisterWorkload {
+  private readonly gateway: Pool;
+  private readonly nodePools: Pool[];
+  private readonly intervalMs: number;
+  private readonly lastSeen = new Map<string, string | null>();
+  private t0Ms = 0;
+  private next = 0;
+  private staleTurn = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = true;
+  private open = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly processes = new Set<number>();
+  private counts = { invoked: 0, ok: 0, fail: 0, info: 0, skipped: 0 };
+
+  constructor(private readonly o: RegisterWorkloadOptions) {
+    if (!(o.rateRps > 0)) throw new RangeError(`rateRps must be positive, got ${o.rateRps}`);
+    if (!(o.clients >= 1) || o.keys.length === 0) throw new RangeError('a register workload needs at least one client and one key');
+    this.intervalMs = 1000 / o.rateRps;
+    const pool = (url: string) => new Pool(url, { connections: o.clients, pipelining: 1, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
+    this.gateway = pool(o.gatewayUrl);
+    this.nodePools = (o.staleReadNodes ?? []).map((n) => pool(n.url));
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.t0Ms = Date.now();
+    this.tick();
+  }
+
+  /** Stops scheduling and waits for every open call to end (each is bounded by timeoutMs). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    await Promise.all([this.gateway, ...this.nodePools].map((p) => p.close().catch(() => undefined)));
+  }
+
+  stats(): RegisterCounts {
+    return { ...this.counts, processes: this.processes.size };
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    const due = Math.floor((Date.now() - this.t0Ms) / this.intervalMs) + 1;
+    while (this.next < due) this.sendSlot(this.next++);
+    this.timer = setTimeout(() => this.tick(), Math.max(0, this.t0Ms + this.next * this.intervalMs - Date.now()));
+  }
+
+  private sendSlot(slot: number): void {
+    // The draws happen for skipped slots too, so a seed fixes the op sequence whatever the cluster does.
+    const key = this.o.rng.pick(this.o.keys);
+    const roll = this.o.rng.next();
+    if (this.open >= this.o.clients) { this.counts.skipped++; return; }
+    const f: RegisterF = roll < readShare ? 'read' : roll < readShare + writeShare ? 'write' : 'cas';
+    const value = `v${slot}`;
+    const input: Value = f === 'read' ? null : f === 'write' ? value : [this.lastSeen.get(key) ?? null, value];
+    const process = this.o.history.invoke(f, input, key);
+    this.processes.add(process);
+    this.counts.invoked++;
+    this.open++;
+    const call = this.call(f, key, input, String(slot)).then((c) => {
+      this.open--;
+      this.o.history.complete(process, c.type, c.value);
+      this.counts[c.type]++;
+      if (c.type === 'ok') this.observe(f, key, input, c.value);
+    });
+    this.inFlight.add(call);
+    void call.finally(() => this.inFlight.delete(call));
+  }
+
+  /** Remembers the latest value this workload knows on a key, for the next cas to expect. */
+  private observe(f: RegisterF, key: string, input: Value, output: Value): void {
+    if (f === 'read') this.lastSeen.set(key, output as string | null);
+    else if (f === 'write') this.lastSeen.set(key, input as string);
+    else if (output === true) this.lastSeen.set(key, (input as readonly Value[])[1] as string);
+  }
+
+  private async call(f: RegisterF, key: string, input: Value, slot: string): Promise<WriteCompletion> {
+    const path = `/api/kv/${encodeURIComponent(key)}`;
+    const ids = { clientId: this.o.clientId, requestId: `reg-${slot}` };
+    let pool = this.gateway;
+    let request: { path: string; method: 'GET' | 'PUT' | 'POST'; body?: string };
+    if (f === 'read') {
+      if (this.nodePools.length > 0) {
+        pool = this.nodePools[this.staleTurn++ % this.nodePools.length]!;
+        request = { path: `${path}?stale=true`, method: 'GET' };
+      } else {
+        request = { path, method: 'GET' };
+      }
+    } else if (f === 'write') {
+      request = { path, method: 'PUT', body: JSON.stringify({ value: input, ...ids }) };
+    } else {
+      const [expect, value] = input as readonly Value[];
+      request = { path: `${path}/cas`, method: 'POST', body: JSON.stringify({ expect, value, ...ids }) };
+    }
+    try {
+      const res = await pool.request({
+        ...request, headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(this.o.timeoutMs),
+      });
+      const text = await res.body.text();
+      let parsed: unknown = null;
+      try { parsed = JSON.parse(text); } catch { /* a non-JSON answer is classified by status alone */ }
+      return classifyRegisterAnswer(f, input, res.statusCode, parsed);
+    } catch (err) {
+      return classifyError(err);
+    }
+  }
+}

@@ -1,4 +1,5 @@
 // just chaos <experiment>|list [--trials N] [--seed S] [--rate R] [--duration 2s] [--concurrency N] [--keep-cluster]
+//   [--workload append|register|both] [--keys N] [--clients N] [--check-budget 60s] [--unsafe-stale-reads]
 // Runs one experiment against the local cluster; starts one (toxiproxy links) when none is up
 // and stops it afterwards unless --keep-cluster. The seed is the first line printed, the run
 // folder the last. Exit: 0 valid, 1 invalid (a safety check failed), 2 unknown (could not
@@ -13,7 +14,8 @@ import { startCluster, stopAll } from '../cluster/local/local-cluster.ts';
 import { ProcessManager } from '../cluster/local/process-manager.ts';
 import { experiments, findExperiment } from './experiments/registry.ts';
 import { installHealOnExit } from './nemesis/heal-on-exit.ts';
-import { runExperiment } from './runner.ts';
+import { DEFAULT_BUDGET_MS } from './checker/linearizability.ts';
+import { runExperiment, type WorkloadChoice } from './runner.ts';
 import { openLocalTarget } from './runner/local-target.ts';
 import { summaryLines } from './runner/run-summary.ts';
 import { reportLine } from '../reports/render-run.ts';
@@ -26,7 +28,9 @@ class ClusterUnavailableError extends Error {
   readonly code = 'CLUSTER_UNAVAILABLE';
 }
 
-const usage = 'usage: just chaos <experiment>|list [--trials N] [--seed S] [--rate R] [--duration 2s|500ms] [--concurrency N] [--keep-cluster]';
+const usage = 'usage: just chaos <experiment>|list [--trials N] [--seed S] [--rate R] [--duration 2s|500ms] [--concurrency N] [--keep-cluster]\n' +
+  '                  [--workload append|register|both] [--keys N] [--clients N] [--check-budget 60s] [--unsafe-stale-reads]';
+const workloads = ['append', 'register', 'both'] as const;
 const exitUsage = 64;
 const exitUnknown = 2;
 const readyTimeoutMs = 20_000;
@@ -39,6 +43,11 @@ interface CliOptions {
   readonly holdMs?: number;
   readonly concurrencyMax: number;
   readonly keepCluster: boolean;
+  readonly workload: WorkloadChoice;
+  readonly registerKeys: number;
+  readonly registerClients: number;
+  readonly checkBudgetMs: number;
+  readonly unsafeStaleReads: boolean;
 }
 
 function int(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -50,12 +59,12 @@ function int(name: string, raw: string | undefined, min: number, max: number): n
 }
 
 /** "2s", "500ms" or a bare number of ms. */
-function durationMs(raw: string | undefined): number | undefined {
+function durationMs(raw: string | undefined, name = 'duration'): number | undefined {
   if (raw === undefined) return undefined;
   const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(raw);
-  if (!m) throw new UsageError(`--duration must look like 2s, 500ms or 1500, got "${raw}"`);
+  if (!m) throw new UsageError(`--${name} must look like 2s, 500ms or 1500, got "${raw}"`);
   const ms = Number(m[1]) * (m[2] === 's' ? 1000 : 1);
-  if (ms > 600_000) throw new UsageError(`--duration must be at most 600s, got ${raw}`);
+  if (ms > 600_000) throw new UsageError(`--${name} must be at most 600s, got ${raw}`);
   return Math.round(ms);
 }
 
@@ -67,6 +76,8 @@ function parse(argv: string[]): CliOptions | 'list' | 'help' {
       options: {
         trials: { type: 'string' }, seed: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' },
         concurrency: { type: 'string' }, 'keep-cluster': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        workload: { type: 'string' }, keys: { type: 'string' }, clients: { type: 'string' }, 'check-budget': { type: 'string' },
+        'unsafe-stale-reads': { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -81,6 +92,11 @@ function parse(argv: string[]): CliOptions | 'list' | 'help' {
   if (!findExperiment(name)) throw new UsageError(`unknown experiment "${name}" (experiments: ${experiments.map((e) => e.name).join(', ')})`);
   const trials = int('trials', values.trials, 1, 10_000);
   const holdMs = durationMs(values.duration);
+  const workload = values.workload ?? 'both';
+  if (!(workloads as readonly string[]).includes(workload)) throw new UsageError(`--workload must be one of ${workloads.join(', ')}, got "${workload}"`);
+  const checkBudgetMs = durationMs(values['check-budget'], 'check-budget') ?? DEFAULT_BUDGET_MS;
+  if (checkBudgetMs < 1) throw new UsageError('--check-budget must be above 0');
+  if (values['unsafe-stale-reads'] && workload === 'append') throw new UsageError('--unsafe-stale-reads changes register reads: it needs --workload register or both');
   return {
     experiment: name,
     ...(trials !== undefined ? { trials } : {}),
@@ -89,6 +105,11 @@ function parse(argv: string[]): CliOptions | 'list' | 'help' {
     ...(holdMs !== undefined ? { holdMs } : {}),
     concurrencyMax: int('concurrency', values.concurrency, 1, 1024) ?? 128,
     keepCluster: values['keep-cluster'] ?? false,
+    workload: workload as WorkloadChoice,
+    registerKeys: int('keys', values.keys, 1, 100) ?? 3,
+    registerClients: int('clients', values.clients, 1, 100) ?? 5,
+    checkBudgetMs,
+    unsafeStaleReads: values['unsafe-stale-reads'] ?? false,
   };
 }
 
@@ -146,9 +167,12 @@ async function main(argv: string[]): Promise<number> {
     });
     const trials = opts.trials ?? experiment.defaultTrials;
     const holdMs = opts.holdMs ?? experiment.defaultHoldMs;
-    console.log(`${experiment.name}: ${trials} trial(s), hold ${holdMs} ms, ${opts.rateRps} writes/s, runtime ${target.runtime.kind}, links ${config.links.mode}`);
+    console.log(`${experiment.name}: ${trials} trial(s), hold ${holdMs} ms, ${opts.rateRps} ops/s per workload (${opts.workload}), runtime ${target.runtime.kind}, links ${config.links.mode}`);
+    if (opts.unsafeStaleReads) console.log('UNSAFE: --unsafe-stale-reads — register reads are served from any node\'s local copy; expect the linearizability check to fail');
     outcome = await runExperiment(target, {
       experiment, trials, seed: opts.seed, rateRps: opts.rateRps, holdMs, concurrencyMax: opts.concurrencyMax,
+      workload: opts.workload, registerKeys: opts.registerKeys, registerClients: opts.registerClients,
+      checkBudgetMs: opts.checkBudgetMs, unsafeStaleReads: opts.unsafeStaleReads,
       recoveryTimeoutMs: 15_000, runsDir: join(repoRoot, 'reports', 'runs'), log: (line) => console.log(line),
       runInfo: { clusterStartedByRunner: started, keepCluster: opts.keepCluster, argv },
     });

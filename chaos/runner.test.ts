@@ -53,7 +53,7 @@ test('leader-kill with 2 trials: valid verdict, sensible measurements, every fil
   assert.ok(outcome.results.perTrial.every((t) => t.fault?.startsWith('kill ') && t.recovered));
   assert.ok(outcome.results.perTrial[0]!.fault!.includes(leaderBefore!), 'the first trial killed the leader it found');
 
-  const files = ['run.json', 'history.jsonl', 'events.jsonl', 'histograms.json', 'results.json'];
+  const files = ['run.json', 'history.jsonl', 'events.jsonl', 'histograms.json', 'results.json', 'final-logs.json'];
   for (const f of files) assert.ok(existsSync(join(outcome.runDir, f)), `${f} written`);
   const run = JSON.parse(readFileSync(join(outcome.runDir, 'run.json'), 'utf8'));
   assert.is(run.seed, 42);
@@ -68,7 +68,11 @@ test('leader-kill with 2 trials: valid verdict, sensible measurements, every fil
   // The history is the checker's model: it pairs, and every ok carries an entry id.
   const ops = pairOperations(readHistoryJsonl(join(outcome.runDir, 'history.jsonl')));
   assert.ok(ops.length >= results.checks['lost-writes'].acknowledged);
-  assert.ok(ops.filter((op) => op.outcome === 'ok').every((op) => Array.isArray(op.output) && typeof op.output[0] === 'number'));
+  assert.ok(ops.filter((op) => op.f === 'append' && op.outcome === 'ok').every((op) => Array.isArray(op.output) && typeof op.output[0] === 'number'));
+  // The register workload ran beside it (the default is both) and was checked.
+  assert.ok(ops.some((op) => op.f === 'read' && op.outcome === 'ok') && ops.some((op) => op.f === 'cas'), 'register ops in the history');
+  for (const name of ['append-order', 'log-agreement', 'linearizable', 'stats']) assert.is(results.checks[name]?.valid, true, `${name}: ${JSON.stringify(results.checks[name])}`);
+  assert.ok(results.checks.linearizable.opCount > 20, `linearizable looked at ${results.checks.linearizable.opCount} ops`);
   const events = readFileSync(join(outcome.runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.is(events.filter((e) => e.type === 'fault' && e.phase === 'inject').length, 2);
   assert.is(events.filter((e) => e.type === 'fault' && e.phase === 'heal').length, 2);

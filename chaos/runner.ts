@@ -11,11 +11,10 @@ import { join } from 'node:path';
 import { createLatencyHistogram, encodeHistogram, percentileTable, recordMs, type Histogram } from '../bench/histograms.ts';
 import { repoRoot, type ClusterConfig } from '../cluster/config.ts';
 import { Rng } from '../cluster/sim/rng.ts';
-import { checkElectionSafety } from './checker/election-safety.ts';
 import { pairOperations, writeHistoryJsonl } from './checker/history.ts';
-import { checkLogAgreement } from './checker/log-agreement.ts';
-import { checkLostWrites } from './checker/lost-writes.ts';
-import { combineResults, type CheckResult } from './checker/verdict.ts';
+import { DEFAULT_BUDGET_MS } from './checker/linearizability.ts';
+import { checkRun, exitCodeOf, type FinalLogs, type Verdict } from './checker/run-checks.ts';
+import type { CheckResult } from './checker/verdict.ts';
 import type { ClusterView } from './cluster-view.ts';
 import type { Experiment, FaultControl, LeaderInfo, TrialContext } from './experiments/experiment.ts';
 import type { AppliedFault } from './nemesis/fault.ts';
@@ -24,9 +23,11 @@ import { readCommittedLog, readRecord, type CommittedLog } from './runner/final-
 import { NodeEventPoller, type NodeEndpoint } from './runner/node-event-poller.ts';
 import { waitForRecovery } from './runner/recovery-check.ts';
 import { createRunFolder, gitState, writeJson, writeJsonl } from './runner/run-folder.ts';
-import { checkIsolatedLeaders, type IsolatedTrial } from './checker/deposed-leader.ts';
+import type { IsolatedTrial } from './checker/deposed-leader.ts';
 import { firstElectionAfter, firstOkCompletionAfter } from './runner/trial-measures.ts';
-import { AppendWorkload } from './workload/append-workload.ts';
+import { AppendWorkload, type WorkloadCounts } from './workload/append-workload.ts';
+import { HistoryRecorder } from './workload/history-recorder.ts';
+import { RegisterWorkload } from './workload/register-workload.ts';
 import { RunClock } from './workload/run-clock.ts';
 
 export interface RunTarget {
@@ -52,9 +53,19 @@ export interface RunOptions {
   readonly log: (line: string) => void;
   /** Stored in run.json as is (e.g. whether the CLI started the cluster). */
   readonly runInfo?: Readonly<Record<string, unknown>>;
+  /** Which workloads run side by side, each open loop at `rateRps`; default both. */
+  readonly workload?: WorkloadChoice;
+  /** Register workload: concurrent clients (default 5) and keys (default 3). */
+  readonly registerClients?: number;
+  readonly registerKeys?: number;
+  /** UNSAFE demo: register reads `?stale=true` straight from the nodes in turn (not linearizable). */
+  readonly unsafeStaleReads?: boolean;
+  /** Budget of the linearizability search; past it that check is unknown. */
+  readonly checkBudgetMs?: number;
 }
 
-export type Verdict = 'valid' | 'invalid' | 'unknown';
+export type WorkloadChoice = 'append' | 'register' | 'both';
+export type { Verdict };
 
 export interface Quantiles { readonly count: number; readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number }
 
@@ -68,6 +79,8 @@ export interface TrialRecord {
   readonly recovered: boolean;
   readonly recoveryMs: number;
   readonly note?: string;
+  /** A trial that cut the leader off: the deposed-leader check's input (stored so a re-check can judge it). */
+  readonly isolated?: { readonly node: string; readonly faultAtMs: number; readonly healedAtMs: number };
 }
 
 export interface RunResults {
@@ -80,8 +93,12 @@ export interface RunResults {
   readonly electionMs: Quantiles;
   readonly unavailabilityMs: Quantiles;
   readonly writeLatencyMs: Quantiles;
-  readonly workload: ReturnType<AppendWorkload['stats']>;
+  /** Both workloads' calls together (the append writer's alone before the register workload existed). */
+  readonly workload: WorkloadCounts;
+  readonly workloads: { readonly append?: WorkloadCounts; readonly register?: WorkloadCounts };
   readonly checks: Record<string, CheckResult>;
+  /** Wall-clock ms the checks took (no network reads included). */
+  readonly checkMs: number;
   readonly perTrial: readonly TrialRecord[];
 }
 
@@ -112,10 +129,17 @@ export async function runExperiment(target: RunTarget, o: RunOptions): Promise<R
   const rng = new Rng(o.seed);
   const scheduleRng = rng.fork('schedule');
   const clientId = `chaos-${startedAtMs.toString(36)}-${o.seed.toString(36)}`;
+  const workloadChoice = o.workload ?? 'both';
+  const registerClients = o.registerClients ?? 5;
+  // Keys carry the clientId: every register starts as nil, as the model assumes, even on a reused cluster.
+  const registerKeys = Array.from({ length: o.registerKeys ?? 3 }, (_, i) => `${clientId}-k${i}`);
+  const unsafeStaleReads = o.unsafeStaleReads ?? false;
+  const checkBudgetMs = o.checkBudgetMs ?? DEFAULT_BUDGET_MS;
   writeJson(runDir, 'run.json', {
     experiment: o.experiment.name, seed: o.seed, trials: o.trials, rateRps: o.rateRps, holdMs: o.holdMs,
     concurrencyMax: o.concurrencyMax, recoveryTimeoutMs: o.recoveryTimeoutMs, clientId,
     startedAt: new Date(startedAtMs).toISOString(), historyOriginEpochMs: clock.originEpochMs,
+    workload: workloadChoice, registerKeys, registerClients, unsafeStaleReads, checkBudgetMs,
     runtime: target.runtime.kind, git: gitState(),
     versions: { project: projectVersion(), node: process.version, platform: `${platform()}-${arch()}` },
     cluster: { nodes: target.nodes, gatewayUrl: target.gatewayUrl, config: target.config },
@@ -145,12 +169,22 @@ export async function runExperiment(target: RunTarget, o: RunOptions): Promise<R
   const perTrial: TrialRecord[] = [];
   const isolated: IsolatedTrial[] = [];
   const poller = new NodeEventPoller(target.nodes);
+  const history = new HistoryRecorder(clock);
+  const callTimeoutMs = target.config.gateway.failoverDeadlineMs + 2000;
   const workload = new AppendWorkload({
     gatewayUrl: target.gatewayUrl, rateRps: o.rateRps, concurrencyMax: o.concurrencyMax,
-    timeoutMs: target.config.gateway.failoverDeadlineMs + 2000, clientId, rng: rng.fork('workload'), clock,
+    timeoutMs: callTimeoutMs, clientId, rng: rng.fork('workload'), clock, history,
   });
+  const register = new RegisterWorkload({
+    gatewayUrl: target.gatewayUrl, rateRps: o.rateRps, clients: registerClients, keys: registerKeys,
+    timeoutMs: callTimeoutMs, clientId, rng: rng.fork('register'), history,
+    ...(unsafeStaleReads ? { staleReadNodes: target.nodes } : {}),
+  });
+  const runAppend = workloadChoice !== 'register';
+  const runRegister = workloadChoice !== 'append';
   let abortReason: string | null = null;
   let finalLogs: CommittedLog[] = [];
+  let finalLeader: string | null = null;
   const extraChecks: CheckResult[] = [];
 
   const leader = async (): Promise<LeaderInfo | null> => {
@@ -189,8 +223,15 @@ export async function runExperiment(target: RunTarget, o: RunOptions): Promise<R
 
   if (abortReason === null) {
     await poller.start(startedAtMs);
-    workload.start();
-    o.log(`load: ${o.rateRps} writes/s open loop through ${target.gatewayUrl}, up to ${o.concurrencyMax} concurrent`);
+    if (runAppend) {
+      workload.start();
+      o.log(`load: ${o.rateRps} appends/s open loop through ${target.gatewayUrl}, up to ${o.concurrencyMax} concurrent`);
+    }
+    if (runRegister) {
+      register.start();
+      o.log(`load: ${o.rateRps} register ops/s (read/write/cas) on ${registerKeys.length} keys, ${registerClients} clients` +
+        (unsafeStaleReads ? ' — UNSAFE: reads ?stale=true straight from the nodes in turn' : ' through the gateway'));
+    }
     try {
       await sleep(warmupMs);
       for (let trial = 1; trial <= o.trials; trial++) {
@@ -204,9 +245,11 @@ export async function runExperiment(target: RunTarget, o: RunOptions): Promise<R
         };
         const outcome = await o.experiment.trial(ctx);
         const recovery = await waitForRecovery(target.view, o.recoveryTimeoutMs);
-        const record = await measureTrial(trial, outcome.anchor, outcome.termBefore, recovery.recovered, recovery.waitedMs, outcome.note);
+        const isolatedLeader = outcome.isolatedLeader && outcome.anchor
+          ? { node: outcome.isolatedLeader, faultAtMs: outcome.anchor.appliedAtMs, healedAtMs: outcome.healedAtMs } : undefined;
+        const record = { ...await measureTrial(trial, outcome.anchor, outcome.termBefore, recovery.recovered, recovery.waitedMs, outcome.note), ...(isolatedLeader ? { isolated: isolatedLeader } : {}) };
         perTrial.push(record);
-        if (outcome.isolatedLeader && outcome.anchor) isolated.push({ trial, node: outcome.isolatedLeader, faultAtMs: outcome.anchor.appliedAtMs, healedAtMs: outcome.healedAtMs });
+        if (isolatedLeader) isolated.push({ trial, ...isolatedLeader });
         o.log(progressLine(record, o.trials));
         if (!recovery.recovered) { abortReason = `trial ${trial}: ${recovery.reason}`; break; }
         await sleep(scheduleRng.int(500, 1000));
@@ -215,7 +258,7 @@ export async function runExperiment(target: RunTarget, o: RunOptions): Promise<R
       abortReason = `fault phase failed: ${(err as Error).message}${typeof (err as { code?: unknown }).code === 'string' ? ` (${(err as { code: string }).code})` : ''}`;
     } finally {
       // ---- heal: whatever happened above, nothing stays injected
-      await workload.stop();
+      await Promise.all([workload.stop(), register.stop()]);
       const healed = await target.nemesis.healAll().catch((err: unknown) => ({ failed: [{ describe: 'heal all', errors: [(err as Error).message] }] }));
       if (healed.failed.length > 0) abortReason ??= `could not heal: ${healed.failed.map((f) => `${f.describe}: ${f.errors.join('; ')}`).join(', ')}`;
     }
@@ -233,42 +276,49 @@ export async function runExperiment(target: RunTarget, o: RunOptions): Promise<R
     // ---- final reads
     try {
       finalLogs = await Promise.all(target.nodes.map((n) => readCommittedLog(n)));
+      finalLeader = recoveredLeader(finalLogs, await target.view.leader());
     } catch (err) {
       extraChecks.push({ checker: 'final-reads', valid: 'unknown', reason: (err as Error).message });
     }
   }
-  await workload.close();
+  await Promise.all([workload.close(), register.close()]);
 
-  // ---- check
-  const ops = pairOperations(workload.history.events);
-  const checks: CheckResult[] = [...extraChecks];
-  if (abortReason !== null) checks.push({ checker: 'run-completed', valid: 'unknown', reason: abortReason });
+  // ---- final state the checks need beyond the history, stored so `just check` can judge again
+  let stored: FinalLogs | null = null;
   if (finalLogs.length > 0) {
     try {
-      const compacted = await compactedRecords(ops, finalLogs, target.nodes, recoveredLeader(finalLogs, await target.view.leader()));
-      checks.push(checkLostWrites({ ops, clientId, logs: finalLogs.map(toLogView), compacted }));
+      const compacted = await compactedRecords(pairOperations(history.events), finalLogs, target.nodes, finalLeader);
+      stored = { leader: finalLeader, logs: finalLogs, compacted: [...compacted] };
     } catch (err) {
-      // The leader could not say what compacted entries held: the check cannot decide.
-      checks.push({ checker: 'lost-writes', valid: 'unknown', reason: (err as Error).message });
+      // The leader could not say what compacted entries held: lost-writes cannot decide.
+      stored = { leader: finalLeader, logs: finalLogs, compacted: [], compactedError: (err as Error).message };
     }
-    checks.push(checkLogAgreement(finalLogs));
-  } else if (abortReason === null || workload.stats().invoked > 0) {
-    checks.push({ checker: 'lost-writes', valid: 'unknown', reason: 'no final logs were read' });
+    writeJson(runDir, 'final-logs.json', stored);
   }
-  checks.push(checkElectionSafety(poller.events));
-  if (isolated.length > 0) checks.push(checkIsolatedLeaders(isolated, poller.events, ops, clock.epochMsOfNs.bind(clock)));
-  const combined = combineResults(checks);
-  const verdict: Verdict = combined.valid === true ? 'valid' : combined.valid === false ? 'invalid' : 'unknown';
-  const failed = checks.find((c) => c.valid === false) ?? checks.find((c) => c.valid === 'unknown');
+
+  // ---- check
+  const runtimeChecks: CheckResult[] = [...extraChecks];
+  if (abortReason !== null) runtimeChecks.push({ checker: 'run-completed', valid: 'unknown', reason: abortReason });
+  o.log('check: lost writes, append order, log agreement, election safety' + (isolated.length > 0 ? ', deposed leader' : '') + (runRegister ? ', register linearizability' : '') + ', stats');
+  const checked = checkRun({
+    history: history.events, clientId, historyOriginEpochMs: clock.originEpochMs, finalLogs: stored,
+    nodeEvents: poller.events, isolated, runtimeChecks, linearizabilityBudgetMs: checkBudgetMs,
+  });
+  o.log(`check: ${checked.checkMs} ms`);
+  const verdict = checked.verdict;
 
   // ---- store
+  const appendCounts = workload.stats();
+  const registerCounts = register.stats();
   const results: RunResults = {
-    verdict, reason: verdict === 'valid' ? null : `${failed?.checker}: ${failed?.reason ?? 'see checks'}`,
+    verdict, reason: checked.reason,
     experiment: o.experiment.name, seed: o.seed, trials: perTrial.length, trialsPlanned: o.trials,
     electionMs: quantiles(election), unavailabilityMs: quantiles(unavailability), writeLatencyMs: quantiles(workload.latency),
-    workload: workload.stats(), checks: combined.results, perTrial,
+    workload: sumCounts(runAppend ? appendCounts : null, runRegister ? registerCounts : null),
+    workloads: { ...(runAppend ? { append: appendCounts } : {}), ...(runRegister ? { register: registerCounts } : {}) },
+    checks: checked.checks, checkMs: checked.checkMs, perTrial,
   };
-  writeHistoryJsonl(join(runDir, 'history.jsonl'), workload.history.events);
+  writeHistoryJsonl(join(runDir, 'history.jsonl'), history.events);
   writeJsonl(runDir, 'events.jsonl', [...faultLog, ...perTrial.map((t) => ({ type: 'trial', atMs: t.faultAtMs, ...t })), ...poller.sorted().map((e) => ({ type: 'node', atMs: e.ts, ...e }))]
     .sort((a, b) => ((a.atMs as number | null) ?? 0) - ((b.atMs as number | null) ?? 0)));
   writeJson(runDir, 'histograms.json', {
@@ -276,7 +326,7 @@ export async function runExperiment(target: RunTarget, o: RunOptions): Promise<R
     electionMs: encodeHistogram(election), unavailabilityMs: encodeHistogram(unavailability), writeLatencyMs: encodeHistogram(workload.latency),
   });
   writeJson(runDir, 'results.json', results);
-  return { verdict, exitCode: verdict === 'valid' ? 0 : verdict === 'invalid' ? 1 : 2, runDir, results };
+  return { verdict, exitCode: exitCodeOf(verdict), runDir, results };
 
   async function measureTrial(trial: number, anchor: AppliedFault | null, termBefore: number | null, recovered: boolean, recoveryMs: number, note?: string): Promise<TrialRecord> {
     let electionMs: number | null = null;
@@ -287,10 +337,11 @@ export async function runExperiment(target: RunTarget, o: RunOptions): Promise<R
     const faultAtMs = anchor === null ? null : anchor.fault.kind === 'transfer-leadership' ? requestedAtMs.get(anchor.id) ?? anchor.appliedAtMs : anchor.appliedAtMs;
     if (anchor !== null && faultAtMs !== null) {
       const deadline = Date.now() + measureWaitMs;
-      let done = firstOkCompletionAfter(pairOperations(workload.history.events), faultAtMs, clock.epochMsOfNs.bind(clock));
+      const writes = () => pairOperations(history.events).filter((op) => writeFunctions.has(op.f));
+      let done = firstOkCompletionAfter(writes(), faultAtMs, clock.epochMsOfNs.bind(clock));
       while (done === null && Date.now() < deadline) {
         await sleep(50);
-        done = firstOkCompletionAfter(pairOperations(workload.history.events), faultAtMs, clock.epochMsOfNs.bind(clock));
+        done = firstOkCompletionAfter(writes(), faultAtMs, clock.epochMsOfNs.bind(clock));
       }
       await poller.pollAll();
       const elected = firstElectionAfter(poller.events, faultAtMs, termBefore);
@@ -332,12 +383,13 @@ async function probeWrite(gatewayUrl: string, clientId: string): Promise<string 
   }
 }
 
-function toLogView(log: CommittedLog) {
-  return {
-    node: log.node, commitIndex: log.commitIndex, snapshotIndex: log.snapshotIndex,
-    entries: log.entries.filter((e) => e.kind === 'command' && e.command?.op === 'append')
-      .map((e) => ({ index: e.index, clientId: e.command?.clientId ?? null, requestId: e.command?.requestId ?? null })),
-  };
+/** Unavailability is about writes: appends, and register writes and cas (a read changes nothing). */
+const writeFunctions: ReadonlySet<string> = new Set(['append', 'write', 'cas']);
+
+function sumCounts(...parts: (WorkloadCounts | null)[]): WorkloadCounts {
+  const sum = { invoked: 0, ok: 0, fail: 0, info: 0, skipped: 0, processes: 0 };
+  for (const p of parts) if (p) for (const k of Object.keys(sum) as (keyof WorkloadCounts)[]) sum[k] += p[k];
+  return sum;
 }
 
 function recoveredLeader(logs: readonly CommittedLog[], leader: string | null): string | null {

@@ -1,24 +1,39 @@
+import { formatCounterexample, type Counterexample } from '../checker/counterexample.ts';
 import type { Quantiles, RunResults } from '../runner.ts';
 
 /** The lines printed at the end of a run: the histograms as percentiles, each check, the verdict. */
 export function summaryLines(r: RunResults): string[] {
   const row = (label: string, q: Quantiles) =>
     `${label.padEnd(18)} n=${String(q.count).padEnd(5)} p50 ${fmt(q.p50)}  p90 ${fmt(q.p90)}  p99 ${fmt(q.p99)}  max ${fmt(q.max)}`;
-  const w = r.workload;
+  const counts = (label: string, w: RunResults['workload']) =>
+    `${label} ${w.invoked} invoked: ${w.ok} ok, ${w.fail} fail, ${w.info} info, ${w.skipped} skipped (at the concurrency cap); ${w.processes} processes`;
   const lines = [
-    `trials ${r.trials}/${r.trialsPlanned}; writes ${w.invoked} invoked: ${w.ok} ok, ${w.fail} fail, ${w.info} info, ${w.skipped} skipped (at the concurrency cap); ${w.processes} processes`,
+    `trials ${r.trials}/${r.trialsPlanned}`,
+    ...(r.workloads?.append ? [counts('appends', r.workloads.append)] : []),
+    ...(r.workloads?.register ? [counts('register ops', r.workloads.register)] : []),
+    ...(r.workloads ? [] : [counts('writes', r.workload)]),
     row('election ms', r.electionMs),
     row('unavailability ms', r.unavailabilityMs),
     row('write latency ms', r.writeLatencyMs),
   ];
   for (const [name, c] of Object.entries(r.checks)) {
     const extra = c as unknown as Record<string, unknown>;
-    const counts = name === 'lost-writes' && typeof extra.acknowledged === 'number'
-      ? ` (${extra.acknowledged} acknowledged, ${extra.lost} lost; ${extra.infoApplied} of ${extra.infoTotal} unknown-outcome writes applied)` : '';
-    lines.push(`check ${name}: ${c.valid === true ? 'valid' : c.valid === false ? 'INVALID' : 'unknown'}${counts}${c.reason ? ` — ${c.reason}` : ''}`);
+    lines.push(`check ${name}: ${c.valid === true ? 'valid' : c.valid === false ? 'INVALID' : 'unknown'}${checkFigures(name, extra)}${c.reason ? ` — ${c.reason}` : ''}`);
+    if (name === 'linearizable' && c.valid === false && c.counterexample) {
+      for (const l of formatCounterexample(c.counterexample as Counterexample).split('\n')) lines.push(`  ${l}`);
+    }
   }
+  if (typeof r.checkMs === 'number') lines.push(`checks took ${r.checkMs} ms`);
   lines.push(`verdict: ${r.verdict}${r.reason ? ` (${r.reason})` : ''}`);
   return lines;
+}
+
+/** The few numbers that say what a check looked at. */
+function checkFigures(name: string, x: Record<string, unknown>): string {
+  if (name === 'lost-writes' && typeof x.acknowledged === 'number') return ` (${x.acknowledged} acknowledged, ${x.lost} lost; ${x.infoApplied} of ${x.infoTotal} unknown-outcome writes applied)`;
+  if (name === 'append-order' && typeof x.ordered === 'number') return ` (${x.ordered} appends ordered, ${x.infoPlaced} of them info)`;
+  if (name === 'linearizable' && typeof x.opCount === 'number') return ` (${x.opCount} ops on ${x.partitionCount} keys in ${x.elapsedMs} ms)`;
+  return '';
 }
 
 function fmt(ms: number): string {

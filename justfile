@@ -50,6 +50,10 @@ chaos *args:
 heal *args:
     {{ts}} chaos/heal-cli.ts "$@"
 
+# judge a stored chaos run again from its files, rewrite results.json and the report: just check <run-dir> [--budget 60s]
+check *args:
+    {{ts}} chaos/check-cli.ts "$@"
+
 # check a Jepsen history file: just check-history FILE --format jepsen-cas|jepsen-kv
 check-history *args:
     {{ts}} chaos/checker/check-history-cli.ts "$@"

@@ -1,4 +1,5 @@
 import { formatCounterexample, type Counterexample } from '../checker/counterexample.ts';
+import type { CheckResult } from '../checker/verdict.ts';
 import type { Quantiles, RunResults } from '../runner.ts';
 
 /** The lines printed at the end of a run: the histograms as percentiles, each check, the verdict. */
@@ -16,15 +17,22 @@ export function summaryLines(r: RunResults): string[] {
     row('unavailability ms', r.unavailabilityMs),
     row('write latency ms', r.writeLatencyMs),
   ];
-  for (const [name, c] of Object.entries(r.checks)) {
+  lines.push(...checkLines(r.checks, r.checkMs, r.verdict, r.reason));
+  return lines;
+}
+
+/** One line per check (a failed linearizability check adds its counterexample), then the verdict. */
+export function checkLines(checks: Readonly<Record<string, CheckResult>>, checkMs: number | undefined, verdict: string, reason: string | null): string[] {
+  const lines: string[] = [];
+  for (const [name, c] of Object.entries(checks)) {
     const extra = c as unknown as Record<string, unknown>;
     lines.push(`check ${name}: ${c.valid === true ? 'valid' : c.valid === false ? 'INVALID' : 'unknown'}${checkFigures(name, extra)}${c.reason ? ` — ${c.reason}` : ''}`);
     if (name === 'linearizable' && c.valid === false && c.counterexample) {
       for (const l of formatCounterexample(c.counterexample as Counterexample).split('\n')) lines.push(`  ${l}`);
     }
   }
-  if (typeof r.checkMs === 'number') lines.push(`checks took ${r.checkMs} ms`);
-  lines.push(`verdict: ${r.verdict}${r.reason ? ` (${r.reason})` : ''}`);
+  if (typeof checkMs === 'number') lines.push(`checks took ${checkMs} ms`);
+  lines.push(`verdict: ${verdict}${reason ? ` (${reason})` : ''}`);
   return lines;
 }
 

@@ -71,7 +71,7 @@ test('up starts 3 nodes and the gateway, waits for a leader and prints the URLs'
   assert.ok(run.stdout.includes(`http://127.0.0.1:${gatewayPort}`));
   for (let i = 0; i < 3; i++) assert.ok(run.stdout.includes(`http://127.0.0.1:${basePort + i}`));
   assert.ok(run.stdout.includes(join(dataDir, 'logs')));
-  assert.is(alivePids().length, 4);
+  assert.is(alivePids().length, 5, 'three nodes, the gateway and the links proxy');
 });
 
 test('status prints one table with exactly one LEADER and the gateway line', async () => {
@@ -114,16 +114,16 @@ test('logs prints the tail of one log, or of every log', async () => {
   assert.ok(lines.length >= 1 && lines.length <= 3, one.stdout);
   const all = await cli('logs');
   assert.is(all.code, 0, all.stderr);
-  for (const name of ['gateway', 'node1', 'node2', 'node3']) assert.match(all.stdout, new RegExp(`==> ${name} `));
+  for (const name of ['gateway', 'node1', 'node2', 'node3', 'toxiproxy']) assert.match(all.stdout, new RegExp(`==> ${name} `));
   assert.match(all.stdout, /node1 listening on/);
 });
 
 test('down stops every process and says what it stopped; status then reports no cluster', async () => {
   const pids = alivePids();
-  assert.is(pids.length, 4);
+  assert.is(pids.length, 5);
   const run = await cli('down');
   assert.is(run.code, 0, run.stderr);
-  for (const name of ['gateway', 'node1', 'node2', 'node3']) assert.match(run.stdout, new RegExp(`stopped ${name} \\(pid \\d+`));
+  for (const name of ['gateway', 'node1', 'node2', 'node3', 'toxiproxy']) assert.match(run.stdout, new RegExp(`stopped ${name} \\(pid \\d+`));
   for (const pid of pids) assert.ok(hasEnded(pid), `pid ${pid} still runs`);
   const status = await cli('status');
   assert.is(status.code, 0);
@@ -144,7 +144,10 @@ test('up --nodes 5 starts five nodes with one leader', async () => {
 
 test('a port taken by another process fails up with one line naming it, and starts nothing', async () => {
   const blocker = createServer();
-  await new Promise<void>((r) => blocker.listen(gatewayPort, '127.0.0.1', r));
+  await new Promise<void>((resolve, reject) => {
+    blocker.once('error', reject);
+    blocker.listen(gatewayPort, '127.0.0.1', resolve);
+  });
   try {
     oneLineError(await cli('up'), new RegExp(`port ${gatewayPort} \\(for gateway\\) is already in use`));
     assert.is(alivePids().length, 0);
@@ -157,7 +160,7 @@ test('a port taken by another process fails up with one line naming it, and star
 test('clean stops everything and removes the data dir', async () => {
   assert.is((await cli('up', '--nodes', '1')).code, 0);
   const pids = alivePids();
-  assert.is(pids.length, 2);
+  assert.is(pids.length, 3, 'one node, the gateway and the links proxy');
   const run = await cli('clean');
   assert.is(run.code, 0, run.stderr);
   assert.match(run.stdout, /removed /);

@@ -20,6 +20,8 @@ export interface RaftHostOptions {
   readonly maxInflightAppends: number;
   readonly maxEntriesPerAppend: number;
   readonly snapshotEntries: number;
+  /** Extra entries before this node's first snapshot, so nodes do not all snapshot at one index. */
+  readonly snapshotOffsetEntries: number;
   readonly requestTimeoutMs: number;
   readonly storage: RaftStorage;
   readonly send: (messages: readonly Message[]) => void;
@@ -66,11 +68,16 @@ export class RaftHost {
   private readsAwaitingApply: { index: number; waiters: ReadWaiter[] }[] = [];
   private readSeq = 0;
   private snapshotIndex = 0;
+  private snapshotDueEntries: number;
+  /** A snapshot being serialised in the background, and one ready to compact the log with. */
+  private snapshotTask: Promise<void> | null = null;
+  private readyCompaction: Snapshot | null = null;
   private lastLeaderContactMs: number;
 
   constructor(private readonly o: RaftHostOptions) {
     this.id = o.id;
     this.lastLeaderContactMs = o.clock();
+    this.snapshotDueEntries = o.snapshotEntries + o.snapshotOffsetEntries;
   }
 
   async start(): Promise<void> {
@@ -183,13 +190,15 @@ export class RaftHost {
     this.running = true;
     try {
       this.startReadRound();
+      await this.compactIfReady();
       while (this.raft.hasReady() && !this.stopped) {
         const rd = this.raft.ready();
         await this.persist(rd);
         if (rd.messages.length > 0) this.o.send(rd.messages);
         this.apply(rd);
         this.raft.advance(rd);
-        await this.maybeSnapshot();
+        await this.compactIfReady();
+        this.maybeStartSnapshot();
         this.startReadRound();
       }
     } catch (err) {
@@ -302,15 +311,39 @@ export class RaftHost {
     this.o.audit.record(ev.kind, { ...ev });
   }
 
-  private async maybeSnapshot(): Promise<void> {
+  /**
+   * Serialise the state machine in the background, yielding to the event loop between chunks so
+   * ticks, heartbeats and commits go on; the log is compacted later at a safe point in the loop.
+   */
+  private maybeStartSnapshot(): void {
+    if (this.snapshotTask || this.readyCompaction) return;
     const applied = this.sm.appliedIndex;
-    if (applied - this.snapshotIndex < this.o.snapshotEntries) return;
+    if (applied - this.snapshotIndex < this.snapshotDueEntries) return;
     const term = this.raft.committedEntry(applied)?.term;
     if (term === undefined) return;
-    const snapshot: Snapshot = { index: applied, term, data: this.sm.snapshot() };
+    const chunks = this.sm.snapshotChunks();
+    const parts: string[] = [chunks.next().value as string]; // captures the state at `applied` now
+    const started = performance.now();
+    this.snapshotTask = (async () => {
+      for (let r = chunks.next(); !r.done; r = chunks.next()) {
+        parts.push(r.value);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      this.readyCompaction = { index: applied, term, data: parts.join('') };
+      this.o.audit.record('snapshot-serialized', { index: applied, bytes: this.readyCompaction.data.length, ms: Math.round(performance.now() - started) });
+      this.schedule();
+    })().finally(() => { this.snapshotTask = null; });
+  }
+
+  private async compactIfReady(): Promise<void> {
+    const snapshot = this.readyCompaction;
+    if (!snapshot || this.stopped) return;
+    this.readyCompaction = null;
+    // An InstallSnapshot may have overtaken it; the core and storage ignore an older snapshot.
     this.raft.compact(snapshot);
     await this.o.storage.compact(snapshot);
-    this.snapshotIndex = applied;
+    this.snapshotIndex = Math.max(this.snapshotIndex, snapshot.index);
+    this.snapshotDueEntries = this.o.snapshotEntries;
     this.o.metrics.snapshotsTotal.inc({ kind: 'taken' });
   }
 

@@ -117,11 +117,33 @@ export class StateMachine {
   }
 
   snapshot(): string {
-    const body: SnapshotBody = {
-      v: 1, index: this.appliedIndex, records: [...this.records.values()],
-      kv: [...this.kv.entries()], dedup: [...this.dedup.entries()],
-    };
-    return JSON.stringify(body);
+    return [...this.snapshotChunks()].join('');
+  }
+
+  /**
+   * The state as of the applied index when the first chunk is taken, in pieces, so a host can
+   * yield to its event loop between them (a whole snapshot of a long run takes seconds of CPU,
+   * long enough to miss heartbeats). kv and sessions are copied at the first chunk; records are
+   * immutable and keyed by increasing index, so later ones are simply not reached.
+   */
+  *snapshotChunks(recordsPerChunk = 2000): Generator<string, void, void> {
+    const index = this.appliedIndex;
+    const kv = JSON.stringify([...this.kv.entries()]);
+    const dedup = JSON.stringify([...this.dedup.entries()]);
+    yield `{"v":1,"index":${index},"kv":${kv},"dedup":${dedup},"records":[`;
+    let batch: string[] = [];
+    let first = true;
+    for (const r of this.records.values()) {
+      if (r.id > index) break;
+      batch.push(JSON.stringify(r));
+      if (batch.length >= recordsPerChunk) {
+        yield (first ? '' : ',') + batch.join(',');
+        first = false;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield (first ? '' : ',') + batch.join(',');
+    yield ']}';
   }
 
   restore(data: string): void {

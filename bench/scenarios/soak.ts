@@ -28,7 +28,8 @@ export const soakScenario: Scenario = async (ctx) => {
   const drift = latencyDrift(main.result.series);
   const warnings = soakWarnings(memory, drift);
   for (const m of memory) ctx.log(`  ${m.node} RSS ${mib(m.firstBytes)} -> ${mib(m.lastBytes)} (peak ${mib(m.peakBytes)}, ${m.samples} samples)`);
-  ctx.log(`  p99 drift: ${drift.firstP99Ms ?? '-'} ms (first ${drift.windowSeconds} s) -> ${drift.lastP99Ms ?? '-'} ms (last ${drift.windowSeconds} s)`);
+  const ms = (v: number | null | undefined) => (v == null ? '-' : v.toFixed(1));
+  ctx.log(`  p99 drift: ${ms(drift.firstP99Ms)} ms (first ${drift.windowSeconds} s) -> ${ms(drift.lastP99Ms)} ms (last ${drift.windowSeconds} s)`);
   for (const w of warnings) ctx.log(`  WARNING: ${w}`);
   return { summary: main.summary, details: { rateRps, workload, sampleIntervalMs, memory, drift, warnings } };
 };

@@ -70,7 +70,7 @@ export function soakWarnings(memory: readonly NodeMemory[], drift: LatencyDrift)
     if (m.samples === 0) out.push(`${m.node}: no memory sample answered (is /metrics reachable?)`);
   }
   if (drift.ratio !== null && drift.ratio > driftWarnRatio) {
-    out.push(`p99 drifted from ${drift.firstP99Ms.toFixed(1)} ms to ${drift.lastP99Ms.toFixed(1)} ms (x${drift.ratio.toFixed(1)}) between the first and last ${drift.windowSeconds} s`);
+    out.push(`p99 drifted from ${drift.firstP99Ms?.toFixed(1)} ms to ${drift.lastP99Ms?.toFixed(1)} ms (x${drift.ratio.toFixed(1)}) between the first and last ${drift.windowSeconds} s`);
   }
   return out;
 }

@@ -33,7 +33,7 @@ test('drift compares the median p99 of the first and last tenth of the run', () 
   rows[0]!.latencyMsP99 = 500; // one bad second does not move a median
   const d = latencyDrift(rows);
   assert.equal([d.windowSeconds, d.firstP99Ms, d.lastP99Ms, d.ratio], [20, 4, 12, 3]);
-  assert.match(soakWarnings([], d)[0]!, /p99 drifted from 4 ms to 12 ms/);
+  assert.match(soakWarnings([], d)[0]!, /p99 drifted from 4.0 ms to 12.0 ms/);
   assert.is(latencyDrift(rows.slice(0, 5)).lastP99Ms, null);
 });
 

@@ -17,6 +17,12 @@ export interface GeneratorOptions {
   infoRate: number;
   /** Register values are drawn from 0..valueCount-1, so reads can see several writers. */
   valueCount?: number;
+  /**
+   * The chaos register workload's shape instead of Jepsen's: every written value unique
+   * (`v<n>`), a cas expecting the key's current value half the time (else an older one), and a
+   * cas that found another value completed as ok with output false rather than as fail.
+   */
+  chaosShape?: boolean;
   random: () => number;
 }
 
@@ -43,6 +49,8 @@ export function generateHistory(options: GeneratorOptions): HistoryEvent[] {
   let invoked = 0;
   let open = 0;
   let appendCount = 0;
+  let writeCount = 0;
+  const previous = new Map<string, Value>();
 
   const emit = (p: Pending, type: HistoryEvent['type'], value: Value): void => {
     events.push({ process: p.process, type, f: p.f, key: p.key, value, timeNs: events.length * 1000, index: events.length });
@@ -55,7 +63,12 @@ export function generateHistory(options: GeneratorOptions): HistoryEvent[] {
     const pick = int(3);
     let f: string;
     let input: Value;
-    if (options.workload === 'cas-register') {
+    if (options.workload === 'cas-register' && options.chaosShape) {
+      f = ['read', 'write', 'cas'][pick]!;
+      const fresh = `v${writeCount++}`;
+      const expected = random() < 0.5 ? store.get(key) ?? null : previous.get(key) ?? null;
+      input = f === 'read' ? null : f === 'write' ? fresh : [expected, fresh];
+    } else if (options.workload === 'cas-register') {
       f = ['read', 'write', 'cas'][pick]!;
       input = f === 'read' ? null : f === 'write' ? int(valueCount) : [int(valueCount), int(valueCount)];
     } else {
@@ -76,6 +89,7 @@ export function generateHistory(options: GeneratorOptions): HistoryEvent[] {
         return;
       case 'write':
       case 'put':
+        previous.set(p.key, current);
         store.set(p.key, p.input);
         p.result = { type: 'ok', value: p.input };
         return;
@@ -86,10 +100,11 @@ export function generateHistory(options: GeneratorOptions): HistoryEvent[] {
       default: {
         const [expected, next] = p.input as [Value, Value];
         if (current === expected) {
+          previous.set(p.key, current);
           store.set(p.key, next);
-          p.result = { type: 'ok', value: p.input };
+          p.result = { type: 'ok', value: options.chaosShape ? true : p.input };
         } else {
-          p.result = { type: 'fail', value: p.input };
+          p.result = options.chaosShape ? { type: 'ok', value: false } : { type: 'fail', value: p.input };
         }
       }
     }

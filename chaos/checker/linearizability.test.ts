@@ -113,6 +113,21 @@ test('a generated history over many clients and keys is linearizable (kv and reg
   }
 });
 
+test('the chaos register workload\'s shape (unique values, cas misses ok false): valid, and a bad read is caught', () => {
+  const events = generateHistory({ workload: 'cas-register', ops: 2000, clients: 10, keys: 5, infoRate: 0.05, random: seededRandom(11), chaosShape: true });
+  const ops = pairOperations(events);
+  assert.ok(ops.some((op) => op.f === 'cas' && op.outcome === 'ok' && op.output === false), 'some cas did not swap');
+  assert.ok(ops.some((op) => op.f === 'cas' && op.output === true), 'some cas swapped');
+  assert.is(checkLinearizable(casRegister, ops, { budgetMs: 60_000 }).valid, true);
+  assert.is(checkLinearizable(casRegister, pairOperations(corruptOneRead(events, 3)!), { budgetMs: 60_000 }).valid, false);
+  // Flip a swapped cas whose value a later read saw to "did not swap": nothing else ever wrote that value.
+  const read = new Set(ops.filter((op) => op.f === 'read' && op.outcome === 'ok').map((op) => op.output));
+  const swapped = ops.find((op) => op.f === 'cas' && op.output === true && read.has((op.input as string[])[1]!));
+  assert.ok(swapped, 'a swapped cas whose value was read');
+  const lying = events.map((e, i) => (i === swapped.completeIndex ? { ...e, value: false } : e));
+  assert.is(checkLinearizable(casRegister, pairOperations(lying), { budgetMs: 60_000 }).valid, false);
+});
+
 // Many info writes all pending, then a read no subset of them explains: the exact search has to
 // try the subsets, far more than fits in 100 ms.
 function hardHistory(infoWrites: number): HistoryBuilder {

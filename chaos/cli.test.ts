@@ -25,6 +25,10 @@ for (const [args, message] of [
   [['leader-kill', '--duration', 'soon'], /--duration must look like/],
   [['leader-kill', '--bogus'], /Unknown option '--bogus'/],
   [[], /which experiment\?/],
+  [['leader-kill', '--workload', 'kv'], /--workload must be one of append, register, both, got "kv"/],
+  [['leader-kill', '--workload', 'append', '--unsafe-stale-reads'], /--unsafe-stale-reads changes register reads/],
+  [['leader-kill', '--check-budget', 'forever'], /--check-budget must look like/],
+  [['leader-kill', '--keys', '0'], /--keys must be between 1 and 100/],
 ] as const) {
   test(`${args.join(' ') || '(no arguments)'}: one line, exit 64, nothing started`, () => {
     const r = chaos(...args);

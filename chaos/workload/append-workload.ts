@@ -3,6 +3,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import { createLatencyHistogram, recordMs } from '../../bench/histograms.ts';
 import type { Rng } from '../../cluster/sim/rng.ts';
 import { HistoryRecorder } from './history-recorder.ts';
+import { SlotSchedule } from './slot-schedule.ts';
 import type { RunClock } from './run-clock.ts';
 import { classifyAnswer, classifyError, type WriteCompletion } from './write-outcome.ts';
 
@@ -41,36 +42,25 @@ export class AppendWorkload {
   readonly history: HistoryRecorder;
   readonly latency: Histogram = createLatencyHistogram();
   private readonly pool: Pool;
-  private readonly intervalMs: number;
-  private t0Ms = 0;
-  private next = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = true;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly schedule: SlotSchedule;
   /** This workload's open calls (the recorder may be shared, so its count is not ours). */
   private open = 0;
   private readonly processes = new Set<number>();
   private counts = { invoked: 0, ok: 0, fail: 0, info: 0, skipped: 0 };
 
   constructor(private readonly o: AppendWorkloadOptions) {
-    if (!(o.rateRps > 0)) throw new RangeError(`rateRps must be positive, got ${o.rateRps}`);
+    this.schedule = new SlotSchedule(o.rateRps, () => o.clock.nowEpochMs(), (slot, dueMs) => this.sendSlot(slot, dueMs));
     this.history = o.history ?? new HistoryRecorder(o.clock);
-    this.intervalMs = 1000 / o.rateRps;
     this.pool = new Pool(o.gatewayUrl, { connections: o.concurrencyMax, pipelining: 1, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.t0Ms = this.o.clock.nowEpochMs();
-    this.tick();
+    this.schedule.start();
   }
 
   /** Stops scheduling and waits for every open call to end (each is bounded by timeoutMs). */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.schedule.stop();
   }
 
   async close(): Promise<void> {
@@ -82,27 +72,16 @@ export class AppendWorkload {
     return { ...this.counts, processes: this.processes.size };
   }
 
-  private tick(): void {
-    if (this.stopped) return;
-    const now = this.o.clock.nowEpochMs();
-    const due = Math.floor((now - this.t0Ms) / this.intervalMs) + 1;
-    while (this.next < due) this.sendSlot(this.next++);
-    this.timer = setTimeout(() => this.tick(), Math.max(0, this.t0Ms + this.next * this.intervalMs - this.o.clock.nowEpochMs()));
-  }
-
-  private sendSlot(slot: number): void {
-    if (this.open >= this.o.concurrencyMax) { this.counts.skipped++; return; }
-    const intendedMs = this.t0Ms + slot * this.intervalMs;
+  private sendSlot(slot: number, intendedMs: number): Promise<void> | null {
+    if (this.open >= this.o.concurrencyMax) { this.counts.skipped++; return null; }
     const requestId = String(slot);
     const data = { client: this.o.clientId, slot, nonce: Math.floor(this.o.rng.next() * 2 ** 32).toString(16) };
     const process = this.history.invoke('append', requestId);
     this.counts.invoked++;
     this.open++;
     this.processes.add(process);
-    const call = this.call(JSON.stringify({ data, source: 'chaos', clientId: this.o.clientId, requestId }))
+    return this.call(JSON.stringify({ data, source: 'chaos', clientId: this.o.clientId, requestId }))
       .then((c) => this.finish(process, c, intendedMs));
-    this.inFlight.add(call);
-    void call.finally(() => this.inFlight.delete(call));
   }
 
   private async call(body: string): Promise<WriteCompletion> {

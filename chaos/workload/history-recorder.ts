@@ -14,7 +14,7 @@ export class HistoryRecorder {
   private readonly open = new Map<number, { readonly f: string; readonly key: string | undefined }>();
   private nextProcess = 0;
 
-  constructor(private readonly clock: RunClock) {}
+  constructor(readonly clock: RunClock) {}
 
   /**
    * Invokes `f` (on `key`, for keyed workloads) on an idle process (the lowest-numbered) or a

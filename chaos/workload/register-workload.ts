@@ -2,6 +2,7 @@ import { Pool } from 'undici';
 import type { Rng } from '../../cluster/sim/rng.ts';
 import type { Value } from '../checker/history.ts';
 import type { HistoryRecorder } from './history-recorder.ts';
+import { SlotSchedule } from './slot-schedule.ts';
 import { classifyRegisterAnswer, type RegisterF } from './register-outcome.ts';
 import { classifyError, type WriteCompletion } from './write-outcome.ts';
 
@@ -49,39 +50,28 @@ const writeShare = 0.3;
 export class RegisterWorkload {
   private readonly gateway: Pool;
   private readonly nodePools: Pool[];
-  private readonly intervalMs: number;
+  private readonly schedule: SlotSchedule;
   private readonly lastSeen = new Map<string, string | null>();
-  private t0Ms = 0;
-  private next = 0;
   private staleTurn = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = true;
   private open = 0;
-  private readonly inFlight = new Set<Promise<void>>();
   private readonly processes = new Set<number>();
   private counts = { invoked: 0, ok: 0, fail: 0, info: 0, skipped: 0 };
 
   constructor(private readonly o: RegisterWorkloadOptions) {
-    if (!(o.rateRps > 0)) throw new RangeError(`rateRps must be positive, got ${o.rateRps}`);
     if (!(o.clients >= 1) || o.keys.length === 0) throw new RangeError('a register workload needs at least one client and one key');
-    this.intervalMs = 1000 / o.rateRps;
+    this.schedule = new SlotSchedule(o.rateRps, () => o.history.clock.nowEpochMs(), (slot) => this.sendSlot(slot));
     const pool = (url: string) => new Pool(url, { connections: o.clients, pipelining: 1, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
     this.gateway = pool(o.gatewayUrl);
     this.nodePools = (o.staleReadNodes ?? []).map((n) => pool(n.url));
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.t0Ms = Date.now();
-    this.tick();
+    this.schedule.start();
   }
 
   /** Stops scheduling and waits for every open call to end (each is bounded by timeoutMs). */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.schedule.stop();
   }
 
   async close(): Promise<void> {
@@ -93,18 +83,11 @@ export class RegisterWorkload {
     return { ...this.counts, processes: this.processes.size };
   }
 
-  private tick(): void {
-    if (this.stopped) return;
-    const due = Math.floor((Date.now() - this.t0Ms) / this.intervalMs) + 1;
-    while (this.next < due) this.sendSlot(this.next++);
-    this.timer = setTimeout(() => this.tick(), Math.max(0, this.t0Ms + this.next * this.intervalMs - Date.now()));
-  }
-
-  private sendSlot(slot: number): void {
+  private sendSlot(slot: number): Promise<void> | null {
     // The draws happen for skipped slots too, so a seed fixes the op sequence whatever the cluster does.
     const key = this.o.rng.pick(this.o.keys);
     const roll = this.o.rng.next();
-    if (this.open >= this.o.clients) { this.counts.skipped++; return; }
+    if (this.open >= this.o.clients) { this.counts.skipped++; return null; }
     const f: RegisterF = roll < readShare ? 'read' : roll < readShare + writeShare ? 'write' : 'cas';
     const value = `v${slot}`;
     const input: Value = f === 'read' ? null : f === 'write' ? value : [this.lastSeen.get(key) ?? null, value];
@@ -112,14 +95,12 @@ export class RegisterWorkload {
     this.processes.add(process);
     this.counts.invoked++;
     this.open++;
-    const call = this.call(f, key, input, String(slot)).then((c) => {
+    return this.call(f, key, input, String(slot)).then((c) => {
       this.open--;
       this.o.history.complete(process, c.type, c.value);
       this.counts[c.type]++;
       if (c.type === 'ok') this.observe(f, key, input, c.value);
     });
-    this.inFlight.add(call);
-    void call.finally(() => this.inFlight.delete(call));
   }
 
   /** Remembers the latest value this workload knows on a key, for the next cas to expect. */

@@ -1,3 +1,4 @@
+import type { RaftConfig } from '../raft/config.ts';
 import { RaftError } from '../raft/errors.ts';
 import type { Entry, Message, NodeId, Snapshot } from '../raft/messages.ts';
 import { RaftNode, type RaftStatus } from '../raft/raft.ts';
@@ -8,17 +9,11 @@ import { NodeError } from './errors.ts';
 import type { NodeMetrics } from './node-metrics.ts';
 import { StateMachine, type ApplyOutcome, type Command } from './state-machine.ts';
 
-export interface RaftHostOptions {
-  readonly id: NodeId;
-  readonly peers: readonly NodeId[];
+/** The core's settings the host passes through, plus what the host itself needs. */
+type CoreSettings = Pick<RaftConfig, 'id' | 'peers' | 'electionTicksMin' | 'electionTicksMax' | 'heartbeatTicks' | 'preVote' | 'checkQuorum' | 'maxInflightAppends' | 'maxEntriesPerAppend'>;
+
+export interface RaftHostOptions extends CoreSettings {
   readonly tickMs: number;
-  readonly electionTicksMin: number;
-  readonly electionTicksMax: number;
-  readonly heartbeatTicks: number;
-  readonly preVote: boolean;
-  readonly checkQuorum: boolean;
-  readonly maxInflightAppends: number;
-  readonly maxEntriesPerAppend: number;
   readonly snapshotEntries: number;
   /** Extra entries before this node's first snapshot, so nodes do not all snapshot at one index. */
   readonly snapshotOffsetEntries: number;
@@ -85,13 +80,9 @@ export class RaftHost {
     const restored = await this.o.storage.load();
     if (restored.snapshot) this.sm.restore(restored.snapshot.data);
     this.snapshotIndex = restored.snapshot?.index ?? 0;
+    const { id, peers, electionTicksMin, electionTicksMax, heartbeatTicks, preVote, checkQuorum, maxInflightAppends, maxEntriesPerAppend, random } = this.o;
     this.raft = new RaftNode(
-      {
-        id: this.o.id, peers: this.o.peers, random: this.o.random,
-        electionTicksMin: this.o.electionTicksMin, electionTicksMax: this.o.electionTicksMax,
-        heartbeatTicks: this.o.heartbeatTicks, preVote: this.o.preVote, checkQuorum: this.o.checkQuorum,
-        maxInflightAppends: this.o.maxInflightAppends, maxEntriesPerAppend: this.o.maxEntriesPerAppend,
-      },
+      { id, peers, random, electionTicksMin, electionTicksMax, heartbeatTicks, preVote, checkQuorum, maxInflightAppends, maxEntriesPerAppend },
       restored,
     );
     this.o.audit.record('started', {

@@ -1,13 +1,14 @@
 // Each chunk leaves `latency` ± `jitter` ms after it entered the proxy, in order. Delays are
 // measured from arrival, not from the previous departure, so latency does not cap throughput.
+import { DueQueue } from './due-queue.ts';
 import type { Attributes, Chunk, Stage, StageOutput, ToxicKind } from './stage.ts';
 
 class LatencyStage implements Stage {
-  private readonly queue: Array<{ chunk: Chunk; dueMs: number }> = [];
-  private ended = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly held: DueQueue;
 
-  constructor(private readonly attributes: Attributes, private readonly out: StageOutput) {}
+  constructor(private readonly attributes: Attributes, private readonly out: StageOutput) {
+    this.held = new DueQueue(out, true);
+  }
 
   private delayMs(): number {
     const latency = this.attributes.latency ?? 0;
@@ -17,34 +18,16 @@ class LatencyStage implements Stage {
   }
 
   write(chunk: Chunk): void {
-    this.queue.push({ chunk, dueMs: chunk.atMs + this.delayMs() });
-    if (this.queue.length === 1) this.release();
+    this.held.push(chunk, chunk.atMs + this.delayMs());
+    this.held.release();
   }
 
   end(): void {
-    this.ended = true;
-    if (this.queue.length === 0) this.out.end();
-  }
-
-  private release(): void {
-    this.timer = undefined;
-    const now = this.out.nowMs();
-    while (this.queue.length > 0) {
-      const head = this.queue[0]!;
-      if (head.dueMs > now) {
-        this.timer = setTimeout(() => this.release(), Math.ceil(head.dueMs - now));
-        return;
-      }
-      this.queue.shift();
-      head.chunk.atMs = Math.max(head.chunk.atMs, head.dueMs);
-      this.out.push(head.chunk);
-    }
-    if (this.ended) this.out.end();
+    this.held.end();
   }
 
   stop(): Chunk[] {
-    clearTimeout(this.timer);
-    return this.queue.splice(0).map((q) => q.chunk);
+    return this.held.stop();
   }
 }
 

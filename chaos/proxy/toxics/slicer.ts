@@ -1,15 +1,16 @@
 // Cuts chunks into slices of `average_size` ± `size_variation` bytes (at least 1), each followed
 // by a pause of `delay` MICROseconds. Timers are coarser than that, so slices are released by a
 // virtual clock: every slice whose time has come leaves when a timer fires.
+import { DueQueue } from './due-queue.ts';
 import type { Attributes, Chunk, Stage, StageOutput, ToxicKind } from './stage.ts';
 
 class SlicerStage implements Stage {
-  private readonly queue: Array<{ chunk: Chunk; dueMs: number }> = [];
-  private ended = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly held: DueQueue;
   private clockMs = 0;
 
-  constructor(private readonly attributes: Attributes, private readonly out: StageOutput) {}
+  constructor(private readonly attributes: Attributes, private readonly out: StageOutput) {
+    this.held = new DueQueue(out, false);
+  }
 
   private sliceSize(): number {
     const average = this.attributes.average_size ?? 0;
@@ -23,36 +24,19 @@ class SlicerStage implements Stage {
     this.clockMs = Math.max(this.clockMs, this.out.nowMs());
     for (let start = 0; start < chunk.data.length;) {
       const end = Math.min(chunk.data.length, start + this.sliceSize());
-      this.queue.push({ chunk: { data: chunk.data.subarray(start, end), atMs: chunk.atMs }, dueMs: this.clockMs });
+      this.held.push({ data: chunk.data.subarray(start, end), atMs: chunk.atMs }, this.clockMs);
       this.clockMs += gapMs;
       start = end;
     }
-    if (this.timer === undefined) this.release();
+    this.held.release();
   }
 
   end(): void {
-    this.ended = true;
-    if (this.queue.length === 0) this.out.end();
-  }
-
-  private release(): void {
-    this.timer = undefined;
-    const now = this.out.nowMs();
-    while (this.queue.length > 0) {
-      const head = this.queue[0]!;
-      if (head.dueMs > now) {
-        this.timer = setTimeout(() => this.release(), Math.max(1, Math.ceil(head.dueMs - now)));
-        return;
-      }
-      this.queue.shift();
-      this.out.push(head.chunk);
-    }
-    if (this.ended) this.out.end();
+    this.held.end();
   }
 
   stop(): Chunk[] {
-    clearTimeout(this.timer);
-    return this.queue.splice(0).map((q) => q.chunk);
+    return this.held.stop();
   }
 }
 

@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hasEnded } from '../cluster/local/proc-stat.ts';
 import { startCluster, type Cluster } from './cluster-harness.ts';
+import { eventually } from './eventually.ts';
 
 let cluster: Cluster;
 
@@ -14,15 +15,6 @@ test.after(async () => {
   await cluster?.stop();
 });
 
-async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('a started cluster has one leader, a gateway that knows it, and ports away from the defaults', async () => {
   const statuses = await cluster.status();

@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startCluster, type Cluster } from './cluster-harness.ts';
+import { eventually } from './eventually.ts';
 
 interface WriteAnswer { status: number; body: Record<string, unknown>; attempts: number }
 
@@ -21,20 +22,6 @@ async function getJson(url: string): Promise<{ status: number; body: Record<stri
   return { status: res.status, body: await res.json() as Record<string, unknown> };
 }
 
-async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-}
 
 interface LogEntry { index: number; term: number; kind: string; command: { op: string; requestId?: string; data?: unknown } | null }
 

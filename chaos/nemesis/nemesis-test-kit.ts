@@ -12,6 +12,7 @@ import { LocalRuntime } from '../runtime/local.ts';
 import { Ledger, ledgerPath } from './ledger.ts';
 import { Nemesis } from './nemesis.ts';
 import { listProxies } from './proxy-control.ts';
+export { eventually } from '../../test/eventually.ts';
 
 export function startProxiedCluster(): Promise<Cluster> {
   return startCluster({ nodes: 3, env: { RAFT_LINKS: 'toxiproxy', RAFT_FSYNC: 'never' } });
@@ -37,15 +38,6 @@ export function clusterChildEnv(cluster: Cluster): Record<string, string> {
   };
 }
 
-export async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** link -> its toxics as "type/stream", for links that have any; and the disabled links. */
 export async function toxicsByLink(toxiproxy: Toxiproxy): Promise<{ toxics: Record<string, string[]>; disabled: string[] }> {

@@ -133,8 +133,8 @@ export class FileStorage implements RaftStorage {
     // Write the (large) snapshot file before the op joins the queue, so log appends queued
     // meanwhile are not held behind it; the queued op then only writes the checkpoint. A crash
     // in between leaves a snapshot newer than the last checkpoint, which load() already handles.
+    // writeSnapshotFile enforces the record size limit itself (one byte count of the data).
     if (this.phase === 'open' && this.failure === null && snapshot.index > (this.model.snapshot?.index ?? 0)) {
-      checkSnapshotSize(snapshot);
       await writeSnapshotFile(this.dir, snapshot, this.sync);
     }
     return this.enqueue((resolve, reject) => ({ kind: 'compact', snapshot, resolve, reject }));

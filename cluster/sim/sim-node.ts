@@ -73,6 +73,7 @@ export class SimNode {
 
   crash(): void {
     this.raft = null;
+    this.storage.loseUnsynced();
   }
 
   /** Drain every ready batch. `crashRng` set: crash part-way through persisting the first one. */

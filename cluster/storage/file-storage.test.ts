@@ -117,6 +117,22 @@ withDir('segments rotate at the configured size and reload reads across them', a
   assert.equal((await reload(dir, { segmentBytesMax: 1000 })).entries, entries(1, 100, 1));
 });
 
+withDir('a batch that only moves the commit index is written but not synced; a new term or vote is synced', async (dir) => {
+  const { s } = await open(dir);
+  await s.persist({ ...noBatch, hardState: { term: 1, vote: 'n1', commit: 0 }, entries: entries(1, 3, 1) });
+  const before = { ...s.stats };
+  await s.persist({ ...noBatch, hardState: { term: 1, vote: 'n1', commit: 2 } });
+  assert.is(s.stats.walWrites - before.walWrites, 1);
+  assert.is(s.stats.walSyncs - before.walSyncs, 0, 'commit-only batch synced');
+  await s.persist({ ...noBatch, hardState: { term: 2, vote: null, commit: 2 } });
+  assert.is(s.stats.walSyncs - before.walSyncs, 1, 'term change not synced');
+  await s.persist({ ...noBatch, hardState: { term: 2, vote: 'n2', commit: 3 } });
+  assert.is(s.stats.walSyncs - before.walSyncs, 2, 'vote change not synced');
+  await s.close();
+  // A process crash keeps the page cache: the unsynced commit-only record is still read back.
+  assert.equal((await reload(dir)).hardState, { term: 2, vote: 'n2', commit: 3 });
+});
+
 withDir('calls made while a sync is in flight share the next single write and sync, in call order', async (dir) => {
   const { s } = await open(dir);
   const before = { ...s.stats };

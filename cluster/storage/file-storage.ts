@@ -27,7 +27,8 @@
 //   leaves a snapshot newer than the last checkpoint: load() applies it to the replayed log with
 //   InstallSnapshot semantics (exact for compaction too, since the log contains its index and
 //   term) and writes the missing checkpoint.
-//   persist: one write of all coalesced batches' records, one fdatasync. A crash cuts the tail
+//   persist: one write of all coalesced batches' records, one fdatasync (none if every batch only
+//   moved the commit index: raft-storage.ts mustSync). A crash cuts the tail
 //   of that write; load() truncates the torn record, leaving a prefix of the calls, which is a
 //   valid state (the hard state is written after its batch's entries).
 //
@@ -39,7 +40,7 @@ import type { Entry, Snapshot } from '../raft/messages.ts';
 import { fsyncDir } from './dir-sync.ts';
 import { StorageError, WalCorruptError, storageInvariant } from './errors.ts';
 import { checkEntry, checkHardState, LogModel } from './log-model.ts';
-import type { DurableState, FsyncPolicy, PersistBatch, RaftStorage } from './raft-storage.ts';
+import { mustSync, type DurableState, type FsyncPolicy, type PersistBatch, type RaftStorage } from './raft-storage.ts';
 import { encodeFrame, recordBytesMax, scanFrames } from './record-codec.ts';
 import type { Frame } from './record-codec.ts';
 import { parseSegmentName, readSegment, segmentName, SegmentWriter, truncateSegment } from './segment-file.ts';
@@ -181,6 +182,7 @@ export class FileStorage implements RaftStorage {
     try {
       const records: Buffer[] = [];
       let checkpoint = false;
+      let syncNeeded = false;
       for (const op of group) {
         if (this.failure !== null) { op.reject(this.failedError()); continue; }
         if (op.kind === 'persist') {
@@ -194,6 +196,7 @@ export class FileStorage implements RaftStorage {
             await writeSnapshotFile(this.dir, op.batch.snapshot, this.sync);
             checkpoint = true;
           }
+          syncNeeded ||= mustSync(this.model.hardState, op.batch);
           this.model.applyBatch(op.batch);
           records.push(...frames);
         } else {
@@ -214,7 +217,7 @@ export class FileStorage implements RaftStorage {
       }
       // A checkpoint states the model after the whole group, so the group's records are redundant.
       if (checkpoint) await this.writeCheckpoint();
-      else if (records.length > 0) await this.appendRecords(Buffer.concat(records));
+      else if (records.length > 0) await this.appendRecords(Buffer.concat(records), syncNeeded);
     } catch (e) {
       this.failure = e;
       for (const op of accepted) op.reject(e);
@@ -224,7 +227,7 @@ export class FileStorage implements RaftStorage {
     for (const op of accepted) op.resolve();
   }
 
-  private async appendRecords(buf: Buffer): Promise<void> {
+  private async appendRecords(buf: Buffer, syncNeeded: boolean): Promise<void> {
     let w = this.writer;
     storageInvariant(w, 'an open storage has a segment');
     let created = false;
@@ -238,7 +241,7 @@ export class FileStorage implements RaftStorage {
     await w.append(buf);
     this.stats.walWrites++;
     this.stats.walBytesWritten += buf.length;
-    if (this.sync) {
+    if (this.sync && (syncNeeded || created)) {
       await w.datasync();
       this.stats.walSyncs++;
       if (created) await fsyncDir(this.dir);

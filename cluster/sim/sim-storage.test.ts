@@ -1,8 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SimStorage } from './sim-storage.ts';
+import type { Entry } from '../raft/messages.ts';
 
-const e = (index: number) => ({ index, term: 1, data: `c${index}` });
+const e = (index: number): Entry => ({ index, term: 1, kind: 'command', data: `c${index}` });
 
 test('a crash loses commit-only hard states since the last sync, never entries or a term/vote', () => {
   const s = new SimStorage();

@@ -117,7 +117,7 @@ export class FileStorage implements RaftStorage {
       await this.recover();
     } catch (e) {
       this.phase = 'closed';
-      await this.writer?.close().catch(() => undefined);
+      try { this.writer?.close(); } catch { /* already failing */ }
       throw e;
     }
     this.phase = 'open';
@@ -146,7 +146,7 @@ export class FileStorage implements RaftStorage {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
     while (this.draining) await this.draining;
-    await this.writer?.close();
+    this.writer?.close();
     this.writer = null;
   }
 
@@ -232,17 +232,17 @@ export class FileStorage implements RaftStorage {
     storageInvariant(w, 'an open storage has a segment');
     let created = false;
     if (w.sizeBytes > 0 && w.sizeBytes + buf.length > this.segmentBytesMax) {
-      const next = await SegmentWriter.create(this.dir, this.nextSeq++);
+      const next = SegmentWriter.create(this.dir, this.nextSeq++);
       this.stats.segmentsCreated++;
-      await w.close();
+      w.close();
       this.writer = w = next;
       created = true;
     }
-    await w.append(buf);
+    w.append(buf);
     this.stats.walWrites++;
     this.stats.walBytesWritten += buf.length;
     if (this.sync && (syncNeeded || created)) {
-      await w.datasync();
+      w.datasync();
       this.stats.walSyncs++;
       if (created) await fsyncDir(this.dir);
     }
@@ -250,7 +250,7 @@ export class FileStorage implements RaftStorage {
 
   /** New segment opening with the full state; then everything older is garbage. */
   private async writeCheckpoint(): Promise<void> {
-    const w = await SegmentWriter.create(this.dir, this.nextSeq++);
+    const w = SegmentWriter.create(this.dir, this.nextSeq++);
     this.stats.segmentsCreated++;
     const snap = this.model.snapshot;
     const payload = encodeCheckpoint({
@@ -259,15 +259,15 @@ export class FileStorage implements RaftStorage {
       entries: this.model.tail(),
     });
     const frame = encodeFrame(RecordType.checkpoint, payload);
-    await w.append(frame);
+    w.append(frame);
     this.stats.walWrites++;
     this.stats.walBytesWritten += frame.length;
     if (this.sync) {
-      await w.datasync();
+      w.datasync();
       this.stats.walSyncs++;
       await fsyncDir(this.dir);
     }
-    await this.writer?.close();
+    this.writer?.close();
     this.writer = w;
     this.stats.checkpoints++;
     await this.deleteGarbage(w.seq);
@@ -332,7 +332,7 @@ export class FileStorage implements RaftStorage {
       await this.writeCheckpoint();
     } else {
       const last = scans.at(-1)!;
-      this.writer = await SegmentWriter.reopen(last.path, last.seq, last.sizeBytes);
+      this.writer = SegmentWriter.reopen(last.path, last.seq, last.sizeBytes);
       await this.deleteGarbage(first!.seq);
     }
   }

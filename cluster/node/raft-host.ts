@@ -4,6 +4,7 @@ import type { Entry, Message, NodeId, Snapshot } from '../raft/messages.ts';
 import { RaftNode, type RaftStatus } from '../raft/raft.ts';
 import type { RaftEvent, Ready } from '../raft/ready.ts';
 import type { RaftStorage } from '../storage/raft-storage.ts';
+import { AppendRoundTrips } from './append-round-trips.ts';
 import type { AuditLog } from './audit-log.ts';
 import { NodeError } from './errors.ts';
 import type { NodeMetrics } from './node-metrics.ts';
@@ -69,6 +70,7 @@ export class RaftHost {
   private readyCompaction: Snapshot | null = null;
   private snapshotWrite: Promise<void> | null = null;
   private lastLeaderContactMs: number;
+  private readonly appendRoundTrips = new AppendRoundTrips();
 
   constructor(private readonly o: RaftHostOptions) {
     this.id = o.id;
@@ -111,6 +113,8 @@ export class RaftHost {
     if (this.stopped) return;
     for (const m of messages) {
       if (m.type === 'append' || m.type === 'heartbeat' || m.type === 'snapshot') this.lastLeaderContactMs = this.o.clock();
+      const rttMs = this.appendRoundTrips.received(m, performance.now());
+      if (rttMs !== null) this.o.metrics.appendRpcSeconds.observe({ peer: m.from }, rttMs / 1000);
       this.raft.step(m);
     }
     this.schedule();
@@ -188,7 +192,10 @@ export class RaftHost {
       while (this.raft.hasReady() && !this.stopped) {
         const rd = this.raft.ready();
         await this.persist(rd);
-        if (rd.messages.length > 0) this.o.send(rd.messages);
+        if (rd.messages.length > 0) {
+          this.appendRoundTrips.sent(rd.messages, performance.now());
+          this.o.send(rd.messages);
+        }
         this.apply(rd);
         this.raft.advance(rd);
         this.compactIfReady();
@@ -296,6 +303,7 @@ export class RaftHost {
       case 'step-down':
         // Only a leader knows its followers' lag: a stale value must not outlive leadership.
         m.replicationLag.reset();
+        this.appendRoundTrips.clear();
         // Pending proposals may still commit under the next leader: their outcome is unknown.
         this.failPending(new NodeError('LEADERSHIP_LOST', `node ${this.id} stepped down (${ev.reason}); outcome unknown`));
         break;

@@ -62,6 +62,7 @@ export async function startGateway(config: ClusterConfig, options: GatewayOption
       maxInFlight: options.maxBatchesInFlight ?? config.gateway.batchesInFlight,
       isLeader: (id) => leaderTracker.current()?.id === id,
       onBatch: (ops) => { metrics.batches.inc(); metrics.batchOps.observe(ops); },
+      onAnswer: (seconds) => metrics.batchSeconds.observe(seconds),
     })
     : null;
   const forwarder = new Forwarder(leaderTracker, clients, coalescer, metrics, { deadlineMs, attemptTimeoutMs });

@@ -13,6 +13,8 @@ export interface WriteCoalescerOptions {
   /** False when `nodeId` is no longer where writes should go: its queue is sent back for rerouting. */
   readonly isLeader: (nodeId: string) => boolean;
   readonly onBatch?: (ops: number) => void;
+  /** A batch got its answer (any status) after `seconds` on the wire and in the leader. */
+  readonly onAnswer?: (seconds: number) => void;
 }
 
 interface Pending {
@@ -70,8 +72,12 @@ export class WriteCoalescer {
     queue.inFlight++;
     this.options.onBatch?.(batch.length);
     const body = `{"ops":[${batch.map((p) => p.json).join(',')}]}`;
+    const sentMs = performance.now();
     client.request('POST', '/api/batch', body, this.options.batchTimeoutMs, true)
-      .then((answer) => deliver(batch, answer), (err: unknown) => { for (const p of batch) p.reject(err); })
+      .then((answer) => {
+        this.options.onAnswer?.((performance.now() - sentMs) / 1000);
+        deliver(batch, answer);
+      }, (err: unknown) => { for (const p of batch) p.reject(err); })
       .finally(() => { queue.inFlight--; this.flush(client, queue); });
   }
 

@@ -4,6 +4,7 @@ import type { Entry, Message, NodeId, Snapshot } from '../raft/messages.ts';
 import { RaftNode, type RaftStatus } from '../raft/raft.ts';
 import type { RaftEvent, Ready } from '../raft/ready.ts';
 import type { RaftStorage } from '../storage/raft-storage.ts';
+import { piecedSnapshot, snapshotChars } from '../storage/snapshot-text.ts';
 import { AppendRoundTrips } from './append-round-trips.ts';
 import type { AuditLog } from './audit-log.ts';
 import { NodeError } from './errors.ts';
@@ -28,6 +29,9 @@ export interface RaftHostOptions extends CoreSettings {
   /** Storage failed: the process must stop rather than run on with state it cannot persist. */
   readonly onFatal: (err: unknown) => void;
 }
+
+/** A gap between ticks longer than this is audited as a loop stall (half the shortest election timeout). */
+const loopStallMsMin = 75;
 
 interface PendingProposal {
   readonly term: number;
@@ -91,7 +95,13 @@ export class RaftHost {
       term: restored.hardState.term, commit: restored.hardState.commit,
       snapshotIndex: this.snapshotIndex, lastIndex: this.snapshotIndex + restored.entries.length,
     });
+    let lastTickMs = performance.now();
     this.timer = setInterval(() => {
+      // A late tick means the event loop was blocked: heartbeats stopped for that long, which
+      // is how a busy leader loses an election. Recorded so the audit log can say why.
+      const now = performance.now();
+      if (now - lastTickMs > loopStallMsMin) this.o.audit.record('loop-stall', { ms: Math.round(now - lastTickMs) });
+      lastTickMs = now;
       this.raft.tick();
       this.schedule();
     }, this.o.tickMs);
@@ -337,8 +347,9 @@ export class RaftHost {
         parts.push(r.value);
         await new Promise((resolve) => setImmediate(resolve));
       }
-      this.readyCompaction = { index: applied, term, data: parts.join('') };
-      this.o.audit.record('snapshot-serialized', { index: applied, bytes: this.readyCompaction.data.length, ms: Math.round(performance.now() - started) });
+      // Kept in pieces: storage writes them one by one (snapshot-text.ts says why).
+      this.readyCompaction = piecedSnapshot(applied, term, parts);
+      this.o.audit.record('snapshot-serialized', { index: applied, bytes: snapshotChars(this.readyCompaction), ms: Math.round(performance.now() - started) });
       this.schedule();
     })().finally(() => { this.snapshotTask = null; });
   }

@@ -45,6 +45,7 @@ import { encodeFrame, recordBytesMax, scanFrames } from './record-codec.ts';
 import type { Frame } from './record-codec.ts';
 import { parseSegmentName, readSegment, segmentName, SegmentWriter, truncateSegment } from './segment-file.ts';
 import { parseSnapshotName, readSnapshotFile, snapshotName, tempSuffix, writeSnapshotFile } from './snapshot-file.ts';
+import { snapshotUtf8Bytes } from './snapshot-text.ts';
 import {
   decodeCheckpoint, decodeEntry, decodeHardState, encodeCheckpoint, encodeEntry, encodeHardState,
   isWalRecordType, PayloadError, RecordType,
@@ -136,6 +137,9 @@ export class FileStorage implements RaftStorage {
     // in between leaves a snapshot newer than the last checkpoint, which load() already handles.
     // writeSnapshotFile enforces the record size limit itself (one byte count of the data).
     if (this.phase === 'open' && this.failure === null && snapshot.index > (this.model.snapshot?.index ?? 0)) {
+      // Validate before writing ahead: a refused snapshot's file would otherwise stay on disk and
+      // be adopted by the next load() as the newest snapshot.
+      this.model.checkCompact(snapshot);
       await writeSnapshotFile(this.dir, snapshot, this.sync);
     }
     return this.enqueue((resolve, reject) => ({ kind: 'compact', snapshot, resolve, reject }));
@@ -423,7 +427,7 @@ function encodeBatch(batch: PersistBatch): Buffer[] {
 
 /** Checked before anything is written: a snapshot too big for one frame could never be read back. */
 function checkSnapshotSize(s: Snapshot): void {
-  if (Buffer.byteLength(s.data, 'utf8') + 16 > recordBytesMax) {
+  if (snapshotUtf8Bytes(s) + 16 > recordBytesMax) {
     throw new StorageError('INVALID_ARGUMENT', `snapshot data is larger than ${recordBytesMax} bytes`);
   }
 }

@@ -5,6 +5,7 @@
 import type { Entry, HardState, Snapshot } from '../raft/messages.ts';
 import { StorageError } from './errors.ts';
 import type { DurableState, PersistBatch } from './raft-storage.ts';
+import { snapshotPieces } from './snapshot-text.ts';
 
 export const emptyHardState: HardState = { term: 0, vote: null, commit: 0 };
 
@@ -37,7 +38,7 @@ export function checkEntry(e: Entry): void {
 }
 
 function checkSnapshotShape(s: Snapshot): void {
-  if (!isCount(s.index) || !isCount(s.term) || !isStorableText(s.data)) {
+  if (!isCount(s.index) || !isCount(s.term) || !snapshotPieces(s).every(isStorableText)) {
     throw invalid(`malformed snapshot index=${String(s.index)} term=${String(s.term)} (data must be a string without lone surrogates)`);
   }
 }

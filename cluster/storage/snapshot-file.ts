@@ -8,6 +8,7 @@ import { fsyncDir } from './dir-sync.ts';
 import { crc32 } from './crc32.ts';
 import { StorageError } from './errors.ts';
 import { frameHeaderBytes, readFrame, recordBytesMax } from './record-codec.ts';
+import { snapshotPieces, snapshotUtf8Bytes } from './snapshot-text.ts';
 import { decodeSnapshot, isSnapshotRecordType, PayloadError, RecordType } from './wal-records.ts';
 
 const pattern = /^snap-(\d{16})-(\d{16})\.snap$/;
@@ -37,7 +38,7 @@ const chunkChars = 1 << 20;
 export async function writeSnapshotFile(dir: string, s: Snapshot, sync: boolean): Promise<string> {
   const name = snapshotName(s.index, s.term);
   const temp = join(dir, name + tempSuffix);
-  const payloadBytes = 16 + Buffer.byteLength(s.data, 'utf8');
+  const payloadBytes = 16 + snapshotUtf8Bytes(s);
   if (payloadBytes > recordBytesMax) {
     throw new StorageError('INVALID_ARGUMENT', `a ${payloadBytes}-byte record exceeds the ${recordBytesMax}-byte limit`);
   }
@@ -55,15 +56,17 @@ export async function writeSnapshotFile(dir: string, s: Snapshot, sync: boolean)
   try {
     let pos = frameHeaderBytes;
     pos += await writeAll(fh, meta, pos);
-    for (let i = 0; i < s.data.length;) {
-      let end = Math.min(s.data.length, i + chunkChars);
-      // A surrogate pair split across chunks would encode as two replacement characters.
-      const last = s.data.charCodeAt(end - 1);
-      if (end < s.data.length && last >= 0xd800 && last <= 0xdbff) end--;
-      const chunk = Buffer.from(s.data.slice(i, end), 'utf8');
-      crc = crc32(chunk, crc);
-      pos += await writeAll(fh, chunk, pos);
-      i = end;
+    for (const piece of snapshotPieces(s)) {
+      for (let i = 0; i < piece.length;) {
+        let end = Math.min(piece.length, i + chunkChars);
+        // A surrogate pair split across chunks would encode as two replacement characters.
+        const last = piece.charCodeAt(end - 1);
+        if (end < piece.length && last >= 0xd800 && last <= 0xdbff) end--;
+        const chunk = Buffer.from(piece.slice(i, end), 'utf8');
+        crc = crc32(chunk, crc);
+        pos += await writeAll(fh, chunk, pos);
+        i = end;
+      }
     }
     header.writeUInt32LE(crc, 4);
     await writeAll(fh, header, 0);

@@ -206,8 +206,8 @@ export class FileStorage implements RaftStorage {
         } else {
           let changes: boolean;
           try {
+            // Text and size are checked while the file is written (ahead, or just below).
             changes = this.model.checkCompact(op.snapshot);
-            checkSnapshotSize(op.snapshot);
           } catch (e) { op.reject(e); continue; }
           if (changes) {
             // Usually written ahead by compact(); a checkpoint in between may have removed it.

@@ -38,8 +38,18 @@ export function checkEntry(e: Entry): void {
 }
 
 function checkSnapshotShape(s: Snapshot): void {
-  if (!isCount(s.index) || !isCount(s.term) || !snapshotPieces(s).every(isStorableText)) {
-    throw invalid(`malformed snapshot index=${String(s.index)} term=${String(s.term)} (data must be a string without lone surrogates)`);
+  checkSnapshotMeta(s);
+  checkSnapshotText(s);
+}
+
+function checkSnapshotMeta(s: Snapshot): void {
+  if (!isCount(s.index) || !isCount(s.term)) throw invalid(`malformed snapshot index=${String(s.index)} term=${String(s.term)}`);
+}
+
+/** A whole scan of the text: the file storage does it piece by piece while writing instead. */
+export function checkSnapshotText(s: Snapshot): void {
+  if (!snapshotPieces(s).every(isStorableText)) {
+    throw invalid(`malformed snapshot ${String(s.index)}: data must be a string without lone surrogates`);
   }
 }
 
@@ -113,8 +123,9 @@ export class LogModel {
   }
 
   /** Whether compact(s) changes anything; throws if it is not allowed. */
+  /** Index and term only: the caller checks the text (checkSnapshotText, or while writing it). */
   checkCompact(s: Snapshot): boolean {
-    checkSnapshotShape(s);
+    checkSnapshotMeta(s);
     if (s.index < this.baseIndex || (s.index === this.baseIndex && s.term === this.baseTerm)) return false;
     if (s.index > this.lastIndex) throw invalid(`compaction at ${s.index} is past the last stored index ${this.lastIndex}`);
     const term = this.termAt(s.index);

@@ -2,7 +2,7 @@
 // validation (both are log-model.ts), nothing survives the process.
 import type { Snapshot } from '../raft/messages.ts';
 import { StorageError } from './errors.ts';
-import { LogModel } from './log-model.ts';
+import { checkSnapshotText, LogModel } from './log-model.ts';
 import type { DurableState, PersistBatch, RaftStorage } from './raft-storage.ts';
 
 export class MemoryStorage implements RaftStorage {
@@ -29,7 +29,10 @@ export class MemoryStorage implements RaftStorage {
 
   async compact(snapshot: Snapshot): Promise<void> {
     this.ready(true);
-    if (this.model.checkCompact(snapshot)) this.model.installSnapshot(snapshot);
+    if (this.model.checkCompact(snapshot)) {
+      checkSnapshotText(snapshot);
+      this.model.installSnapshot(snapshot);
+    }
   }
 
   async close(): Promise<void> {

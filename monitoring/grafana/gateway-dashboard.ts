@@ -82,12 +82,12 @@ export const gatewayDashboard: DashboardSpec = {
       title: 'Batching and process',
       panels: [
         {
-          title: 'Coalesced batches per second', type: 'timeseries', width: 8, unit: 'reqps',
+          title: 'Coalesced batches per second', type: 'timeseries', width: 6, unit: 'reqps',
           description: 'POST /api/batch requests the gateway sent to the leader; concurrent writes share one.',
           queries: [{ expr: 'sum(rate(gateway_batches_total[$__rate_interval]))', legend: 'batches' }],
         },
         {
-          title: 'Writes per batch', type: 'timeseries', width: 8,
+          title: 'Writes per batch', type: 'timeseries', width: 6,
           description: 'Client writes coalesced into one batch, p50 and p99.',
           queries: [
             { expr: 'histogram_quantile(0.5, sum by (le) (rate(gateway_batch_ops_bucket[$__rate_interval])))', legend: 'p50' },
@@ -95,7 +95,15 @@ export const gatewayDashboard: DashboardSpec = {
           ],
         },
         {
-          title: 'Gateway memory and CPU', type: 'timeseries', width: 8, unit: 'short',
+          title: 'Batch round trip p50 and p99', type: 'timeseries', width: 6, unit: 's',
+          description: 'A batch from sending to the leader\'s answer: the network, the leader\'s HTTP handling and the Raft commit. A client write\'s latency above this is time queued in the gateway behind the batch in flight.',
+          queries: [
+            { expr: 'histogram_quantile(0.5, sum by (le) (rate(gateway_batch_duration_seconds_bucket[$__rate_interval])))', legend: 'p50' },
+            { expr: 'histogram_quantile(0.99, sum by (le) (rate(gateway_batch_duration_seconds_bucket[$__rate_interval])))', legend: 'p99' },
+          ],
+        },
+        {
+          title: 'Gateway memory and CPU', type: 'timeseries', width: 6, unit: 'short',
           description: 'Resident memory (MiB) and CPU (cores) of the gateway process.',
           queries: [
             { expr: 'process_resident_memory_bytes{job="gateway"} / 1048576', legend: 'RSS MiB' },

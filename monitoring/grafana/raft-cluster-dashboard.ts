@@ -115,8 +115,8 @@ export const raftClusterDashboard: DashboardSpec = {
           queries: [{ expr: 'instance:raft_fsync_seconds:p99_10s', legend: '{{instance}}' }],
         },
         {
-          title: 'Append RPC p99 per link', type: 'timeseries', width: 8, unit: 's',
-          description: 'Round trip of a peer message batch, by sender and receiver: link toxics (latency, bandwidth) show here first.',
+          title: 'Append round trip p99 per link', type: 'timeseries', width: 8, unit: 's',
+          description: 'Leader only: an append sent to a follower until its success response (both network legs and the follower fsync). Link toxics (latency, bandwidth) show here first.',
           queries: [{ expr: quantile(0.99, 'raft_append_rpc_seconds', 'instance, peer'), legend: '{{instance}} → {{peer}}' }],
         },
         {

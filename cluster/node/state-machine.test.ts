@@ -25,10 +25,10 @@ test('cas swaps only on the expected value', () => {
 });
 
 test('a chunked snapshot is the state when its first chunk was taken, whatever is applied meanwhile', () => {
-  const sm = new StateMachine();
+  const sm = new StateMachine(undefined, 700);
   for (let i = 1; i <= 5000; i++) sm.apply(entry(i, { op: 'append', data: i, source: 't', clientId: 'c', requestId: `r${i}` }));
   sm.apply(entry(5001, { op: 'put', key: 'k', value: 'before' }));
-  const chunks = sm.snapshotChunks(700);
+  const chunks = sm.snapshotChunks();
   const parts = [chunks.next().value as string];
   // Applied while the snapshot is being serialised: must not appear in it.
   sm.apply(entry(5002, { op: 'append', data: 'late', source: 't' }));
@@ -47,6 +47,32 @@ test('a chunked snapshot is the state when its first chunk was taken, whatever i
   whole.restore(sm.snapshot());
   assert.is(whole.recordCount(), 5001);
   assert.is(whole.get('k'), 'after');
+});
+
+test('snapshots reuse the text of full record chunks and equal a fresh serialisation of the same state', () => {
+  const cached = new StateMachine(undefined, 64);
+  let index = 0;
+  const put = (sm: StateMachine, i: number): void => {
+    sm.apply(entry(i, i % 7 === 0
+      ? { op: 'put', key: `k${i % 5}`, value: `v${i}` }
+      : { op: 'append', data: { n: i, text: 'ünïcode ✓'.repeat(i % 3) }, source: 's', clientId: 'c', requestId: `r${i}` }));
+  };
+  for (const until of [10, 64, 65, 200, 640, 641, 1000]) {
+    while (index < until) put(cached, ++index);
+    const text = cached.snapshot();
+    // A machine without any cached chunk, holding the same state, serialises the same text.
+    const fresh = new StateMachine(undefined, 64);
+    fresh.restore(text);
+    assert.is(fresh.snapshot(), text, `snapshot at ${until}`);
+    assert.is(fresh.recordCount(), cached.recordCount());
+    assert.is(JSON.parse(text).index, until);
+  }
+  // After a restore the cache starts over from the restored records.
+  const restored = new StateMachine(undefined, 64);
+  restored.restore(cached.snapshot());
+  put(restored, ++index);
+  put(cached, index);
+  assert.is(restored.snapshot(), cached.snapshot());
 });
 
 test.run();

@@ -21,7 +21,7 @@ export function createNodeMetrics(peers: readonly string[] = []) {
     replicationLag: new Gauge({ name: 'raft_replication_lag_entries', help: 'Leader only: entries a peer is behind', labelNames: ['peer'], registers: r }),
     proposeCommitSeconds: new Histogram({ name: 'raft_propose_commit_seconds', help: 'Proposal to applied on the leader', buckets: latencyBucketsSeconds, registers: r }),
     appendRpcSeconds: new Histogram({ name: 'raft_append_rpc_seconds', help: 'Leader: an append sent to a peer until its success response (network both ways and the follower fsync)', labelNames: ['peer'], buckets: latencyBucketsSeconds, registers: r }),
-    fsyncSeconds: new Histogram({ name: 'raft_fsync_seconds', help: 'Persisting one ready batch (write + fdatasync)', buckets: latencyBucketsSeconds, registers: r }),
+    fsyncSeconds: new Histogram({ name: 'raft_fsync_seconds', help: 'Persisting one ready batch that is synced (write + fdatasync); commit-only batches are written unsynced and not counted', buckets: latencyBucketsSeconds, registers: r }),
     peerSendErrors: new Counter({ name: 'raft_peer_send_errors_total', help: 'Peer message batches that failed to deliver', labelNames: ['peer'], registers: r }),
     snapshotsTotal: new Counter({ name: 'raft_snapshots_total', help: 'State-machine snapshots taken or installed', labelNames: ['kind'], registers: r }),
   };

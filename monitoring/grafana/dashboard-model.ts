@@ -11,6 +11,13 @@ export interface Query {
   readonly legend: string;
 }
 
+/** p50 and p99 of a histogram over Grafana's rate interval, summed across series. */
+export function medianAndP99(bucketMetric: string): Query[] {
+  return [['0.5', 'p50'], ['0.99', 'p99']].map(([q, legend]) => ({
+    expr: `histogram_quantile(${q}, sum by (le) (rate(${bucketMetric}[$__rate_interval])))`, legend: legend!,
+  }));
+}
+
 export interface ValueText {
   readonly text: string;
   readonly color: string;

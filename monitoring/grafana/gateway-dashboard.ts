@@ -1,4 +1,4 @@
-import type { DashboardSpec } from './dashboard-model.ts';
+import { medianAndP99, type DashboardSpec } from './dashboard-model.ts';
 
 // Prometheus scrapes the gateway's /metrics each second; leaving that route out keeps the
 // request panels about client traffic.
@@ -89,18 +89,12 @@ export const gatewayDashboard: DashboardSpec = {
         {
           title: 'Writes per batch', type: 'timeseries', width: 6,
           description: 'Client writes coalesced into one batch, p50 and p99.',
-          queries: [
-            { expr: 'histogram_quantile(0.5, sum by (le) (rate(gateway_batch_ops_bucket[$__rate_interval])))', legend: 'p50' },
-            { expr: 'histogram_quantile(0.99, sum by (le) (rate(gateway_batch_ops_bucket[$__rate_interval])))', legend: 'p99' },
-          ],
+          queries: medianAndP99('gateway_batch_ops_bucket'),
         },
         {
           title: 'Batch round trip p50 and p99', type: 'timeseries', width: 6, unit: 's',
           description: 'A batch from sending to the leader\'s answer: the network, the leader\'s HTTP handling and the Raft commit. A client write\'s latency above this is time queued in the gateway behind the batch in flight.',
-          queries: [
-            { expr: 'histogram_quantile(0.5, sum by (le) (rate(gateway_batch_duration_seconds_bucket[$__rate_interval])))', legend: 'p50' },
-            { expr: 'histogram_quantile(0.99, sum by (le) (rate(gateway_batch_duration_seconds_bucket[$__rate_interval])))', legend: 'p99' },
-          ],
+          queries: medianAndP99('gateway_batch_duration_seconds_bucket'),
         },
         {
           title: 'Gateway memory and CPU', type: 'timeseries', width: 6, unit: 'short',

@@ -56,6 +56,26 @@ test('while a circuit is open no call reaches that node; the write goes to the n
   } finally { await rig.close(); }
 });
 
+test('a node named leader while its circuit is open is asked at once, not after the half-open delay', async () => {
+  // A node restarting during a rolling restart fails its polls and opens its circuit; moments
+  // later it may be the new leader. With a 60 s half-open delay only the recheck can close it.
+  const rig = await startRig({ statusPollMs: 20, failoverDeadlineMs: 2000 }, { breaker: { breakerFailures: 2, breakerHalfOpenAfterMs: 60_000 } });
+  try {
+    await waitFor('node1 as leader', () => rig.gateway.tracker.current()?.id === 'node1');
+    const node2 = rig.cluster.node('node2');
+    node2.hangStatus = true;
+    await waitFor('node2 circuit open', () => circuitOf(rig, 'node2') === 'open');
+    node2.hangStatus = false;
+    rig.cluster.elect('node2');
+    const w = await call(rig.gateway.url, 'POST', '/api/write', { data: 1, source: 's' });
+    assert.equal([w.status, w.headers.get('x-gateway-node')], [200, 'node2']);
+    assert.is(circuitOf(rig, 'node2'), 'closed');
+    // The metric still counts the opening that the recheck undid.
+    const m = await (await fetch(`${rig.gateway.url}/metrics`)).text();
+    assert.match(m, /gateway_circuit_opens_total\{node="node2"\} 1/);
+  } finally { await rig.close(); }
+});
+
 function circuitOf(rig: Rig, id: string): string {
   return rig.gateway.status().nodes.find((n) => n.id === id)!.circuit;
 }

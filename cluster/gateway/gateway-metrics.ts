@@ -61,7 +61,7 @@ export class GatewayMetrics {
     });
     for (const c of clients) {
       this.circuitOpens.inc({ node: c.id }, 0);
-      c.breaker.onBreak(() => this.circuitOpens.inc({ node: c.id }));
+      c.onBreak(() => this.circuitOpens.inc({ node: c.id }));
     }
   }
 }

@@ -156,6 +156,12 @@ export class LeaderTracker {
     // Calls still waiting on the old leader would only end in 421, 503 or a timeout: abandon
     // them now so they retry on the new one (with the same ids, so writes stay exactly-once).
     if (previous !== null) this.clients.get(previous.id)?.abandonForwarded();
+    // A new leader whose circuit is open (it was restarting a moment ago) is asked at once
+    // rather than after the breaker's half-open delay; waiters wake again if it answers.
+    const next = id === null ? undefined : this.clients.get(id);
+    if (next?.circuit === 'open') {
+      void next.recheck(this.options.pollTimeoutMs).then((closed) => { if (closed) for (const w of [...this.waiters]) w(); });
+    }
     this.options.onLeaderChange?.(previous, this.leader, reason, fromId);
     if (this.leader !== null) for (const w of [...this.waiters]) w();
   }

@@ -278,13 +278,22 @@ export class FileStorage implements RaftStorage {
   }
 
   /** Segments before `firstSeq`, snapshots other than the model's, and leftover temp files. */
+  /**
+   * Older segments and older snapshots only. A newer snapshot file, or a `.tmp` one, belongs to a
+   * compact() writing ahead of its queued op: deleting it failed that compaction (ENOENT on the
+   * rename), which stops a node. Crash debris (`.tmp`) is removed on open instead.
+   */
   private async deleteGarbage(firstSeq: number): Promise<void> {
-    const keepSnap = this.model.snapshot ? snapshotName(this.model.snapshot.index, this.model.snapshot.term) : null;
+    const kept = this.model.snapshot;
     let deleted = false;
     for (const name of await readdir(this.dir)) {
       const seq = parseSegmentName(name);
-      const gone = (seq !== null && seq < firstSeq) || (parseSnapshotName(name) !== null && name !== keepSnap) || name.endsWith(tempSuffix);
-      if (gone) { await unlink(join(this.dir, name)); deleted = true; }
+      const snap = parseSnapshotName(name);
+      const olderSnapshot = snap !== null && kept !== null && (snap.index < kept.index || (snap.index === kept.index && snap.term !== kept.term));
+      if ((seq !== null && seq < firstSeq) || olderSnapshot) {
+        await unlink(join(this.dir, name)).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+        deleted = true;
+      }
     }
     // Not needed for correctness (replay starts at the checkpoint whatever is left), only tidy.
     if (deleted && this.sync) await fsyncDir(this.dir);

@@ -34,14 +34,12 @@ test('consecutive failures open a node circuit; status and metrics show it; a ha
 });
 
 test('while a circuit is open no call reaches that node; the write goes to the next leader', async () => {
-  const rig = await startRig({ statusPollMs: 20, failoverDeadlineMs: 500 }, { breaker: { breakerFailures: 2, breakerHalfOpenAfterMs: 60_000 } });
+  const rig = await rigWithLeaderNode1(500);
   try {
-    await waitFor('node1 as leader', () => rig.gateway.tracker.current()?.id === 'node1');
     const node1 = rig.cluster.node('node1');
     // node1 hangs (a paused process): its polls time out, and its circuit opens.
-    node1.hangStatus = true;
     node1.intercept = () => ({ kind: 'hang' });
-    await waitFor('node1 circuit open', () => rig.gateway.tracker.nodeViews().length > 0 && circuitOf(rig, 'node1') === 'open');
+    await hangUntilCircuitOpens(rig, 'node1');
     assert.is(rig.gateway.tracker.current()?.id, 'node1', 'nobody has reported another leader yet');
     const polls = node1.statusPolls;
     const w1 = await call(rig.gateway.url, 'POST', '/api/write', { data: 1, source: 's' });
@@ -59,12 +57,10 @@ test('while a circuit is open no call reaches that node; the write goes to the n
 test('a node named leader while its circuit is open is asked at once, not after the half-open delay', async () => {
   // A node restarting during a rolling restart fails its polls and opens its circuit; moments
   // later it may be the new leader. With a 60 s half-open delay only the recheck can close it.
-  const rig = await startRig({ statusPollMs: 20, failoverDeadlineMs: 2000 }, { breaker: { breakerFailures: 2, breakerHalfOpenAfterMs: 60_000 } });
+  const rig = await rigWithLeaderNode1(2000);
   try {
-    await waitFor('node1 as leader', () => rig.gateway.tracker.current()?.id === 'node1');
     const node2 = rig.cluster.node('node2');
-    node2.hangStatus = true;
-    await waitFor('node2 circuit open', () => circuitOf(rig, 'node2') === 'open');
+    await hangUntilCircuitOpens(rig, 'node2');
     node2.hangStatus = false;
     rig.cluster.elect('node2');
     const w = await call(rig.gateway.url, 'POST', '/api/write', { data: 1, source: 's' });
@@ -75,6 +71,23 @@ test('a node named leader while its circuit is open is asked at once, not after 
     assert.match(m, /gateway_circuit_opens_total\{node="node2"\} 1/);
   } finally { await rig.close(); }
 });
+
+/** Two failures open a circuit, and only a recheck closes it within the test (60 s half-open). */
+async function rigWithLeaderNode1(failoverDeadlineMs: number): Promise<Rig> {
+  const rig = await startRig({ statusPollMs: 20, failoverDeadlineMs }, { breaker: { breakerFailures: 2, breakerHalfOpenAfterMs: 60_000 } });
+  try {
+    await waitFor('node1 as leader', () => rig.gateway.tracker.current()?.id === 'node1');
+  } catch (err) {
+    await rig.close();
+    throw err;
+  }
+  return rig;
+}
+
+async function hangUntilCircuitOpens(rig: Rig, id: string): Promise<void> {
+  rig.cluster.node(id).hangStatus = true;
+  await waitFor(`${id} circuit open`, () => rig.gateway.tracker.nodeViews().length > 0 && circuitOf(rig, id) === 'open');
+}
 
 function circuitOf(rig: Rig, id: string): string {
   return rig.gateway.status().nodes.find((n) => n.id === id)!.circuit;

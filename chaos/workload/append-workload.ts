@@ -3,9 +3,11 @@ import type { Histogram } from 'hdr-histogram-js';
 import { createLatencyHistogram, recordMs } from '../../bench/histograms.ts';
 import type { Rng } from '../../cluster/sim/rng.ts';
 import { HistoryRecorder } from './history-recorder.ts';
-import { SlotSchedule } from './slot-schedule.ts';
 import type { RunClock } from './run-clock.ts';
-import { classifyAnswer, classifyError, type WriteCompletion } from './write-outcome.ts';
+import { OpenLoopWorkload, requestAndClassify } from './workload-calls.ts';
+import { classifyAnswer } from './write-outcome.ts';
+
+export type { WorkloadCounts } from './workload-calls.ts';
 
 export interface AppendWorkloadOptions {
   readonly gatewayUrl: string;
@@ -22,15 +24,6 @@ export interface AppendWorkloadOptions {
   readonly history?: HistoryRecorder;
 }
 
-export interface WorkloadCounts {
-  readonly invoked: number;
-  readonly ok: number;
-  readonly fail: number;
-  readonly info: number;
-  readonly skipped: number;
-  readonly processes: number;
-}
-
 /**
  * An open-loop log-append writer through the gateway: slot i is due at t0 + i/R whatever the
  * cluster does (wrk2's rule), so a leaderless cluster shows as waiting clients, not as fewer
@@ -38,71 +31,25 @@ export interface WorkloadCounts {
  * and data that names both; every call is in the history as invoke + ok/fail/info.
  * The latency histogram holds ok writes only, measured from the slot's due time.
  */
-export class AppendWorkload {
-  readonly history: HistoryRecorder;
+export class AppendWorkload extends OpenLoopWorkload {
   readonly latency: Histogram = createLatencyHistogram();
   private readonly pool: Pool;
-  private readonly schedule: SlotSchedule;
-  /** This workload's open calls (the recorder may be shared, so its count is not ours). */
-  private open = 0;
-  private readonly processes = new Set<number>();
-  private counts = { invoked: 0, ok: 0, fail: 0, info: 0, skipped: 0 };
 
   constructor(private readonly o: AppendWorkloadOptions) {
-    this.schedule = new SlotSchedule(o.rateRps, () => o.clock.nowEpochMs(), (slot, dueMs) => this.sendSlot(slot, dueMs));
-    this.history = o.history ?? new HistoryRecorder(o.clock);
+    super(o.rateRps, () => o.clock.nowEpochMs(), o.history ?? new HistoryRecorder(o.clock), o.concurrencyMax);
     this.pool = new Pool(o.gatewayUrl, { connections: o.concurrencyMax, pipelining: 1, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
   }
 
-  start(): void {
-    this.schedule.start();
-  }
-
-  /** Stops scheduling and waits for every open call to end (each is bounded by timeoutMs). */
-  async stop(): Promise<void> {
-    await this.schedule.stop();
-  }
-
-  async close(): Promise<void> {
-    await this.stop();
+  protected async closePools(): Promise<void> {
     await this.pool.close().catch(() => undefined);
   }
 
-  stats(): WorkloadCounts {
-    return { ...this.counts, processes: this.processes.size };
-  }
-
-  private sendSlot(slot: number, intendedMs: number): Promise<void> | null {
-    if (this.open >= this.o.concurrencyMax) { this.counts.skipped++; return null; }
+  protected sendSlot(slot: number, intendedMs: number): Promise<void> | null {
+    if (!this.hasRoom()) return null;
     const requestId = String(slot);
     const data = { client: this.o.clientId, slot, nonce: Math.floor(this.o.rng.next() * 2 ** 32).toString(16) };
-    const process = this.history.invoke('append', requestId);
-    this.counts.invoked++;
-    this.open++;
-    this.processes.add(process);
-    return this.call(JSON.stringify({ data, source: 'chaos', clientId: this.o.clientId, requestId }))
-      .then((c) => this.finish(process, c, intendedMs));
-  }
-
-  private async call(body: string): Promise<WriteCompletion> {
-    try {
-      const res = await this.pool.request({
-        path: '/api/write', method: 'POST', body, headers: { 'content-type': 'application/json' },
-        signal: AbortSignal.timeout(this.o.timeoutMs),
-      });
-      const text = await res.body.text();
-      let parsed: unknown = null;
-      try { parsed = JSON.parse(text); } catch { /* a non-JSON answer is classified by status alone */ }
-      return classifyAnswer(res.statusCode, parsed);
-    } catch (err) {
-      return classifyError(err);
-    }
-  }
-
-  private finish(process: number, c: WriteCompletion, intendedMs: number): void {
-    this.open--;
-    this.history.complete(process, c.type, c.value);
-    this.counts[c.type]++;
-    if (c.type === 'ok') recordMs(this.latency, this.o.clock.nowEpochMs() - intendedMs);
+    const body = JSON.stringify({ data, source: 'chaos', clientId: this.o.clientId, requestId });
+    return this.track('append', requestId, undefined, () => requestAndClassify(this.pool, { path: '/api/write', method: 'POST', body }, this.o.timeoutMs, classifyAnswer))
+      .then((c) => { if (c.type === 'ok') recordMs(this.latency, this.o.clock.nowEpochMs() - intendedMs); });
   }
 }

@@ -2,9 +2,9 @@ import { Pool } from 'undici';
 import type { Rng } from '../../cluster/sim/rng.ts';
 import type { Value } from '../checker/history.ts';
 import type { HistoryRecorder } from './history-recorder.ts';
-import { SlotSchedule } from './slot-schedule.ts';
 import { classifyRegisterAnswer, type RegisterF } from './register-outcome.ts';
-import { classifyError, type WriteCompletion } from './write-outcome.ts';
+import { OpenLoopWorkload, requestAndClassify } from './workload-calls.ts';
+import type { WriteCompletion } from './write-outcome.ts';
 
 export interface RegisterWorkloadOptions {
   readonly gatewayUrl: string;
@@ -27,15 +27,6 @@ export interface RegisterWorkloadOptions {
   readonly staleReadNodes?: readonly { readonly id: string; readonly url: string }[];
 }
 
-export interface RegisterCounts {
-  readonly invoked: number;
-  readonly ok: number;
-  readonly fail: number;
-  readonly info: number;
-  readonly skipped: number;
-  readonly processes: number;
-}
-
 /** Read 40%, write 30%, cas 30%: reads are what catch stale state. */
 const readShare = 0.4;
 const writeShare = 0.3;
@@ -47,58 +38,33 @@ const writeShare = 0.3;
  * A cas expects the last value this workload saw on that key (nil at first), so some swap and
  * some do not. Outcomes are judged per function by register-outcome.ts.
  */
-export class RegisterWorkload {
+export class RegisterWorkload extends OpenLoopWorkload {
   private readonly gateway: Pool;
   private readonly nodePools: Pool[];
-  private readonly schedule: SlotSchedule;
   private readonly lastSeen = new Map<string, string | null>();
   private staleTurn = 0;
-  private open = 0;
-  private readonly processes = new Set<number>();
-  private counts = { invoked: 0, ok: 0, fail: 0, info: 0, skipped: 0 };
 
   constructor(private readonly o: RegisterWorkloadOptions) {
     if (!(o.clients >= 1) || o.keys.length === 0) throw new RangeError('a register workload needs at least one client and one key');
-    this.schedule = new SlotSchedule(o.rateRps, () => o.history.clock.nowEpochMs(), (slot) => this.sendSlot(slot));
+    super(o.rateRps, () => o.history.clock.nowEpochMs(), o.history, o.clients);
     const pool = (url: string) => new Pool(url, { connections: o.clients, pipelining: 1, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
     this.gateway = pool(o.gatewayUrl);
     this.nodePools = (o.staleReadNodes ?? []).map((n) => pool(n.url));
   }
 
-  start(): void {
-    this.schedule.start();
-  }
-
-  /** Stops scheduling and waits for every open call to end (each is bounded by timeoutMs). */
-  async stop(): Promise<void> {
-    await this.schedule.stop();
-  }
-
-  async close(): Promise<void> {
-    await this.stop();
+  protected async closePools(): Promise<void> {
     await Promise.all([this.gateway, ...this.nodePools].map((p) => p.close().catch(() => undefined)));
   }
 
-  stats(): RegisterCounts {
-    return { ...this.counts, processes: this.processes.size };
-  }
-
-  private sendSlot(slot: number): Promise<void> | null {
+  protected sendSlot(slot: number): Promise<void> | null {
     // The draws happen for skipped slots too, so a seed fixes the op sequence whatever the cluster does.
     const key = this.o.rng.pick(this.o.keys);
     const roll = this.o.rng.next();
-    if (this.open >= this.o.clients) { this.counts.skipped++; return null; }
+    if (!this.hasRoom()) return null;
     const f: RegisterF = roll < readShare ? 'read' : roll < readShare + writeShare ? 'write' : 'cas';
     const value = `v${slot}`;
     const input: Value = f === 'read' ? null : f === 'write' ? value : [this.lastSeen.get(key) ?? null, value];
-    const process = this.o.history.invoke(f, input, key);
-    this.processes.add(process);
-    this.counts.invoked++;
-    this.open++;
-    return this.call(f, key, input, String(slot)).then((c) => {
-      this.open--;
-      this.o.history.complete(process, c.type, c.value);
-      this.counts[c.type]++;
+    return this.track(f, input, key, () => this.call(f, key, input, String(slot))).then((c) => {
       if (c.type === 'ok') this.observe(f, key, input, c.value);
     });
   }
@@ -110,7 +76,7 @@ export class RegisterWorkload {
     else if (output === true) this.lastSeen.set(key, (input as readonly Value[])[1] as string);
   }
 
-  private async call(f: RegisterF, key: string, input: Value, slot: string): Promise<WriteCompletion> {
+  private call(f: RegisterF, key: string, input: Value, slot: string): Promise<WriteCompletion> {
     const path = `/api/kv/${encodeURIComponent(key)}`;
     const ids = { clientId: this.o.clientId, requestId: `reg-${slot}` };
     let pool = this.gateway;
@@ -128,16 +94,6 @@ export class RegisterWorkload {
       const [expect, value] = input as readonly Value[];
       request = { path: `${path}/cas`, method: 'POST', body: JSON.stringify({ expect, value, ...ids }) };
     }
-    try {
-      const res = await pool.request({
-        ...request, headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(this.o.timeoutMs),
-      });
-      const text = await res.body.text();
-      let parsed: unknown = null;
-      try { parsed = JSON.parse(text); } catch { /* a non-JSON answer is classified by status alone */ }
-      return classifyRegisterAnswer(f, input, res.statusCode, parsed);
-    } catch (err) {
-      return classifyError(err);
-    }
+    return requestAndClassify(pool, request, this.o.timeoutMs, (status, body) => classifyRegisterAnswer(f, input, status, body));
   }
 }

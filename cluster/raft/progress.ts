@@ -21,6 +21,8 @@ export class Progress {
   /** Heard from since the leader's last CheckQuorum round. */
   recentActive = false;
   lastResponseTick = 0;
+  /** Highest commit index sent to this follower (append or heartbeat); see Raft.flushCommit. */
+  commitSent = 0;
 
   constructor(next: number, private readonly maxInflight: number) {
     this.next = next;

@@ -26,7 +26,7 @@ test('§7 snapshots: a follower behind the compacted prefix receives InstallSnap
   assert.ok(net.host('c').events.some((e) => e.kind === 'snapshot-installed' && e.index === 11));
   // Replication continues normally after it.
   net.propose(['after']);
-  net.stabilize();
+  net.settle();
   assert.deepEqual(net.host('c').applied.at(-1), 'after');
   assert.deepEqual(net.host('c').storage.entries.map((e) => e.index), [12]);
   // And a restart from that storage rebuilds the same state.
@@ -48,7 +48,7 @@ test('§7 snapshots: compaction keeps the tail (uncommitted and unapplied entrie
   assert.equal(s.lastIndex, lastIndex);
   assert.equal(net.node('a').committedEntry(6), undefined, 'compacted away');
   assert.equal(net.node('a').committedEntry(5), undefined);
-  net.stabilize();
+  net.settle();
   assert.equal(net.node('a').committedEntry(lastIndex)?.data, 't3');
   assert.ok(!net.sent.some((m) => m.type === 'snapshot'), 'up-to-date followers need no snapshot');
   for (const id of ['b', 'c']) assert.deepEqual(net.host(id).applied.slice(-3), ['t1', 't2', 't3'], id);
@@ -60,7 +60,7 @@ test('pipelining: many appends in flight, bounded by maxInflightAppends', () => 
   for (let i = 1; i <= 10; i++) net.propose([`w${i}`]); // each followed by a ready(): one append each
   assert.equal(appendsWithEntries(net, 'b').length, 4, 'four in flight, no stop-and-wait, no more');
   assert.equal(net.node('a').status().progress.find((p) => p.id === 'b')?.inflight, 4);
-  net.stabilize();
+  net.settle();
   for (const id of ['b', 'c']) assert.equal(net.host(id).applied.length, 10, id);
 });
 
@@ -167,7 +167,7 @@ test('restart: a node rebuilt from its persisted state keeps term, vote and log'
   }
   net.tickUntil(() => net.leader() !== null, 200);
   net.propose(['z']);
-  net.stabilize();
+  net.settle();
   for (const id of ['a', 'b', 'c']) assert.deepEqual(net.host(id).applied, ['x', 'y', 'z'], id);
 });
 
@@ -215,3 +215,31 @@ test('a single-node cluster elects itself, commits on its own durable write and 
 });
 
 test.run();
+
+test('commit notice: no empty append per commit; the next append carries it, or the next leader tick', () => {
+  const net = new TestNetwork(['a', 'b', 'c']);
+  net.elect('a');
+  net.settle();
+  const sentBefore = net.sent.length;
+  net.propose(['x']);
+  net.stabilize();
+  const emptyAppends = () => net.sent.slice(sentBefore).filter((m) => m.type === 'append' && m.entries.length === 0);
+  assert.equal(emptyAppends().length, 0, 'committing x sent no commit-only append');
+  const commitX = net.node('a').status().commit;
+  assert.equal(net.node('b').status().commit, commitX - 1);
+
+  net.propose(['y']); // its append carries x's commit
+  const toB = net.queue.filter((m): m is AppendRequest => m.type === 'append' && m.to === 'b');
+  assert.deepEqual(toB.map((m) => [m.entries.map((e) => e.data), m.commit]), [[['y'], commitX]]);
+  net.stabilize();
+  assert.deepEqual(net.host('b').applied, ['x'], 'b applied x from the append that brought y');
+
+  net.node('a').tick(); // no heartbeat due yet: the tick flushes y's commit alone
+  net.process('a');
+  assert.deepEqual(emptyAppends().map((m) => [m.to, (m as AppendRequest).commit]), [['b', commitX + 1], ['c', commitX + 1]]);
+  net.stabilize();
+  for (const id of ['b', 'c']) assert.deepEqual(net.host(id).applied, ['x', 'y'], id);
+  net.node('a').tick();
+  net.process('a');
+  assert.equal(emptyAppends().length, 2, 'and only once');
+});

@@ -23,6 +23,11 @@ test('§5.3 the leader appends and replicates; followers append; the consistency
   assert.equal(net.node('a').status().lastIndex, lastIndex, 'the leader appends to its own log first');
   assert.equal(net.node('a').status().commit, firstIndex - 1, 'nothing new is committed before followers answer');
   net.stabilize();
+  assert.equal(net.node('a').status().commit, lastIndex, 'a majority holds them: committed');
+  for (const id of ['b', 'c']) {
+    assert.equal(net.node(id).status().commit, firstIndex - 1, `${id} learns the commit only with the next append or leader tick`);
+  }
+  net.settle();
   for (const id of ['a', 'b', 'c']) {
     const h = net.host(id);
     assert.deepEqual(h.storage.entries, net.host('a').storage.entries, `${id} log`);
@@ -173,7 +178,7 @@ test('§5.5 duplicate / reordered append messages are harmless', () => {
   const answers = net.discard((m) => m.to === 'a' && m.from === 'b');
   for (const m of [...answers.reverse(), ...answers]) net.node('a').step(m);
   net.process('a');
-  net.stabilize();
+  net.settle();
   for (const id of ['a', 'b', 'c']) {
     assert.deepEqual(net.host(id).applied, ['x', 'y'], id);
     assert.equal(net.node(id).status().commit, 3, id);

@@ -87,7 +87,7 @@ test('§3.10 (thesis) leadership transfer: proposals refused during transfer, ac
   net.tickUntil(() => net.node('a').status().transferee === null, 15);
   assert.equal(net.leader(), 'a');
   net.propose(['x']);
-  net.stabilize();
+  net.settle();
   assert.deepEqual(net.host('c').applied, ['x']);
 });
 

@@ -216,6 +216,21 @@ export class TestNetwork {
     }
   }
 
+  /**
+   * Stabilize, then tick each leader once and stabilize again: followers learn a new commit
+   * index only with the next append, heartbeat or leader tick (Raft.flushCommit), so this is
+   * the point where every follower has applied what the leader committed.
+   */
+  settle(): void {
+    this.stabilize();
+    for (const id of this.ids) {
+      if (this.node(id).status().role !== 'LEADER') continue;
+      this.node(id).tick();
+      this.process(id);
+    }
+    this.stabilize();
+  }
+
   // ------------------------------------------------------------ time
 
   /** `rounds` times: tick the given nodes once each, then let the network quiesce. */

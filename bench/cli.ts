@@ -63,7 +63,8 @@ async function runScenario(args: ScenarioArgs): Promise<number> {
       target: target.url, startedAt: startedAt.toISOString(), environment, cluster: target.cluster, runtime: target.cluster.runtime,
     };
     await folder.writeJson('run.json', run);
-    log(`bench ${args.name} -> ${target.url} (cluster: ${target.cluster.origin}, fsync ${target.cluster.fsync ?? 'unknown'}; ` +
+    const via = target.cluster.via === 'leader-node' ? ', direct to the leader node: no gateway' : '';
+    log(`bench ${args.name} -> ${target.url} (cluster: ${target.cluster.origin}${via}, fsync ${target.cluster.fsync ?? 'unknown'}; ` +
       `${environment.cpuModel ?? 'cpu'} x${environment.cpuCount}, load ${environment.loadAverage1m.toFixed(2)})`);
     const outcome = await scenarios[args.kind]({
       args, target: target.url, nodes: target.cluster.nodes, folder, usage: target.usage, signal: abort.signal, log,

@@ -1,5 +1,8 @@
 // Which gateway a run loads, and what is known about the cluster behind it.
-//   --target URL   that gateway; unreachable is a usage error (exit 2, nothing sent)
+//   --target URL   that gateway; unreachable is a usage error (exit 2, nothing sent). Or a node:
+//                  the leader is loaded directly, without the gateway's hop, coalescing and
+//                  failover (to measure what the gateway costs); a follower is refused, naming
+//                  the leader, since it would answer every write 421
 //   no --target    the local cluster's gateway (cluster config) if it answers; otherwise a local
 //                  cluster started for this run on free ports in a temp data dir, stopped after
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +21,8 @@ import type { UsageSource } from '../report/cluster-usage.ts';
 export interface ClusterDescription {
   /** started: by this run; local: a `just up` cluster; remote: anything else (--target). */
   origin: 'started' | 'local' | 'remote';
+  /** What the load goes to: the gateway, or (--target a node's URL) the leader directly. */
+  via: 'gateway' | 'leader-node';
   runtime: 'local-processes' | 'unknown';
   gatewayUrl: string;
   nodes: { id: string; url: string }[];
@@ -37,20 +42,41 @@ export interface BenchTarget {
 }
 
 interface StatusBody { leaderId?: string | null; nodes?: { id: string; url: string }[] }
+/** A node's GET /raft/status, the fields the bench needs. */
+interface NodeStatusBody { id: string; role: string; leader: string | null; leaderUrl: string | null }
+
+type Probed =
+  | { ok: true; kind: 'gateway'; body: StatusBody }
+  | { ok: true; kind: 'node'; body: NodeStatusBody }
+  | { ok: false; why: string };
 
 const probeTimeoutMs = 2000;
 
-/** The same client as the load engine, so what the probe reaches the run reaches too. */
-async function probe(url: string): Promise<{ ok: true; body: StatusBody } | { ok: false; why: string }> {
+async function getJson(url: string): Promise<{ status: number; json: unknown }> {
+  const res = await request(url, { signal: AbortSignal.timeout(probeTimeoutMs) });
+  const text = await res.body.text();
   try {
-    const res = await request(`${url}/api/status`, { signal: AbortSignal.timeout(probeTimeoutMs) });
-    const text = await res.body.text();
-    if (res.statusCode !== 200) return { ok: false, why: `GET /api/status answered ${res.statusCode}` };
-    try {
-      return { ok: true, body: JSON.parse(text) as StatusBody };
-    } catch {
-      return { ok: false, why: 'GET /api/status did not answer JSON: not a gateway?' };
-    }
+    return { status: res.statusCode, json: JSON.parse(text) as unknown };
+  } catch {
+    return { status: res.statusCode, json: undefined };
+  }
+}
+
+function isNodeStatus(v: unknown): v is NodeStatusBody {
+  const o = v as Partial<NodeStatusBody> | null;
+  return typeof o === 'object' && o !== null && typeof o.id === 'string' && typeof o.role === 'string';
+}
+
+/** The same client as the load engine, so what the probe reaches the run reaches too. */
+async function probe(url: string): Promise<Probed> {
+  try {
+    const gw = await getJson(`${url}/api/status`);
+    if (gw.status === 200 && gw.json !== undefined) return { ok: true, kind: 'gateway', body: gw.json as StatusBody };
+    // A node has no /api/status; its own status is under /raft.
+    const node = await getJson(`${url}/raft/status`);
+    if (node.status === 200 && isNodeStatus(node.json)) return { ok: true, kind: 'node', body: node.json };
+    if (gw.status !== 200) return { ok: false, why: `GET /api/status answered ${gw.status}` };
+    return { ok: false, why: 'GET /api/status did not answer JSON: not a gateway?' };
   } catch (err) {
     const e = err as { code?: string; name?: string; message?: string; errors?: { code?: string }[] };
     return { ok: false, why: e.code ?? e.errors?.[0]?.code ?? (e.name === 'TimeoutError' ? `no answer within ${probeTimeoutMs} ms` : `${e.name}: ${e.message}`) };
@@ -59,7 +85,7 @@ async function probe(url: string): Promise<{ ok: true; body: StatusBody } | { ok
 
 function describe(config: ClusterConfig, origin: ClusterDescription['origin'], fsync: 'always' | 'never'): ClusterDescription {
   return {
-    origin, runtime: 'local-processes', gatewayUrl: gatewayUrl(config),
+    origin, via: 'gateway', runtime: 'local-processes', gatewayUrl: gatewayUrl(config),
     nodes: config.nodes.map((n) => ({ id: n.id, url: n.url })), fsync,
     config: { nodeCount: config.nodeCount, gateway: config.gateway, raft: config.raft, storage: { ...config.storage, fsync }, links: config.links },
     dataDir: config.dataDirAbs,
@@ -72,7 +98,11 @@ const noRelease: BenchTarget['release'] = async () => undefined;
 function usageOf(cluster: ClusterDescription, manager: ProcessManager | null): () => UsageSource {
   return () => ({
     processes: manager === null ? [] : manager.list().filter((p) => p.alive).map((p) => ({ name: p.name, pid: p.pid })),
-    metrics: [...cluster.nodes.map((n) => ({ name: n.id, url: n.url })), { name: 'gateway', url: cluster.gatewayUrl }],
+    metrics: [
+      ...cluster.nodes.map((n) => ({ name: n.id, url: n.url })),
+      // A remote node target has no gateway we know of (gatewayUrl is the node itself).
+      ...(cluster.nodes.some((n) => n.url === cluster.gatewayUrl) ? [] : [{ name: 'gateway', url: cluster.gatewayUrl }]),
+    ],
   });
 }
 
@@ -86,12 +116,13 @@ export async function resolveTarget(given: string | null, fsync: 'always' | 'nev
   if (given !== null) {
     const p = await probe(given);
     if (!p.ok) throw new UsageError(`target ${given} is unreachable (${p.why}); nothing was sent`);
-    if (record !== null && record.gatewayUrl === given) {
-      const c = loadConfig({ ...process.env, ...record.env });
-      return target(given, describe(c, 'local', record.fsync), new ProcessManager(c.dataDirAbs));
+    const local = record !== null ? loadConfig({ ...process.env, ...record.env }) : null;
+    if (p.kind === 'node') return nodeTarget(given, p.body, record !== null && local !== null ? { config: local, fsync: record.fsync } : null);
+    if (record !== null && local !== null && record.gatewayUrl === given) {
+      return target(given, describe(local, 'local', record.fsync), new ProcessManager(local.dataDirAbs));
     }
     const nodes = p.body.nodes?.map((n) => ({ id: n.id, url: n.url })) ?? [];
-    return target(given, { origin: 'remote', runtime: 'unknown', gatewayUrl: given, nodes, fsync: null, config: null, dataDir: null }, null);
+    return target(given, { origin: 'remote', via: 'gateway', runtime: 'unknown', gatewayUrl: given, nodes, fsync: null, config: null, dataDir: null }, null);
   }
   const local = gatewayUrl(config);
   if ((await probe(local)).ok) {
@@ -104,6 +135,24 @@ export async function resolveTarget(given: string | null, fsync: 'always' | 'nev
     return target(local, { ...describe(config, 'local', 'always'), fsync: null, config: null }, null);
   }
   return startForRun(config.nodeCount, fsync, log);
+}
+
+/**
+ * A node's URL as the target: only the leader takes writes, so a follower is refused before
+ * anything is sent. A node of the `just up` cluster keeps the cluster's config, processes and
+ * metrics in the run; any other node is described by what it says about itself.
+ */
+function nodeTarget(url: string, st: NodeStatusBody, local: { config: ClusterConfig; fsync: 'always' | 'never' } | null): BenchTarget {
+  if (st.role !== 'LEADER') {
+    const leader = st.leader === null ? 'no leader is known' : `the leader is ${st.leader}${st.leaderUrl ? ` at ${st.leaderUrl}` : ''}`;
+    throw new UsageError(`target ${url} is node ${st.id}, a ${st.role.toLowerCase()}, which refuses writes; ${leader}: bench that or the gateway; nothing was sent`);
+  }
+  const ofLocal = local?.config.nodes.some((n) => n.url === url) ? local : null;
+  if (ofLocal !== null) {
+    const d = describe(ofLocal.config, 'local', ofLocal.fsync);
+    return target(url, { ...d, via: 'leader-node' }, new ProcessManager(ofLocal.config.dataDirAbs));
+  }
+  return target(url, { origin: 'remote', via: 'leader-node', runtime: 'unknown', gatewayUrl: url, nodes: [{ id: st.id, url }], fsync: null, config: null, dataDir: null }, null);
 }
 
 /** Processes that must not outlive this one if it dies without running its finally blocks. */

@@ -93,6 +93,34 @@ test('compare prints the two real runs side by side', async () => {
   assert.match(run.stdout, /corrected p99 ms/);
 });
 
+test('--target a node: the leader is loaded directly, a follower is refused naming the leader', async () => {
+  const leader = await cluster.waitForLeader();
+  const follower = cluster.nodeIds.find((id) => id !== leader)!;
+  const writesBefore = await writesAnsweredBy(cluster.nodeUrl(leader));
+  const refused = await benchCli(['100rps', '--duration', '1s', '--warmup', '0s', '--target', cluster.nodeUrl(follower)]);
+  assert.is(refused.code, 2, `stdout:\n${refused.stdout}\nstderr:\n${refused.stderr}`);
+  assert.is(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+  assert.match(refused.stderr, new RegExp(`is node ${follower}, a follower, which refuses writes; the leader is ${leader} at ${cluster.nodeUrl(leader)}`));
+  assert.is(await writesAnsweredBy(cluster.nodeUrl(leader)), writesBefore, 'the refused run sent nothing');
+
+  const run = await benchCli(['100rps', '--duration', '1s', '--warmup', '0s', '--target', cluster.nodeUrl(leader)]);
+  assert.is(run.code, 0, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+  assert.match(run.stdout, /direct to the leader node: no gateway/);
+  const dir = lastLine(run.stdout);
+  folders.push(dir);
+  assert.is(readJson(dir, 'results.json').ok, 100);
+  assert.is(readJson(dir, 'run.json').cluster.via, 'leader-node');
+  assert.is(await writesAnsweredBy(cluster.nodeUrl(leader)), writesBefore + 100, 'the leader answered every write itself');
+});
+
+/** raft_writes_total: writes a node committed and answered as leader (the gateway's batches included). */
+async function writesAnsweredBy(nodeUrl: string): Promise<number> {
+  const text = await (await fetch(`${nodeUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('raft_writes_total '));
+  assert.ok(line, 'raft_writes_total missing');
+  return Number(line!.split(' ')[1]);
+}
+
 test('with no cluster answering, a run starts its own (fsync always) and stops it after', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-own-cluster-'));
   try {

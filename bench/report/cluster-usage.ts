@@ -3,6 +3,9 @@
 // - from each node's /metrics: fsync batches and their mean time, proposals and their mean
 //   propose -> commit time; from the gateway's: coalesced batches and writes per batch, and the
 //   mean write time as the gateway saw it.
+// - from every process's /metrics (prom-client's nodejs_gc_duration_seconds): how many GC pauses
+//   it took, their mean, and the share of the step it spent paused. A pause holds every request
+//   in that process, so this is where a tail with no slow disk and no busy core often comes from.
 // Means come from Prometheus histogram _sum/_count differences, the only exact figures those
 // histograms give; the client-side HDR histograms remain the latency of record.
 import { readFileSync } from 'node:fs';
@@ -19,7 +22,8 @@ interface Snapshot { atMs: number; cpuTicks: Map<string, number>; metrics: Map<s
 export interface ProcessUsage { name: string; cpuPercent: number }
 export interface NodeUsage { name: string; fsyncs: number; fsyncMeanMs: number | null; proposals: number; proposeCommitMeanMs: number | null }
 export interface GatewayUsage { writes: number; writeMeanMs: number | null; batches: number; writesPerBatch: number | null; leaderChanges: number; retries: number }
-export interface ClusterUsage { wallMs: number; processes: ProcessUsage[]; nodes: NodeUsage[]; gateway: GatewayUsage | null }
+export interface GcUsage { name: string; pauses: number; pauseMeanMs: number | null; pausedPercent: number }
+export interface ClusterUsage { wallMs: number; processes: ProcessUsage[]; nodes: NodeUsage[]; gateway: GatewayUsage | null; gc: GcUsage[] }
 
 /** Linux reports utime/stime in clock ticks, 100 per second on every common configuration. */
 const ticksPerSecond = 100;
@@ -85,8 +89,12 @@ export function usageBetween(a: Snapshot, b: Snapshot): ClusterUsage {
   }
   const nodes: NodeUsage[] = [];
   let gateway: GatewayUsage | null = null;
+  const gc: GcUsage[] = [];
   for (const [name, after] of b.metrics) {
     const before = a.metrics.get(name);
+    const pauses = delta(before, after, 'nodejs_gc_duration_seconds_count');
+    const pausedSeconds = delta(before, after, 'nodejs_gc_duration_seconds_sum');
+    if (pauses > 0 && wallMs > 0) gc.push({ name, pauses, pauseMeanMs: meanMs(pausedSeconds, pauses), pausedPercent: (pausedSeconds * 1000 / wallMs) * 100 });
     if (name === 'gateway') {
       const writes = delta(before, after, 'gateway_http_request_duration_seconds_count', 'route="write"');
       const batches = delta(before, after, 'gateway_batch_ops_count');
@@ -104,7 +112,7 @@ export function usageBetween(a: Snapshot, b: Snapshot): ClusterUsage {
       });
     }
   }
-  return { wallMs, processes, nodes, gateway };
+  return { wallMs, processes, nodes, gateway, gc };
 }
 
 const ms = (v: number | null): string => (v === null ? '-' : `${v.toFixed(2)} ms`);
@@ -115,6 +123,9 @@ export function formatUsage(u: ClusterUsage): string[] {
   for (const n of u.nodes) {
     if (n.fsyncs === 0 && n.proposals === 0) continue;
     lines.push(`  ${n.name.padEnd(11)}  ${n.fsyncs} fsyncs, mean ${ms(n.fsyncMeanMs)}${n.proposals > 0 ? `; ${n.proposals} proposals, propose->commit mean ${ms(n.proposeCommitMeanMs)}` : ''}`);
+  }
+  if (u.gc.length > 0) {
+    lines.push(`  gc pauses    ${u.gc.map((p) => `${p.name} ${p.pauses} x ${ms(p.pauseMeanMs)} (${p.pausedPercent.toFixed(1)}% of the time)`).join(', ')}`);
   }
   const g = u.gateway;
   if (g !== null && g.writes > 0) {

@@ -61,6 +61,15 @@ export class StateMachine {
   private kv = new Map<string, string>();
   /** Insertion order is apply order: the first key is the oldest session entry. */
   private dedup = new Map<string, CommandResult>();
+  /**
+   * Session entries never change once set and leave oldest first, so they are cached like
+   * records: entry number n (counted from the last restore) sits at position n - dedupFirst of
+   * the map, and dedupChunkJson holds the JSON of chunk k = entries [k * C, (k + 1) * C) while
+   * all of them are still present. 100k entries took 80-100 ms to serialise at every snapshot.
+   * The numbering is this replica's own; only the map's order is replicated state.
+   */
+  private dedupFirst = 0;
+  private dedupChunkJson = new Map<number, string>();
   appliedIndex = 0;
 
   constructor(
@@ -87,9 +96,17 @@ export class StateMachine {
     const result = this.execute(entry, command);
     if (key !== null) {
       this.dedup.set(key, result);
-      if (this.dedup.size > this.dedupEntriesMax) this.dedup.delete(this.dedup.keys().next().value!);
+      if (this.dedup.size > this.dedupEntriesMax) this.evictOldestSession();
     }
     return { index: entry.index, result, duplicate: false };
+  }
+
+  private evictOldestSession(): void {
+    this.dedup.delete(this.dedup.keys().next().value!);
+    // The chunk the evicted entry belonged to is no longer whole and will never be read again;
+    // dropping it keeps the cache within dedupEntriesMax / C + 1 chunks.
+    this.dedupChunkJson.delete(Math.floor(this.dedupFirst / this.recordsPerChunk));
+    this.dedupFirst++;
   }
 
   private execute(entry: Entry, command: Command): CommandResult {
@@ -150,9 +167,25 @@ export class StateMachine {
     // Copies, not strings: a Map copy of 100k sessions is a few ms, their JSON much more.
     const kv = [...this.kv.entries()];
     const dedup = [...this.dedup.entries()];
+    const first = this.dedupFirst;
+    const dedupCache = this.dedupChunkJson;
     yield `{"v":1,"index":${index},"kv":${JSON.stringify(kv)},"dedup":[`;
-    for (let i = 0; i < dedup.length; i += recordsPerChunk) {
-      yield (i === 0 ? '' : ',') + dedup.slice(i, i + recordsPerChunk).map((d) => JSON.stringify(d)).join(',');
+    // Pieces follow the chunk grid (entry number first + i), so whole chunks come from the cache.
+    for (let i = 0; i < dedup.length;) {
+      const n = first + i;
+      const k = Math.floor(n / recordsPerChunk);
+      const end = Math.min(dedup.length, (k + 1) * recordsPerChunk - first);
+      const whole = end - i === recordsPerChunk; // then n is k * C: all of chunk k is in the copy
+      // Correctness rests on `whole`: a chunk read from the cache is all present in this copy,
+      // and its entries never change. The other conditions only keep the cache bounded: no chunk
+      // already evicted from the live map (it would never be dropped), none after a restore.
+      let json = whole ? dedupCache.get(k) : undefined;
+      if (json === undefined) {
+        json = dedup.slice(i, end).map((d) => JSON.stringify(d)).join(',');
+        if (whole && dedupCache === this.dedupChunkJson && this.dedupFirst <= n) dedupCache.set(k, json);
+      }
+      yield (i === 0 ? '' : ',') + json;
+      i = end;
     }
     yield '],"records":[';
     const order = this.recordOrder;
@@ -178,6 +211,8 @@ export class StateMachine {
     this.recordChunkJson = [];
     this.kv = new Map(body.kv);
     this.dedup = new Map(body.dedup);
+    this.dedupFirst = 0;
+    this.dedupChunkJson = new Map();
     this.appliedIndex = body.index;
   }
 }

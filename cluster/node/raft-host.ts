@@ -1,9 +1,9 @@
 import type { RaftConfig } from '../raft/config.ts';
 import { RaftError } from '../raft/errors.ts';
-import type { Entry, HardState, Message, NodeId, Snapshot } from '../raft/messages.ts';
+import type { Entry, Message, NodeId, Snapshot } from '../raft/messages.ts';
 import { RaftNode, type RaftStatus } from '../raft/raft.ts';
 import type { RaftEvent, Ready } from '../raft/ready.ts';
-import { mustSync, type RaftStorage } from '../storage/raft-storage.ts';
+import type { RaftStorage } from '../storage/raft-storage.ts';
 import { piecedSnapshot, snapshotChars } from '../storage/snapshot-text.ts';
 import { AppendRoundTrips } from './append-round-trips.ts';
 import type { AuditLog } from './audit-log.ts';
@@ -75,7 +75,6 @@ export class RaftHost {
   private snapshotWrite: Promise<void> | null = null;
   private lastLeaderContactMs: number;
   private readonly appendRoundTrips = new AppendRoundTrips();
-  private lastHardState: HardState = { term: 0, vote: null, commit: 0 };
 
   constructor(private readonly o: RaftHostOptions) {
     this.id = o.id;
@@ -87,7 +86,6 @@ export class RaftHost {
     const restored = await this.o.storage.load();
     if (restored.snapshot) this.sm.restore(restored.snapshot.data);
     this.snapshotIndex = restored.snapshot?.index ?? 0;
-    this.lastHardState = restored.hardState;
     const { id, peers, electionTicksMin, electionTicksMax, heartbeatTicks, preVote, checkQuorum, maxInflightAppends, maxEntriesPerAppend, random } = this.o;
     this.raft = new RaftNode(
       { id, peers, random, electionTicksMin, electionTicksMax, heartbeatTicks, preVote, checkQuorum, maxInflightAppends, maxEntriesPerAppend },
@@ -232,10 +230,8 @@ export class RaftHost {
 
   private async persist(rd: Ready): Promise<void> {
     if (!rd.hardState && rd.entries.length === 0 && !rd.snapshot) return;
-    const synced = mustSync(this.lastHardState, rd);
-    if (rd.hardState) this.lastHardState = rd.hardState;
     const t0 = performance.now();
-    await this.o.storage.persist(rd);
+    const synced = await this.o.storage.persist(rd);
     // Only batches the storage syncs: a commit-only write is not an fsync (raft-storage.ts).
     if (synced) this.o.metrics.fsyncSeconds.observe((performance.now() - t0) / 1000);
   }

@@ -125,7 +125,7 @@ test('file storage agrees with the memory twin across random persist / compact /
               break;
             }
             case 'burst': {
-              const pending: Promise<void>[] = [];
+              const pending: Promise<boolean>[] = [];
               for (let i = 0; i < op.n; i++) {
                 const b = driver.next();
                 await twin.persist(b);

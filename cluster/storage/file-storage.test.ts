@@ -138,7 +138,7 @@ withDir('calls made while a sync is in flight share the next single write and sy
   const before = { ...s.stats };
   const first = s.persist({ ...noBatch, entries: entries(1, 1, 1) });
   await new Promise((r) => setImmediate(r)); // the first group is now being written or synced
-  const rest: Promise<void>[] = [];
+  const rest: Promise<boolean>[] = [];
   for (let i = 2; i <= 40; i++) rest.push(s.persist({ ...noBatch, hardState: { term: 1, vote: null, commit: i - 1 }, entries: entries(i, i, 1) }));
   await Promise.all([first, ...rest]);
   assert.is(s.stats.persistCalls - before.persistCalls, 40);

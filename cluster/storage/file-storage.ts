@@ -73,7 +73,7 @@ export interface FileStorageStats {
 }
 
 type Op =
-  | { readonly kind: 'persist'; readonly batch: PersistBatch; readonly resolve: () => void; readonly reject: (e: unknown) => void }
+  | { readonly kind: 'persist'; readonly batch: PersistBatch; readonly resolve: (synced: boolean) => void; readonly reject: (e: unknown) => void }
   | { readonly kind: 'compact'; readonly snapshot: Snapshot; readonly resolve: () => void; readonly reject: (e: unknown) => void };
 
 interface SegmentScan { readonly seq: number; readonly path: string; readonly frames: Frame[]; readonly sizeBytes: number }
@@ -125,9 +125,9 @@ export class FileStorage implements RaftStorage {
     return this.model.state();
   }
 
-  persist(batch: PersistBatch): Promise<void> {
+  persist(batch: PersistBatch): Promise<boolean> {
     this.stats.persistCalls++;
-    return this.enqueue((resolve, reject) => ({ kind: 'persist', batch, resolve, reject }));
+    return this.enqueue<boolean>((resolve, reject) => ({ kind: 'persist', batch, resolve, reject }));
   }
 
   async compact(snapshot: Snapshot): Promise<void> {
@@ -142,7 +142,7 @@ export class FileStorage implements RaftStorage {
       this.model.checkCompact(snapshot);
       await writeSnapshotFile(this.dir, snapshot, this.sync);
     }
-    return this.enqueue((resolve, reject) => ({ kind: 'compact', snapshot, resolve, reject }));
+    return this.enqueue<void>((resolve, reject) => ({ kind: 'compact', snapshot, resolve, reject }));
   }
 
   /** Waits for queued calls to finish, then closes the segment. */
@@ -156,11 +156,11 @@ export class FileStorage implements RaftStorage {
 
   // ---- group commit -------------------------------------------------------------------------
 
-  private enqueue(make: (resolve: () => void, reject: (e: unknown) => void) => Op): Promise<void> {
+  private enqueue<T>(make: (resolve: (value: T) => void, reject: (e: unknown) => void) => Op): Promise<T> {
     if (this.phase === 'closed') return Promise.reject(new StorageError('CLOSED', 'storage is closed'));
     if (this.phase !== 'open') return Promise.reject(new StorageError('NOT_LOADED', 'call load() before persist() or compact()'));
     if (this.failure !== null) return Promise.reject(this.failedError());
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       this.queue.push(make(resolve, reject));
       // Started on a microtask so that calls made in the same synchronous stretch share a sync;
       // calls made while a group is being written wait and form the next group together.
@@ -182,7 +182,8 @@ export class FileStorage implements RaftStorage {
 
   /** Calls take effect in order; one that breaks the contract is rejected alone. */
   private async commitGroup(group: Op[]): Promise<void> {
-    const accepted: Op[] = [];
+    // Each accepted op with how it is answered once the group is durable.
+    const accepted: { op: Op; done: () => void }[] = [];
     try {
       const records: Buffer[] = [];
       let checkpoint = false;
@@ -200,9 +201,12 @@ export class FileStorage implements RaftStorage {
             await writeSnapshotFile(this.dir, op.batch.snapshot, this.sync);
             checkpoint = true;
           }
-          syncNeeded ||= mustSync(this.model.hardState, op.batch);
+          const synced = mustSync(this.model.hardState, op.batch);
+          syncNeeded ||= synced;
           this.model.applyBatch(op.batch);
           records.push(...frames);
+          accepted.push({ op, done: () => op.resolve(synced) });
+          continue;
         } else {
           let changes: boolean;
           try {
@@ -216,19 +220,19 @@ export class FileStorage implements RaftStorage {
             this.model.installSnapshot(op.snapshot);
             checkpoint = true;
           }
+          accepted.push({ op, done: () => op.resolve() });
         }
-        accepted.push(op);
       }
       // A checkpoint states the model after the whole group, so the group's records are redundant.
       if (checkpoint) await this.writeCheckpoint();
       else if (records.length > 0) await this.appendRecords(Buffer.concat(records), syncNeeded);
     } catch (e) {
       this.failure = e;
-      for (const op of accepted) op.reject(e);
+      for (const a of accepted) a.op.reject(e);
       for (const op of this.queue.splice(0)) op.reject(this.failedError());
       return;
     }
-    for (const op of accepted) op.resolve();
+    for (const a of accepted) a.done();
   }
 
   private async appendRecords(buf: Buffer, syncNeeded: boolean): Promise<void> {

@@ -3,7 +3,7 @@
 import type { Snapshot } from '../raft/messages.ts';
 import { StorageError } from './errors.ts';
 import { checkSnapshotText, LogModel } from './log-model.ts';
-import type { DurableState, PersistBatch, RaftStorage } from './raft-storage.ts';
+import { mustSync, type DurableState, type PersistBatch, type RaftStorage } from './raft-storage.ts';
 
 export class MemoryStorage implements RaftStorage {
   private readonly model = new LogModel();
@@ -21,10 +21,12 @@ export class MemoryStorage implements RaftStorage {
     return this.model.state();
   }
 
-  async persist(batch: PersistBatch): Promise<void> {
+  async persist(batch: PersistBatch): Promise<boolean> {
     this.ready(true);
     this.model.checkBatch(batch);
+    const synced = mustSync(this.model.hardState, batch);
     this.model.applyBatch(batch);
+    return synced;
   }
 
   async compact(snapshot: Snapshot): Promise<void> {

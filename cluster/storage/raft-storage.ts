@@ -38,12 +38,13 @@ export interface RaftStorage {
   load(): Promise<DurableState>;
   /**
    * Durable (per fsync policy) when it resolves, except a batch that only moves the commit index
-   * (see mustSync); calls take effect in call order. An entry at
+   * (see mustSync); resolves with mustSync for this batch, so the caller knows whether it was a
+   * synced write without tracking the durable state itself. Calls take effect in call order. An entry at
    * index i replaces the stored entry at i and all after it. A snapshot in the batch (received by
    * InstallSnapshot) replaces the log: entries <= snapshot.index are discarded, and if the log
    * does not contain (snapshot.index, snapshot.term) all entries are discarded.
    */
-  persist(batch: PersistBatch): Promise<void>;
+  persist(batch: PersistBatch): Promise<boolean>;
   /**
    * The host took a state-machine snapshot at snapshot.index (<= last persisted index, with the
    * stored term there): keep it, drop entries <= index. A snapshot not newer than the one held is

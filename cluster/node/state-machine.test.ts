@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Entry } from '../raft/messages.ts';
+import type { ChunkJsonCache } from './chunk-json-cache.ts';
 import { StateMachine, type Command } from './state-machine.ts';
 
 const entry = (index: number, command: Command): Entry => ({ index, term: 1, kind: 'command', data: StateMachine.encode(command) });
@@ -107,7 +108,7 @@ test('sessions: cached chunks survive eviction of older ones, and an eviction du
   // Memory bound: chunks of evicted sessions are not kept (private state, read on purpose).
   for (let n = 0; n < 5 * chunk; n++) { step(); if (n % 50 === 0) cached.snapshot(); }
   cached.snapshot();
-  const kept = [...(cached as unknown as { dedupChunkJson: Map<number, string> }).dedupChunkJson.keys()];
+  const kept = (cached as unknown as { dedupChunks: ChunkJsonCache }).dedupChunks.kept();
   const oldestChunk = Math.floor((index - dedupMax) / chunk); // numbering counts from 0 here: no restore
   assert.ok(kept.length <= Math.ceil(dedupMax / chunk) + 1 && kept.every((k) => k >= oldestChunk), `kept chunks ${kept.join(',')}`);
 });

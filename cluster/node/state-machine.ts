@@ -1,4 +1,5 @@
 import type { Entry } from '../raft/messages.ts';
+import { ChunkJsonCache } from './chunk-json-cache.ts';
 
 /**
  * The replicated state machine: an append-only record store (the seed's `POST /api/write`)
@@ -51,31 +52,21 @@ export class StateMachine {
   private records = new Map<number, StoredRecord>();
   /** The records in apply order (ids increase), for serialising them by position. */
   private recordOrder: StoredRecord[] = [];
-  /**
-   * JSON of records [k * recordsPerChunk, (k + 1) * recordsPerChunk) of recordOrder, for every
-   * full chunk serialised so far. Records never change once applied, so a chunk's text is final:
-   * each snapshot serialises only the records that came after the last full chunk (measured: a
-   * 230k-record state took 213 ms of CPU per snapshot, every snapshot, before this cache).
-   */
-  private recordChunkJson: string[] = [];
+  private recordChunks: ChunkJsonCache;
   private kv = new Map<string, string>();
   /** Insertion order is apply order: the first key is the oldest session entry. */
   private dedup = new Map<string, CommandResult>();
-  /**
-   * Session entries never change once set and leave oldest first, so they are cached like
-   * records: entry number n (counted from the last restore) sits at position n - dedupFirst of
-   * the map, and dedupChunkJson holds the JSON of chunk k = entries [k * C, (k + 1) * C) while
-   * all of them are still present. 100k entries took 80-100 ms to serialise at every snapshot.
-   * The numbering is this replica's own; only the map's order is replicated state.
-   */
-  private dedupFirst = 0;
-  private dedupChunkJson = new Map<number, string>();
+  /** Counts entries from the last restore: this replica's own; only the map's order is replicated. */
+  private dedupChunks: ChunkJsonCache;
   appliedIndex = 0;
 
   constructor(
     private readonly dedupEntriesMax = dedupEntriesMaxDefault,
     private readonly recordsPerChunk = 2000,
-  ) {}
+  ) {
+    this.recordChunks = new ChunkJsonCache(recordsPerChunk);
+    this.dedupChunks = new ChunkJsonCache(recordsPerChunk);
+  }
 
   static encode(command: Command): string {
     return JSON.stringify(command);
@@ -96,17 +87,12 @@ export class StateMachine {
     const result = this.execute(entry, command);
     if (key !== null) {
       this.dedup.set(key, result);
-      if (this.dedup.size > this.dedupEntriesMax) this.evictOldestSession();
+      if (this.dedup.size > this.dedupEntriesMax) {
+        this.dedup.delete(this.dedup.keys().next().value!);
+        this.dedupChunks.evictOldest();
+      }
     }
     return { index: entry.index, result, duplicate: false };
-  }
-
-  private evictOldestSession(): void {
-    this.dedup.delete(this.dedup.keys().next().value!);
-    // The chunk the evicted entry belonged to is no longer whole and will never be read again;
-    // dropping it keeps the cache within dedupEntriesMax / C + 1 chunks.
-    this.dedupChunkJson.delete(Math.floor(this.dedupFirst / this.recordsPerChunk));
-    this.dedupFirst++;
   }
 
   private execute(entry: Entry, command: Command): CommandResult {
@@ -156,50 +142,25 @@ export class StateMachine {
    * The state as of the applied index when the first chunk is taken, in pieces, so a host can
    * yield to its event loop between them (a whole snapshot of a long run takes seconds of CPU,
    * long enough to miss heartbeats). kv and sessions are copied at the first chunk; records are
-   * immutable and applied in increasing index, so those applied later are simply not reached,
-   * and full chunks of them are serialised once and reused (recordChunkJson).
+   * immutable and applied in increasing index, so those applied later are simply not reached.
+   * Full chunks of records and of sessions are serialised once and reused (ChunkJsonCache).
    */
   *snapshotChunks(): Generator<string, void, void> {
-    const { recordsPerChunk } = this;
     const index = this.appliedIndex;
     // Records up to here exist now; later ones (applied while this runs) are not reached.
     const recordCount = this.recordOrder.length;
     // Copies, not strings: a Map copy of 100k sessions is a few ms, their JSON much more.
     const kv = [...this.kv.entries()];
     const dedup = [...this.dedup.entries()];
-    const first = this.dedupFirst;
-    const dedupCache = this.dedupChunkJson;
+    const dedupFirst = this.dedupChunks.first;
+    // The caches as of now: a restore meanwhile replaces them, and these are then dropped.
+    const dedupChunks = this.dedupChunks;
+    const recordChunks = this.recordChunks;
+    const records = this.recordOrder;
     yield `{"v":1,"index":${index},"kv":${JSON.stringify(kv)},"dedup":[`;
-    // Pieces follow the chunk grid (entry number first + i), so whole chunks come from the cache.
-    for (let i = 0; i < dedup.length;) {
-      const n = first + i;
-      const k = Math.floor(n / recordsPerChunk);
-      const end = Math.min(dedup.length, (k + 1) * recordsPerChunk - first);
-      const whole = end - i === recordsPerChunk; // then n is k * C: all of chunk k is in the copy
-      // Correctness rests on `whole`: a chunk read from the cache is all present in this copy,
-      // and its entries never change. The other conditions only keep the cache bounded: no chunk
-      // already evicted from the live map (it would never be dropped), none after a restore.
-      let json = whole ? dedupCache.get(k) : undefined;
-      if (json === undefined) {
-        json = dedup.slice(i, end).map((d) => JSON.stringify(d)).join(',');
-        if (whole && dedupCache === this.dedupChunkJson && this.dedupFirst <= n) dedupCache.set(k, json);
-      }
-      yield (i === 0 ? '' : ',') + json;
-      i = end;
-    }
+    yield* dedupChunks.pieces(dedup, dedupFirst);
     yield '],"records":[';
-    const order = this.recordOrder;
-    const cache = this.recordChunkJson;
-    for (let start = 0, k = 0; start < recordCount; start += recordsPerChunk, k++) {
-      const end = Math.min(recordCount, start + recordsPerChunk);
-      let json = cache[k];
-      if (json === undefined) {
-        json = order.slice(start, end).map((r) => JSON.stringify(r)).join(',');
-        // Only a full chunk is final; restore() may have replaced the arrays meanwhile.
-        if (end - start === recordsPerChunk && cache === this.recordChunkJson && cache.length === k) cache.push(json);
-      }
-      yield start === 0 ? json : `,${json}`;
-    }
+    yield* recordChunks.pieces(records, 0, recordCount);
     yield ']}';
   }
 
@@ -208,11 +169,10 @@ export class StateMachine {
     if (body.v !== 1) throw new Error(`state machine: unknown snapshot version ${String(body.v)}`);
     this.records = new Map(body.records.map((r) => [r.id, r]));
     this.recordOrder = body.records;
-    this.recordChunkJson = [];
+    this.recordChunks = new ChunkJsonCache(this.recordsPerChunk);
     this.kv = new Map(body.kv);
     this.dedup = new Map(body.dedup);
-    this.dedupFirst = 0;
-    this.dedupChunkJson = new Map();
+    this.dedupChunks = new ChunkJsonCache(this.recordsPerChunk);
     this.appliedIndex = body.index;
   }
 }

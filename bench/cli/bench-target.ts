@@ -116,10 +116,10 @@ export async function resolveTarget(given: string | null, fsync: 'always' | 'nev
   if (given !== null) {
     const p = await probe(given);
     if (!p.ok) throw new UsageError(`target ${given} is unreachable (${p.why}); nothing was sent`);
-    const local = record !== null ? loadConfig({ ...process.env, ...record.env }) : null;
-    if (p.kind === 'node') return nodeTarget(given, p.body, record !== null && local !== null ? { config: local, fsync: record.fsync } : null);
-    if (record !== null && local !== null && record.gatewayUrl === given) {
-      return target(given, describe(local, 'local', record.fsync), new ProcessManager(local.dataDirAbs));
+    const local = record === null ? null : { config: loadConfig({ ...process.env, ...record.env }), fsync: record.fsync, gatewayUrl: record.gatewayUrl };
+    if (p.kind === 'node') return nodeTarget(given, p.body, local);
+    if (local !== null && local.gatewayUrl === given) {
+      return target(given, describe(local.config, 'local', local.fsync), new ProcessManager(local.config.dataDirAbs));
     }
     const nodes = p.body.nodes?.map((n) => ({ id: n.id, url: n.url })) ?? [];
     return target(given, { origin: 'remote', via: 'gateway', runtime: 'unknown', gatewayUrl: given, nodes, fsync: null, config: null, dataDir: null }, null);

@@ -17,7 +17,8 @@ function isCount(n: unknown): n is number {
  * Strings are stored as UTF-8, which cannot carry a lone UTF-16 surrogate (it would come back as
  * U+FFFD): refuse such a string rather than store something else than was given.
  */
-function isStorableText(s: unknown): s is string {
+/** A string JSON and UTF-8 carry unchanged: no lone surrogate (it would come back as U+FFFD). */
+export function isStorableText(s: unknown): s is string {
   return typeof s === 'string' && !/\p{Cs}/u.test(s);
 }
 

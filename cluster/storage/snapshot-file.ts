@@ -7,6 +7,7 @@ import type { Snapshot } from '../raft/messages.ts';
 import { fsyncDir } from './dir-sync.ts';
 import { crc32 } from './crc32.ts';
 import { StorageError } from './errors.ts';
+import { isStorableText } from './log-model.ts';
 import { frameHeaderBytes, readFrame, recordBytesMax } from './record-codec.ts';
 import { snapshotPieces } from './snapshot-text.ts';
 import { decodeSnapshot, isSnapshotRecordType, PayloadError, RecordType } from './wal-records.ts';
@@ -88,7 +89,7 @@ async function checkedUtf8Bytes(s: Snapshot): Promise<number> {
   let bytes = 0;
   let sinceYield = 0;
   for (const piece of snapshotPieces(s)) {
-    if (/\p{Cs}/u.test(piece)) throw new StorageError('INVALID_ARGUMENT', `snapshot ${s.index} data has a lone surrogate`);
+    if (!isStorableText(piece)) throw new StorageError('INVALID_ARGUMENT', `snapshot ${s.index} data has a lone surrogate`);
     bytes += Buffer.byteLength(piece, 'utf8');
     sinceYield += piece.length;
     if (sinceYield >= chunkChars) {

@@ -105,4 +105,13 @@ test('max, sweep and soak read their own options', () => {
   assert.is(scenario('load').connections, 10);
 });
 
+test('floor runs at --rate (default 500/s) and takes no target or workload: it starts its own path, for writes', () => {
+  const f = scenario('floor', '--rate', '200', '--duration', '10s');
+  assert.equal([f.kind, f.name, f.rateRps, f.durationMs, f.connections, f.workload], ['floor', 'floor', 200, 10_000, 64, 'write']);
+  assert.is(scenario('floor').rateRps, 500);
+  usageError(() => parseBenchArgs(['floor', '--target', 'http://127.0.0.1:8080']), /--target does not apply to floor/);
+  usageError(() => parseBenchArgs(['floor', '--workload', 'kv-read']), /--workload does not apply to floor/);
+  usageError(() => parseBenchArgs(['floor', '--rate', 'fast']), /rate/);
+});
+
 test.run();

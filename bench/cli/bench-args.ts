@@ -7,8 +7,8 @@ import { workloadNames } from '../scenarios/workloads.ts';
 import type { WorkloadName } from '../scenarios/workloads.ts';
 import { parseDurationMs, parseFraction, parsePositiveNumber, parseRateList, parseRateRps } from './quantities.ts';
 
-export const scenarioNames = ['<N>rps', 'max', 'sweep', 'soak', 'load', 'cluster', 'compare'] as const;
-export type ScenarioKind = 'rate' | 'max' | 'sweep' | 'soak' | 'load' | 'cluster';
+export const scenarioNames = ['<N>rps', 'max', 'sweep', 'soak', 'load', 'cluster', 'floor', 'compare'] as const;
+export type ScenarioKind = 'rate' | 'max' | 'sweep' | 'soak' | 'load' | 'cluster' | 'floor';
 
 export interface ScenarioArgs {
   kind: ScenarioKind;
@@ -23,7 +23,7 @@ export interface ScenarioArgs {
   warmupMs: number;
   connections: number;
   timeoutMs: number;
-  /** rate: the scenario's rate; soak: --rate. */
+  /** rate: the scenario's rate; soak and floor: --rate. */
   rateRps: number;
   /** max: the p99 bound (default 50); sweep: a bound the knee must also stay under (default none). */
   p99Ms: number | null;
@@ -68,6 +68,8 @@ const accepted: Record<ScenarioKind | 'compare', OptionName[]> = {
   soak: [...common, 'duration', 'connections', 'workload', 'rate', 'sample-interval'],
   load: [...common, 'duration'],
   cluster: [...common, 'duration'],
+  // The floor path is started by the run and takes writes only.
+  floor: ['slo', 'fsync', 'timeout', 'warmup', 'duration', 'connections', 'rate'],
   compare: ['threshold'],
 };
 
@@ -80,15 +82,16 @@ const defaults: Record<ScenarioKind, { durationMs: number; warmupMs: number; con
   // The seed's load test: 60 s, 10 clients; no warm-up, so it measures what the seed measured.
   load: { durationMs: 60_000, warmupMs: 0, connections: 10 },
   cluster: { durationMs: 10_000, warmupMs: 3000, connections: 64 },
+  floor: { durationMs: 60_000, warmupMs: 5000, connections: 64 },
 };
 
 export const defaultSweepRatesRps = [100, 250, 500, 1000, 1500, 2000, 2500, 3000, 4000, 5000];
 
-export const usage = `usage: just bench <N>rps|max|sweep|soak|load|cluster [options] | just bench compare <runA> <runB> [--threshold 10%]`;
+export const usage = `usage: just bench <N>rps|max|sweep|soak|load|cluster|floor [options] | just bench compare <runA> <runB> [--threshold 10%]`;
 
 function scenarioKind(word: string): { kind: ScenarioKind; rateRps: number | null } {
   if (/rps$/.test(word)) return { kind: 'rate', rateRps: parseRateRps(word) };
-  if (word === 'max' || word === 'sweep' || word === 'soak' || word === 'load' || word === 'cluster') return { kind: word, rateRps: null };
+  if (word === 'max' || word === 'sweep' || word === 'soak' || word === 'load' || word === 'cluster' || word === 'floor') return { kind: word, rateRps: null };
   throw new UsageError(`unknown scenario "${word}" (scenarios: ${scenarioNames.join(', ')})`);
 }
 

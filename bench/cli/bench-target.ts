@@ -21,8 +21,8 @@ import type { UsageSource } from '../report/cluster-usage.ts';
 export interface ClusterDescription {
   /** started: by this run; local: a `just up` cluster; remote: anything else (--target). */
   origin: 'started' | 'local' | 'remote';
-  /** What the load goes to: the gateway, or (--target a node's URL) the leader directly. */
-  via: 'gateway' | 'leader-node';
+  /** What the load goes to: the gateway, (--target a node's URL) the leader directly, or (bench floor) the floor path. */
+  via: 'gateway' | 'leader-node' | 'floor-path';
   runtime: 'local-processes' | 'unknown';
   gatewayUrl: string;
   nodes: { id: string; url: string }[];

@@ -121,6 +121,23 @@ async function writesAnsweredBy(nodeUrl: string): Promise<number> {
   return Number(line!.split(' ')[1]);
 }
 
+test('bench floor loads the floor path it starts, names it in run.json and stops it after', async () => {
+  const run = await benchCli(['floor', '--rate', '200', '--duration', '2s', '--warmup', '0s', '--connections', '8']);
+  assert.is(run.code, 0, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+  assert.match(run.stdout, /the floor path: no Raft, fsync always/);
+  assert.match(run.stdout, /cluster cpu {2}floor-follower1 \d+%, floor-follower2 \d+%, floor-leader \d+%, floor-gateway \d+%/);
+  const dir = lastLine(run.stdout);
+  folders.push(dir);
+  assert.match(dir, /-bench-floor$/);
+  assert.is(readJson(dir, 'results.json').ok, 400, JSON.stringify(readJson(dir, 'results.json').errorSamples));
+  const runJson = readJson(dir, 'run.json');
+  assert.is(runJson.cluster.via, 'floor-path');
+  assert.is(runJson.options.rateRps, 200);
+  const port = Number(new URL(runJson.target).port);
+  assert.ok(await isPortFree(port), 'the floor gateway stopped with the run');
+  assert.not.ok(existsSync(runJson.cluster.dataDir), 'its logs removed');
+});
+
 test('with no cluster answering, a run starts its own (fsync always) and stops it after', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-own-cluster-'));
   try {

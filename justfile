@@ -58,7 +58,7 @@ check *args:
 check-history *args:
     {{ts}} chaos/checker/check-history-cli.ts "$@"
 
-# benchmarks through the gateway: just bench <N>rps|max|sweep|soak|load|cluster|floor|compare (starts a cluster if none runs)
+# benchmarks through the gateway: just bench <N>rps|max|sweep|soak|load|cluster|floor|etcd|compare (starts a cluster if none runs)
 bench *args:
     {{ts}} bench/cli.ts "$@"
 

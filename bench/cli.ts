@@ -1,4 +1,4 @@
-// just bench <N>rps|max|sweep|soak|load|cluster|floor [options]   |   just bench compare <runA> <runB>
+// just bench <N>rps|max|sweep|soak|load|cluster|floor|etcd [options]   |   just bench compare <runA> <runB>
 // Order of work, so that a bad invocation costs nothing: parse and validate everything, then
 // probe or start the target, then load. Usage errors (bad input, unreachable --target) are one
 // line and exit 2; a broken --slo rule or a compare regression exits 1; the last line a run
@@ -7,6 +7,7 @@ import { runCli } from '../cluster/cli/usage-error.ts';
 import { parseBenchArgs } from './cli/bench-args.ts';
 import type { ScenarioArgs } from './cli/bench-args.ts';
 import { resolveTarget } from './cli/bench-target.ts';
+import { startEtcdTarget } from './etcd/etcd-target.ts';
 import { startFloorTarget } from './floor/floor-target.ts';
 import { compareRuns, formatComparison, loadRun } from './report/compare.ts';
 import { captureEnvironment, currentLoadAverage1m } from './report/run-environment.ts';
@@ -25,6 +26,7 @@ const scenarios: Record<ScenarioArgs['kind'], Scenario> = {
   rate: rateScenario, max: maxScenario, sweep: sweepScenario, soak: soakScenario, load: loadScenario, cluster: clusterQuickScenario,
   // The same open-loop run as <N>rps, aimed at the floor path the run starts.
   floor: rateScenario,
+  etcd: rateScenario,
 };
 
 const log = (line: string): void => { console.log(line); };
@@ -57,7 +59,9 @@ async function runScenario(args: ScenarioArgs): Promise<number> {
   let target: Awaited<ReturnType<typeof resolveTarget>> | null = null;
   let folder: RunFolder | null = null;
   try {
-    target = args.kind === 'floor' ? await startFloorTarget(args.fsync, log) : await resolveTarget(args.target, args.fsync, log);
+    target = args.kind === 'floor' ? await startFloorTarget(args.fsync, log)
+      : args.kind === 'etcd' ? await startEtcdTarget(log)
+        : await resolveTarget(args.target, args.fsync, log);
     if (abort.signal.aborted) return 130;
     folder = await RunFolder.create(args.name);
     const startedAt = new Date();
@@ -66,11 +70,11 @@ async function runScenario(args: ScenarioArgs): Promise<number> {
       target: target.url, startedAt: startedAt.toISOString(), environment, cluster: target.cluster, runtime: target.cluster.runtime,
     };
     await folder.writeJson('run.json', run);
-    const via = { gateway: '', 'leader-node': ', direct to the leader node: no gateway', 'floor-path': ', the floor path: no Raft' }[target.cluster.via];
+    const via = { gateway: '', 'leader-node': ', direct to the leader node: no gateway', 'floor-path': ', the floor path: no Raft', 'etcd-leader': `, ${target.cluster.version ?? 'etcd'}'s leader` }[target.cluster.via];
     log(`bench ${args.name} -> ${target.url} (cluster: ${target.cluster.origin}${via}, fsync ${target.cluster.fsync ?? 'unknown'}; ` +
       `${environment.cpuModel ?? 'cpu'} x${environment.cpuCount}, load ${environment.loadAverage1m.toFixed(2)})`);
     const outcome = await scenarios[args.kind]({
-      args, target: target.url, nodes: target.cluster.nodes, folder, usage: target.usage, signal: abort.signal, log,
+      args, target: target.url, nodes: target.cluster.nodes, folder, usage: target.usage, requests: target.requests, signal: abort.signal, log,
     });
     const verdicts = evaluateSlo(args.slo, outcome.summary);
     const endedAt = new Date();

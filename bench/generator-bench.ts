@@ -4,13 +4,11 @@
 // Usage: node --import tsx bench/generator-bench.ts [--rates 2000,5000,8000] [--duration-ms 5000] [--connections 20]
 // Output: reports/runs/<timestamp>-bench-generator/ (results.json, per-rate JSON and .hgrm); the
 // last line printed is that folder.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { cpus } from 'node:os';
+import { startAnnouncedChild } from './floor/announced-child.ts';
 import { runOpenLoop } from './open-loop.ts';
 import { makeRunDir, writeLoadResult } from './run-output.ts';
 
@@ -29,20 +27,9 @@ if (rates.some((r) => !(r > 0)) || !(durationMs > 0) || !(connections > 0)) {
   process.exit(2);
 }
 
-async function startTrivialServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./trivial-server.ts', import.meta.url).pathname], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    const { port } = JSON.parse(line) as { port: number };
-    return { child, url: `http://127.0.0.1:${port}` };
-  }
-  throw new Error('trivial server exited before printing its port');
-}
-
 const dir = await makeRunDir('bench-generator');
-const server = await startTrivialServer();
+const trivial = await startAnnouncedChild(new URL('./trivial-server.ts', import.meta.url).pathname);
+const server = { url: `http://127.0.0.1:${trivial.port}` };
 const rows: Record<string, number | boolean | string>[] = [];
 try {
   // Warm-up: JIT and connection setup, not reported.
@@ -68,8 +55,7 @@ try {
     for (const w of r.health.warnings) console.warn(`  rate ${rateRps}: ${w}`);
   }
 } finally {
-  server.child.stdin!.end();
-  server.child.kill('SIGTERM');
+  await trivial.stop();
 }
 
 await writeFile(join(dir, 'results.json'), `${JSON.stringify({

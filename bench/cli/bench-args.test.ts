@@ -114,4 +114,12 @@ test('floor runs at --rate (default 500/s) and takes no target or workload: it s
   usageError(() => parseBenchArgs(['floor', '--rate', 'fast']), /rate/);
 });
 
+test('etcd runs at --rate and refuses what it cannot honour: --fsync (etcd always syncs), --target, --workload', () => {
+  const e = scenario('etcd', '--rate', '300');
+  assert.equal([e.kind, e.name, e.rateRps, e.durationMs], ['etcd', 'etcd', 300, 60_000]);
+  usageError(() => parseBenchArgs(['etcd', '--fsync', 'never']), /--fsync does not apply to etcd/);
+  usageError(() => parseBenchArgs(['etcd', '--target', 'http://127.0.0.1:2379']), /--target does not apply to etcd/);
+  usageError(() => parseBenchArgs(['etcd', '--workload', 'kv-read']), /--workload does not apply to etcd/);
+});
+
 test.run();

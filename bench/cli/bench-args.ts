@@ -7,8 +7,8 @@ import { workloadNames } from '../scenarios/workloads.ts';
 import type { WorkloadName } from '../scenarios/workloads.ts';
 import { parseDurationMs, parseFraction, parsePositiveNumber, parseRateList, parseRateRps } from './quantities.ts';
 
-export const scenarioNames = ['<N>rps', 'max', 'sweep', 'soak', 'load', 'cluster', 'floor', 'compare'] as const;
-export type ScenarioKind = 'rate' | 'max' | 'sweep' | 'soak' | 'load' | 'cluster' | 'floor';
+export const scenarioNames = ['<N>rps', 'max', 'sweep', 'soak', 'load', 'cluster', 'floor', 'etcd', 'compare'] as const;
+export type ScenarioKind = 'rate' | 'max' | 'sweep' | 'soak' | 'load' | 'cluster' | 'floor' | 'etcd';
 
 export interface ScenarioArgs {
   kind: ScenarioKind;
@@ -23,7 +23,7 @@ export interface ScenarioArgs {
   warmupMs: number;
   connections: number;
   timeoutMs: number;
-  /** rate: the scenario's rate; soak and floor: --rate. */
+  /** rate: the scenario's rate; soak, floor and etcd: --rate. */
   rateRps: number;
   /** max: the p99 bound (default 50); sweep: a bound the knee must also stay under (default none). */
   p99Ms: number | null;
@@ -70,6 +70,8 @@ const accepted: Record<ScenarioKind | 'compare', OptionName[]> = {
   cluster: [...common, 'duration'],
   // The floor path is started by the run and takes writes only.
   floor: ['slo', 'fsync', 'timeout', 'warmup', 'duration', 'connections', 'rate'],
+  // etcd always fsyncs, and takes puts only.
+  etcd: ['slo', 'timeout', 'warmup', 'duration', 'connections', 'rate'],
   compare: ['threshold'],
 };
 
@@ -83,15 +85,16 @@ const defaults: Record<ScenarioKind, { durationMs: number; warmupMs: number; con
   load: { durationMs: 60_000, warmupMs: 0, connections: 10 },
   cluster: { durationMs: 10_000, warmupMs: 3000, connections: 64 },
   floor: { durationMs: 60_000, warmupMs: 5000, connections: 64 },
+  etcd: { durationMs: 60_000, warmupMs: 5000, connections: 64 },
 };
 
 export const defaultSweepRatesRps = [100, 250, 500, 1000, 1500, 2000, 2500, 3000, 4000, 5000];
 
-export const usage = `usage: just bench <N>rps|max|sweep|soak|load|cluster|floor [options] | just bench compare <runA> <runB> [--threshold 10%]`;
+export const usage = `usage: just bench <N>rps|max|sweep|soak|load|cluster|floor|etcd [options] | just bench compare <runA> <runB> [--threshold 10%]`;
 
 function scenarioKind(word: string): { kind: ScenarioKind; rateRps: number | null } {
   if (/rps$/.test(word)) return { kind: 'rate', rateRps: parseRateRps(word) };
-  if (word === 'max' || word === 'sweep' || word === 'soak' || word === 'load' || word === 'cluster' || word === 'floor') return { kind: word, rateRps: null };
+  if (word === 'max' || word === 'sweep' || word === 'soak' || word === 'load' || word === 'cluster' || word === 'floor' || word === 'etcd') return { kind: word, rateRps: null };
   throw new UsageError(`unknown scenario "${word}" (scenarios: ${scenarioNames.join(', ')})`);
 }
 

@@ -17,12 +17,13 @@ import { startCluster, stopAll } from '../../cluster/local/local-cluster.ts';
 import { findFreePortRange } from '../../cluster/local/port-check.ts';
 import { ProcessManager } from '../../cluster/local/process-manager.ts';
 import type { UsageSource } from '../report/cluster-usage.ts';
+import type { RequestBuilder } from '../request-spec.ts';
 
 export interface ClusterDescription {
   /** started: by this run; local: a `just up` cluster; remote: anything else (--target). */
   origin: 'started' | 'local' | 'remote';
-  /** What the load goes to: the gateway, (--target a node's URL) the leader directly, or (bench floor) the floor path. */
-  via: 'gateway' | 'leader-node' | 'floor-path';
+  /** What the load goes to: the gateway, (--target a node's URL) the leader directly, (bench floor) the floor path, (bench etcd) etcd's leader. */
+  via: 'gateway' | 'leader-node' | 'floor-path' | 'etcd-leader';
   runtime: 'local-processes' | 'unknown';
   gatewayUrl: string;
   nodes: { id: string; url: string }[];
@@ -30,6 +31,8 @@ export interface ClusterDescription {
   fsync: 'always' | 'never' | null;
   config: Pick<ClusterConfig, 'nodeCount' | 'gateway' | 'raft' | 'storage' | 'links'> | null;
   dataDir: string | null;
+  /** What runs there when it is not this project's cluster (bench etcd). */
+  version?: string;
 }
 
 export interface BenchTarget {
@@ -37,6 +40,8 @@ export interface BenchTarget {
   cluster: ClusterDescription;
   /** Where to read the cluster's CPU and metrics around each step. */
   usage(): UsageSource;
+  /** The target's own request shape, used instead of --workload (bench etcd's puts). */
+  requests?: RequestBuilder;
   /** Stops a cluster this run started (copying its logs to logsTo first); no-op otherwise. */
   release(logsTo: string | null): Promise<void>;
 }

@@ -138,6 +138,22 @@ test('bench floor loads the floor path it starts, names it in run.json and stops
   assert.not.ok(existsSync(runJson.cluster.dataDir), 'its logs removed');
 });
 
+test('bench etcd loads the leader of an etcd it starts with puts, and stops it after', async () => {
+  const run = await benchCli(['etcd', '--rate', '200', '--duration', '2s', '--warmup', '0s', '--connections', '8']);
+  assert.is(run.code, 0, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+  assert.match(run.stdout, /etcd 3\.\d+\.\d+ for this run: 3 members on 127\.0\.0\.1/);
+  assert.match(run.stdout, /the target's own requests/);
+  const dir = lastLine(run.stdout);
+  folders.push(dir);
+  assert.match(dir, /-bench-etcd$/);
+  assert.is(readJson(dir, 'results.json').ok, 400, JSON.stringify(readJson(dir, 'results.json').errorSamples));
+  const runJson = readJson(dir, 'run.json');
+  assert.is(runJson.cluster.via, 'etcd-leader');
+  assert.match(runJson.cluster.version, /^etcd 3\./);
+  for (const n of runJson.cluster.nodes as { url: string }[]) assert.ok(await isPortFree(Number(new URL(n.url).port)), `${n.url} still listening`);
+  assert.not.ok(existsSync(runJson.cluster.dataDir), 'etcd data removed');
+});
+
 test('with no cluster answering, a run starts its own (fsync always) and stops it after', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-own-cluster-'));
   try {

@@ -5,6 +5,7 @@ import type { ScenarioArgs } from '../cli/bench-args.ts';
 import type { UsageSource } from '../report/cluster-usage.ts';
 import type { RunFolder } from '../report/run-folder.ts';
 import type { RunSummary } from '../report/run-summary.ts';
+import type { RequestBuilder } from '../request-spec.ts';
 
 export interface ScenarioContext {
   args: ScenarioArgs;
@@ -14,6 +15,8 @@ export interface ScenarioContext {
   folder: RunFolder;
   /** Where to read the cluster's CPU and metrics around each step. */
   usage: () => UsageSource;
+  /** The target's own request shape, instead of the workload's (bench etcd). */
+  requests?: RequestBuilder;
   signal: AbortSignal;
   log(line: string): void;
 }

@@ -20,18 +20,19 @@ export interface StepResult {
 export interface OpenStep { engine: 'open'; rateRps: number; connections: number; durationMs: number; workload: WorkloadName }
 export interface ClosedStep { engine: 'closed'; connections: number; durationMs: number; workload: WorkloadName }
 
-function describe(step: OpenStep | ClosedStep): string {
+function describe(step: OpenStep | ClosedStep, custom: boolean): string {
   const seconds = `${(step.durationMs / 1000).toFixed(step.durationMs % 1000 === 0 ? 0 : 1)} s`;
+  const what = custom ? 'the target\'s own requests' : step.workload;
   return step.engine === 'open'
-    ? `open loop ${step.rateRps}/s, ${step.connections} connections, ${step.workload}, ${seconds}`
-    : `closed loop, ${step.connections} connections, ${step.workload}, ${seconds}`;
+    ? `open loop ${step.rateRps}/s, ${step.connections} connections, ${what}, ${seconds}`
+    : `closed loop, ${step.connections} connections, ${what}, ${seconds}`;
 }
 
 export async function runStep(ctx: ScenarioContext, name: string, step: OpenStep | ClosedStep): Promise<StepResult> {
-  ctx.log(`${name}: ${describe(step)}`);
+  ctx.log(`${name}: ${describe(step, ctx.requests !== undefined)}`);
   const common = {
     target: ctx.target, connections: step.connections, durationMs: step.durationMs,
-    buildRequest: workloadRequests(step.workload), timeoutMs: ctx.args.timeoutMs, signal: ctx.signal,
+    buildRequest: ctx.requests ?? workloadRequests(step.workload), timeoutMs: ctx.args.timeoutMs, signal: ctx.signal,
   };
   const source = ctx.usage();
   const before = await snapshotUsage(source, () => performance.now());

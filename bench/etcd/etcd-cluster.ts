@@ -1,0 +1,91 @@
+// A 3-member etcd cluster on 127.0.0.1 for reference runs: Debian's etcd-server (3.4), default
+// settings (fsync on every commit, 100 ms heartbeat), members' data in one temp dir removed on
+// stop. Members are killed if this process exits without stopping them.
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../../cluster/cli/usage-error.ts';
+import { findFreePortRange } from '../../cluster/local/port-check.ts';
+
+export interface EtcdMember { name: string; clientUrl: string; pid: number }
+
+export interface EtcdCluster {
+  readonly members: readonly EtcdMember[];
+  readonly version: string;
+  readonly dataDir: string;
+  /** The member that leads now (a put there takes no forwarding hop). */
+  leader(): Promise<EtcdMember>;
+  stop(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => { for (const c of live) c.kill('SIGKILL'); });
+
+/** `etcd --version`'s first line, or a usage error naming the package when etcd is missing. */
+export function etcdVersion(binary = 'etcd'): string {
+  const r = spawnSync(binary, ['--version'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) throw new UsageError(`${binary} not found or not runnable: install Debian's etcd-server (apt-get install etcd-server); nothing was sent`);
+  return /etcd Version: (\S+)/.exec(r.stdout)?.[1] ?? r.stdout.split('\n')[0]!.trim();
+}
+
+async function postJson(url: string, body: unknown, timeoutMs = 1000): Promise<Record<string, any>> {
+  const res = await fetch(url, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+  if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+  return await res.json() as Record<string, any>;
+}
+
+export async function startEtcdCluster(size = 3, binary = 'etcd', readyTimeoutMs = 20_000): Promise<EtcdCluster> {
+  const version = etcdVersion(binary);
+  const base = await findFreePortRange(2 * size);
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-etcd-'));
+  const names = Array.from({ length: size }, (_, i) => `etcd${i + 1}`);
+  const peerUrl = (i: number): string => `http://127.0.0.1:${base + size + i}`;
+  const initialCluster = names.map((n, i) => `${n}=${peerUrl(i)}`).join(',');
+  const children: ChildProcess[] = [];
+  const members: EtcdMember[] = names.map((name, i) => {
+    const clientUrl = `http://127.0.0.1:${base + i}`;
+    mkdirSync(join(dataDir, name));
+    const log = openSync(join(dataDir, `${name}.log`), 'a');
+    const child = spawn(binary, [
+      '--name', name, '--data-dir', join(dataDir, name),
+      '--listen-client-urls', clientUrl, '--advertise-client-urls', clientUrl,
+      '--listen-peer-urls', peerUrl(i), '--initial-advertise-peer-urls', peerUrl(i),
+      '--initial-cluster', initialCluster, '--initial-cluster-state', 'new', '--initial-cluster-token', `bench-${base}`,
+      '--logger', 'zap', '--log-level', 'warn',
+    ], { stdio: ['ignore', log, log] });
+    children.push(child);
+    live.add(child);
+    return { name, clientUrl, pid: child.pid! };
+  });
+  const stop = async (): Promise<void> => {
+    await Promise.all(children.map((c) => new Promise<void>((resolve) => {
+      if (c.exitCode !== null || c.signalCode !== null) { resolve(); return; }
+      const force = setTimeout(() => c.kill('SIGKILL'), 5000);
+      c.once('exit', () => { clearTimeout(force); resolve(); });
+      c.kill('SIGTERM');
+    })));
+    for (const c of children) live.delete(c);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const leader = async (): Promise<EtcdMember> => {
+    for (const m of members) {
+      const st = await postJson(`${m.clientUrl}/v3/maintenance/status`, {}).catch(() => null);
+      if (st !== null && st.leader !== undefined && st.leader === st.header?.member_id) return m;
+    }
+    throw new Error('no etcd member leads');
+  };
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    const exited = children.find((c) => c.exitCode !== null || c.signalCode !== null);
+    if (exited) { await stop(); throw new Error(`etcd member exited during start (its log is gone with ${dataDir}; rerun by hand to see it)`); }
+    const found = await leader().catch(() => null);
+    // A leader is not enough: a put must go through (the members agree on the cluster).
+    if (found && await postJson(`${found.clientUrl}/v3/kv/put`, { key: Buffer.from('bench-ready').toString('base64'), value: '' }).then(() => true, () => false)) {
+      return { members, version, dataDir, leader, stop };
+    }
+    if (Date.now() > deadline) { await stop(); throw new Error(`etcd cluster had no leader taking writes within ${readyTimeoutMs} ms`); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -114,6 +114,18 @@ test('floor runs at --rate (default 500/s) and takes no target or workload: it s
   usageError(() => parseBenchArgs(['floor', '--rate', 'fast']), /rate/);
 });
 
+test('--alternate names references for <N>rps only; --rounds needs it', () => {
+  const a = scenario('500rps', '--alternate', 'floor,etcd', '--rounds', '4');
+  assert.equal([a.alternate, a.rounds], [['floor', 'etcd'], 4]);
+  assert.equal([scenario('500rps').alternate, scenario('500rps', '--alternate', 'etcd').rounds], [[], 3]);
+  usageError(() => parseBenchArgs(['500rps', '--alternate', 'floor,redis']), /--alternate takes floor, etcd .*"redis"/);
+  usageError(() => parseBenchArgs(['500rps', '--alternate', 'floor,floor']), /twice/);
+  usageError(() => parseBenchArgs(['500rps', '--alternate', '']), /--alternate takes/);
+  usageError(() => parseBenchArgs(['500rps', '--rounds', '2']), /--rounds needs --alternate/);
+  usageError(() => parseBenchArgs(['500rps', '--alternate', 'floor', '--rounds', '0']), /rounds/);
+  usageError(() => parseBenchArgs(['max', '--alternate', 'floor']), /--alternate does not apply to max/);
+});
+
 test('etcd runs at --rate and refuses what it cannot honour: --fsync (etcd always syncs), --target, --workload', () => {
   const e = scenario('etcd', '--rate', '300');
   assert.equal([e.kind, e.name, e.rateRps, e.durationMs], ['etcd', 'etcd', 300, 60_000]);

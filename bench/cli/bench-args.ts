@@ -3,6 +3,8 @@
 import { parseCliArgs, intOption, UsageError } from '../../cluster/cli/usage-error.ts';
 import { parseSlo } from '../report/slo.ts';
 import type { SloRule } from '../report/slo.ts';
+import { referenceNames } from '../scenarios/references.ts';
+import type { ReferenceName } from '../scenarios/references.ts';
 import { workloadNames } from '../scenarios/workloads.ts';
 import type { WorkloadName } from '../scenarios/workloads.ts';
 import { parseDurationMs, parseFraction, parsePositiveNumber, parseRateList, parseRateRps } from './quantities.ts';
@@ -30,6 +32,9 @@ export interface ScenarioArgs {
   maxConnections: number;
   rates: number[];
   sampleIntervalMs: number;
+  /** <N>rps only: references run in turn with the cluster, round after round; [] for none. */
+  alternate: ReferenceName[];
+  rounds: number;
 }
 
 export interface CompareArgs {
@@ -56,13 +61,15 @@ const options = {
   rate: { type: 'string' },
   'sample-interval': { type: 'string' },
   threshold: { type: 'string' },
+  alternate: { type: 'string' },
+  rounds: { type: 'string' },
 } as const;
 type OptionName = keyof typeof options;
 
 const common: OptionName[] = ['target', 'slo', 'fsync', 'timeout', 'warmup'];
 /** Which options each scenario reads; any other is refused rather than ignored. */
 const accepted: Record<ScenarioKind | 'compare', OptionName[]> = {
-  rate: [...common, 'duration', 'connections', 'workload'],
+  rate: [...common, 'duration', 'connections', 'workload', 'alternate', 'rounds'],
   max: [...common, 'duration', 'workload', 'p99-ms', 'max-connections'],
   sweep: [...common, 'duration', 'connections', 'workload', 'rates', 'p99-ms'],
   soak: [...common, 'duration', 'connections', 'workload', 'rate', 'sample-interval'],
@@ -126,6 +133,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const { kind, rateRps } = scenarioKind(word);
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}" after ${word}`);
   refuseOthers(kind === 'rate' ? word : kind, given, kind);
+  if (values.rounds !== undefined && values.alternate === undefined) throw new UsageError('--rounds needs --alternate (the rounds alternate the cluster with references)');
   const d = defaults[kind];
 
   const fsync = values.fsync ?? 'always';
@@ -151,7 +159,18 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     rates: values.rates === undefined ? defaultSweepRatesRps : parseRateList('rates', values.rates),
     sampleIntervalMs: values['sample-interval'] === undefined ? 10_000
       : parseDurationMs('sample-interval', values['sample-interval'], { maxMs: 3_600_000 }),
+    alternate: values.alternate === undefined ? [] : parseReferences(values.alternate),
+    rounds: intOption('rounds', values.rounds, 3, 1, 20),
   };
+}
+
+function parseReferences(text: string): ReferenceName[] {
+  const names = text.split(',').map((s) => s.trim());
+  for (const n of names) {
+    if (!(referenceNames as readonly string[]).includes(n)) throw new UsageError(`--alternate takes ${referenceNames.join(', ')} (comma-separated), got "${n || text}"`);
+  }
+  if (new Set(names).size !== names.length) throw new UsageError(`--alternate names a reference twice: "${text}"`);
+  return names as ReferenceName[];
 }
 
 function refuseOthers(label: string, given: OptionName[], kind: ScenarioKind | 'compare' = 'compare'): void {

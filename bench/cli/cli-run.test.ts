@@ -154,6 +154,25 @@ test('bench etcd loads the leader of an etcd it starts with puts, and stops it a
   assert.not.ok(existsSync(runJson.cluster.dataDir), 'etcd data removed');
 });
 
+test('--alternate floor,etcd runs the cluster and both references in turn and compares medians', async () => {
+  const run = await benchCli(['200rps', '--duration', '1s', '--warmup', '0s', '--connections', '8', '--target', cluster.gatewayUrl, '--alternate', 'floor,etcd', '--rounds', '2']);
+  assert.is(run.code, 0, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+  const order = [...run.stdout.matchAll(/^round (\d)\/2, (\w+)$/gm)].map((m) => `${m[1]}-${m[2]}`);
+  assert.equal(order, ['1-cluster', '1-floor', '1-etcd', '2-cluster', '2-floor', '2-etcd']);
+  assert.match(run.stdout, /medians over 2 alternated rounds/);
+  assert.match(run.stdout, /cluster \/ floor: p50 [\d.]+x, p99 [\d.]+x, p99\.9 [\d.]+x/);
+  const dir = lastLine(run.stdout);
+  folders.push(dir);
+  for (const step of ['r1-cluster', 'r1-floor', 'r1-etcd', 'r2-cluster', 'r2-floor', 'r2-etcd']) {
+    assert.is(readJson(dir, `${step}.json`).ok, 200, step);
+  }
+  const results = readJson(dir, 'results.json');
+  assert.is(results.ok, 400, 'the headline is the cluster rounds merged');
+  assert.equal(Object.keys(results.details.alternation.medians), ['cluster', 'floor', 'etcd']);
+  assert.is(results.details.alternation.completeRounds, 2);
+  assert.is(results.details.alternation.perRound.etcd.length, 2);
+});
+
 test('with no cluster answering, a run starts its own (fsync always) and stops it after', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-own-cluster-'));
   try {

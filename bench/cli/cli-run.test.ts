@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { isPortFree } from '../../cluster/local/port-check.ts';
 import { startCluster } from '../../test/cluster-harness.ts';
 import type { Cluster } from '../../test/cluster-harness.ts';
+import { buildModel } from '../../reports/render-run.ts';
 import { decodeHistogram } from '../histograms.ts';
 import { closedPort } from '../test-servers.ts';
 import { benchCli, lastLine } from './test-spawn.ts';
@@ -171,6 +172,15 @@ test('--alternate floor,etcd runs the cluster and both references in turn and co
   assert.equal(Object.keys(results.details.alternation.medians), ['cluster', 'floor', 'etcd']);
   assert.is(results.details.alternation.completeRounds, 2);
   assert.is(results.details.alternation.perRound.etcd.length, 2);
+
+  // The report merges the cluster's rounds only, and shows the references beside them.
+  const model = buildModel(dir);
+  const percentiles = model.sections.find((s) => s.id === 'distribution')!.tables![0]!;
+  assert.is(percentiles.rows[0]![1], 400, 'distribution counts the cluster rounds only');
+  const alternation = model.sections.find((s) => s.id === 'alternation');
+  assert.ok(alternation, model.sections.map((s) => s.id).join(', '));
+  assert.equal(alternation!.tables![0]!.rows.map((r) => r[0]), ['cluster', 'floor', 'etcd', 'cluster / floor', 'cluster / etcd']);
+  assert.is(alternation!.tables![1]!.rows.length, 6);
 });
 
 test('with no cluster answering, a run starts its own (fsync always) and stops it after', async () => {

@@ -69,8 +69,8 @@ export async function alternateScenario(ctx: ScenarioContext): Promise<ScenarioO
     if (warmupMs > 0) await runStep(armCtx, `${name}-warmup`, step(warmupMs));
     if (ctx.signal.aborted) return null;
     const s = await runStep(armCtx, name, step(durationMs));
-    steps.push(name);
-    if (isCluster) clusterResults.push(s.result);
+    // details.steps are the headline's steps (the report merges them): the cluster's only.
+    if (isCluster) { steps.push(name); clusterResults.push(s.result); }
     return s.summary;
   };
   for (let r = 1; r <= rounds && !ctx.signal.aborted; r++) {

@@ -138,6 +138,34 @@ export function benchModel(rf: RunFiles): ReportModel {
     });
   }
 
+  // ---- alternated references (bench <N>rps --alternate)
+  const alt = r?.details?.alternation as { completeRounds?: number; medians?: Record<string, Record<string, number>>; perRound?: Record<string, Record<string, number>[]> } | undefined;
+  if (alt?.medians?.cluster) {
+    const m = alt.medians;
+    const c = m.cluster!;
+    const ratio = (a: number | undefined, b: number | undefined): string => (a !== undefined && b !== undefined && b > 0 ? `${num(a / b, 2)}×` : '–');
+    const figureRow = (label: string, f: Record<string, number>): Table['rows'][number] =>
+      [label, ms(f.p50), ms(f.p90), ms(f.p99), ms(f.p999), ms(f.max), num(f.okPerSec, 1), num(f.errors)];
+    sections.push({
+      id: 'alternation', title: 'Alternated with references',
+      intro: 'The cluster and each reference ran in turn, round after round, on the same machine (bench/README.md). Only such runs compare: the machine\'s speed drifts between runs taken apart. The figures above are the cluster\'s rounds only.',
+      tables: [
+        {
+          caption: `Medians over ${alt.completeRounds ?? '?'} rounds (corrected latency, ms)`, head: ['arm', 'p50', 'p90', 'p99', 'p99.9', 'max', 'ok/s', 'errors'], numeric: [1, 2, 3, 4, 5, 6, 7],
+          rows: [
+            ...Object.entries(m).map(([arm, f]) => figureRow(arm, f)),
+            ...Object.entries(m).filter(([arm]) => arm !== 'cluster').map(([arm, f]) => [`cluster / ${arm}`, ratio(c.p50, f.p50), ratio(c.p90, f.p90), ratio(c.p99, f.p99), ratio(c.p999, f.p999), ratio(c.max, f.max), '', ''] as Table['rows'][number]),
+          ],
+        },
+        {
+          caption: 'Each round', head: ['round', 'arm', 'p50', 'p90', 'p99', 'p99.9', 'max', 'ok/s', 'errors'], numeric: [2, 3, 4, 5, 6, 7, 8],
+          rows: Object.entries(alt.perRound ?? {}).flatMap(([arm, rounds]) => rounds.map((f, i) => [String(i + 1), ...figureRow(arm, f)] as Table['rows'][number]))
+            .sort((a, b) => Number(a[0]) - Number(b[0])),
+        },
+      ],
+    });
+  }
+
   // ---- SLO and generator health
   const slo: { rule: string; actual: number; passed: boolean }[] = Array.isArray(r?.slo) ? r!.slo : [];
   const gen = r?.generator;

@@ -114,7 +114,7 @@ test('floor runs at --rate (default 500/s) and takes no target or workload: it s
   usageError(() => parseBenchArgs(['floor', '--rate', 'fast']), /rate/);
 });
 
-test('--alternate names references for <N>rps only; --rounds needs it', () => {
+test('--alternate names references for <N>rps and max, writes only; --rounds needs it', () => {
   const a = scenario('500rps', '--alternate', 'floor,etcd', '--rounds', '4');
   assert.equal([a.alternate, a.rounds], [['floor', 'etcd'], 4]);
   assert.equal([scenario('500rps').alternate, scenario('500rps', '--alternate', 'etcd').rounds], [[], 3]);
@@ -123,7 +123,9 @@ test('--alternate names references for <N>rps only; --rounds needs it', () => {
   usageError(() => parseBenchArgs(['500rps', '--alternate', '']), /--alternate takes/);
   usageError(() => parseBenchArgs(['500rps', '--rounds', '2']), /--rounds needs --alternate/);
   usageError(() => parseBenchArgs(['500rps', '--alternate', 'floor', '--rounds', '0']), /rounds/);
-  usageError(() => parseBenchArgs(['max', '--alternate', 'floor']), /--alternate does not apply to max/);
+  assert.equal(scenario('max', '--alternate', 'etcd', '--rounds', '2').alternate, ['etcd']);
+  usageError(() => parseBenchArgs(['sweep', '--alternate', 'floor']), /--alternate does not apply to sweep/);
+  usageError(() => parseBenchArgs(['500rps', '--alternate', 'floor', '--workload', 'kv-read']), /writes only/);
 });
 
 test('etcd runs at --rate and refuses what it cannot honour: --fsync (etcd always syncs), --target, --workload', () => {

@@ -32,7 +32,7 @@ export interface ScenarioArgs {
   maxConnections: number;
   rates: number[];
   sampleIntervalMs: number;
-  /** <N>rps only: references run in turn with the cluster, round after round; [] for none. */
+  /** <N>rps and max: references run in turn with the cluster, round after round; [] for none. */
   alternate: ReferenceName[];
   rounds: number;
 }
@@ -70,7 +70,7 @@ const common: OptionName[] = ['target', 'slo', 'fsync', 'timeout', 'warmup'];
 /** Which options each scenario reads; any other is refused rather than ignored. */
 const accepted: Record<ScenarioKind | 'compare', OptionName[]> = {
   rate: [...common, 'duration', 'connections', 'workload', 'alternate', 'rounds'],
-  max: [...common, 'duration', 'workload', 'p99-ms', 'max-connections'],
+  max: [...common, 'duration', 'workload', 'p99-ms', 'max-connections', 'alternate', 'rounds'],
   sweep: [...common, 'duration', 'connections', 'workload', 'rates', 'p99-ms'],
   soak: [...common, 'duration', 'connections', 'workload', 'rate', 'sample-interval'],
   load: [...common, 'duration'],
@@ -134,6 +134,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}" after ${word}`);
   refuseOthers(kind === 'rate' ? word : kind, given, kind);
   if (values.rounds !== undefined && values.alternate === undefined) throw new UsageError('--rounds needs --alternate (the rounds alternate the cluster with references)');
+  if (values.alternate !== undefined && (values.workload ?? 'write') !== 'write') throw new UsageError('--alternate runs writes only: the references take no reads');
   const d = defaults[kind];
 
   const fsync = values.fsync ?? 'always';

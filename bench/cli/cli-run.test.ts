@@ -165,7 +165,7 @@ test('--alternate floor,etcd runs the cluster and both references in turn and co
   const dir = lastLine(run.stdout);
   folders.push(dir);
   for (const step of ['r1-cluster', 'r1-floor', 'r1-etcd', 'r2-cluster', 'r2-floor', 'r2-etcd']) {
-    assert.is(readJson(dir, `${step}.json`).ok, 200, step);
+    assert.is(readJson(dir, `${step}-load.json`).ok, 200, step);
   }
   const results = readJson(dir, 'results.json');
   assert.is(results.ok, 400, 'the headline is the cluster rounds merged');
@@ -181,6 +181,19 @@ test('--alternate floor,etcd runs the cluster and both references in turn and co
   assert.ok(alternation, model.sections.map((s) => s.id).join(', '));
   assert.equal(alternation!.tables![0]!.rows.map((r) => r[0]), ['cluster', 'floor', 'etcd', 'cluster / floor', 'cluster / etcd']);
   assert.is(alternation!.tables![1]!.rows.length, 6);
+});
+
+test('max --alternate etcd runs the whole search on each arm; the headline is the cluster round', async () => {
+  const run = await benchCli(['max', '--duration', '1s', '--warmup', '0s', '--max-connections', '2', '--target', cluster.gatewayUrl, '--alternate', 'etcd', '--rounds', '1']);
+  assert.is(run.code, 0, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+  assert.match(run.stdout, /cluster \/ etcd: p50 [\d.]+x, p99 [\d.]+x, p99\.9 [\d.]+x, ok\/s [\d.]+x/);
+  const dir = lastLine(run.stdout);
+  folders.push(dir);
+  for (const step of ['r1-cluster-c1', 'r1-cluster-c2', 'r1-etcd-c1', 'r1-etcd-c2']) assert.ok(existsSync(join(dir, `${step}.json`)), step);
+  const results = readJson(dir, 'results.json');
+  assert.match(results.details.steps[0], /^r1-cluster-c[12]$/);
+  assert.is(results.okPerSec, results.details.alternation.perRound.cluster[0].okPerSec);
+  assert.is(results.details.alternation.details.etcd[0].best.connections > 0, true);
 });
 
 test('with no cluster answering, a run starts its own (fsync always) and stops it after', async () => {

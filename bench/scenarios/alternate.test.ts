@@ -1,7 +1,18 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatAlternation, medianFigures } from './alternate.ts';
-import type { ArmFigures } from './alternate.ts';
+import { createLatencyHistogram, recordMs } from '../histograms.ts';
+import type { LoadResult } from '../load-result.ts';
+import { summarize } from '../report/run-summary.ts';
+import { formatAlternation, medianClusterRound, medianFigures, mergeClusterRounds } from './alternate.ts';
+import type { ArmFigures, ClusterRound } from './alternate.ts';
+
+const fakeResult: LoadResult = {
+  mode: 'open-loop', latencyBasis: 'intended-send-time', target: 'http://127.0.0.1:1', startedAtEpochMs: 0, elapsedMs: 1000, durationMs: 1000,
+  sendWindowMs: 1000, targetRateRps: 100, connections: 1, scheduled: 100, sent: 100, ok: 100, errors: {}, errorSamples: {},
+  corrected: createLatencyHistogram(), raw: createLatencyHistogram(), series: [],
+  health: { wallMs: 1000, cpuPercent: 1, scheduleLag: { p50Ms: 0, p99Ms: 0, maxMs: 0, count: 100 }, eventLoopDelay: { p50Ms: 0, p99Ms: 0, maxMs: 0 }, bottleneck: false, warnings: [] },
+  aborted: false,
+};
 
 const f = (p99: number, okPerSec = 500): ArmFigures => ({ okPerSec, errors: 0, p50: p99 / 4, p90: p99 / 2, p99, p999: p99 * 2, max: p99 * 3 });
 
@@ -17,7 +28,24 @@ test('the table names each arm and gives the cluster over each reference', () =>
   const lines = formatAlternation({ cluster: f(16), floor: f(4) }, 3);
   assert.match(lines[0]!, /medians over 3 alternated rounds/);
   assert.match(lines[1]!, /^ {2}cluster +p50 4\.00 +p90 8\.00 +p99 16\.0 +p99\.9 32\.0/);
-  assert.is(lines.at(-1), '  cluster / floor: p50 4.00x, p99 4.00x, p99.9 4.00x');
+  assert.is(lines.at(-1), '  cluster / floor: p50 4.00x, p99 4.00x, p99.9 4.00x, ok/s 1.00x');
+});
+
+test('alternated headlines: fixed rate merges every cluster round, a search takes the median round', () => {
+  const round = (okPerSec: number, name: string, p99: number): ClusterRound => {
+    const h = createLatencyHistogram();
+    for (let i = 0; i < 100; i++) recordMs(h, i === 99 ? p99 : 1);
+    const result = { ...fakeResult, raw: h, corrected: h, ok: 100 };
+    const summary = { ...summarize([result]), okPerSec };
+    return { outcome: { summary, details: { steps: [name], headlineStep: name } }, steps: [{ name, result, summary }, { name: `${name}-warmup`, result, summary }] };
+  };
+  const rounds = [round(300, 'r1-cluster-load', 50), round(100, 'r2-cluster-load', 5), round(200, 'r3-cluster-load', 9)];
+  const merged = mergeClusterRounds(rounds);
+  assert.equal(merged.steps, ['r1-cluster-load', 'r2-cluster-load', 'r3-cluster-load'], 'warm-ups left out');
+  assert.is(merged.summary.ok, 300);
+  const median = medianClusterRound(rounds);
+  assert.equal([median.summary.okPerSec, median.steps], [200, ['r3-cluster-load']]);
+  assert.is(medianClusterRound(rounds.slice(0, 2)).summary.okPerSec, 100, 'the lower middle of an even count');
 });
 
 test.run();

@@ -1,6 +1,6 @@
-// just bench <N>rps --alternate floor,etcd [--rounds 3]: the cluster and the references run in
-// turn, round after round (cluster, floor, etcd, cluster, floor, …), each for --duration after its
-// own warm-up, and the table compares medians over rounds. On a shared or virtual machine the
+// just bench <N>rps|max --alternate floor,etcd [--rounds 3]: the cluster and the references run
+// the same scenario in turn, round after round (cluster, floor, etcd, cluster, floor, …), and the
+// table compares medians over rounds. On a shared or virtual machine the
 // speed drifts by tens of percent within minutes; runs taken apart cannot be compared, runs
 // alternated can. A reference is started before each of its runs and stopped after; the
 // cluster stays up (idle between its runs: heartbeats only).
@@ -10,12 +10,10 @@ import { startEtcdTarget } from '../etcd/etcd-target.ts';
 import { startFloorTarget } from '../floor/floor-target.ts';
 import { headlineLatency, summarize } from '../report/run-summary.ts';
 import type { RunSummary } from '../report/run-summary.ts';
-import type { LoadResult } from '../load-result.ts';
 import type { ReferenceName } from './references.ts';
-import type { ScenarioContext, ScenarioOutcome } from './scenario.ts';
+import type { Scenario, ScenarioContext, ScenarioOutcome } from './scenario.ts';
 import { RunAbortedError } from './scenario.ts';
-import { runStep } from './steps.ts';
-import type { OpenStep } from './steps.ts';
+import type { StepResult } from './steps.ts';
 
 
 const starters: Record<ReferenceName, (ctx: ScenarioContext) => Promise<BenchTarget>> = {
@@ -43,7 +41,7 @@ export function medianFigures(rounds: readonly ArmFigures[]): ArmFigures {
 const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 export function formatAlternation(medians: Readonly<Record<string, ArmFigures>>, rounds: number): string[] {
-  const lines = [`medians over ${rounds} alternated round${rounds === 1 ? '' : 's'} (corrected latency):`];
+  const lines = [`medians over ${rounds} alternated round${rounds === 1 ? '' : 's'} (corrected latency when the runs had a schedule):`];
   for (const [arm, m] of Object.entries(medians)) {
     lines.push(`  ${arm.padEnd(8)} p50 ${ms(m.p50)}  p90 ${ms(m.p90)}  p99 ${ms(m.p99)}  p99.9 ${ms(m.p999)}  max ${ms(m.max)} ms; ok ${m.okPerSec.toFixed(1)}/s, errors ${m.errors}`);
   }
@@ -51,58 +49,79 @@ export function formatAlternation(medians: Readonly<Record<string, ArmFigures>>,
   for (const [arm, m] of Object.entries(medians)) {
     if (arm === 'cluster') continue;
     const x = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}x` : '-');
-    lines.push(`  cluster / ${arm}: p50 ${x(c.p50, m.p50)}, p99 ${x(c.p99, m.p99)}, p99.9 ${x(c.p999, m.p999)}`);
+    lines.push(`  cluster / ${arm}: p50 ${x(c.p50, m.p50)}, p99 ${x(c.p99, m.p99)}, p99.9 ${x(c.p999, m.p999)}, ok/s ${x(c.okPerSec, m.okPerSec)}`);
   }
   return lines;
 }
 
-export async function alternateScenario(ctx: ScenarioContext): Promise<ScenarioOutcome> {
-  const { rateRps, connections, durationMs, warmupMs, workload, rounds, alternate } = ctx.args;
+/** One cluster round: what its scenario returned, and the load steps it ran. */
+export interface ClusterRound { outcome: ScenarioOutcome; steps: StepResult[] }
+/** The headline of an alternated run, from the cluster's rounds, and the steps it is about. */
+export type CombineRounds = (rounds: readonly ClusterRound[]) => { summary: RunSummary; steps: string[] };
+
+/** Fixed-rate runs: the headline steps of every cluster round merged (each request counts once). */
+export const mergeClusterRounds: CombineRounds = (rounds) => {
+  const named = rounds.flatMap((r) => r.steps.filter((s) => (r.outcome.details.steps as string[]).includes(s.name)));
+  return { summary: summarize(named.map((s) => s.result)), steps: named.map((s) => s.name) };
+};
+
+/** Searches (max): the cluster round whose best ok/s is the median (the lower middle for an even count). */
+export const medianClusterRound: CombineRounds = (rounds) => {
+  const sorted = [...rounds].sort((a, b) => a.outcome.summary.okPerSec - b.outcome.summary.okPerSec);
+  const mid = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  const step = mid.outcome.details.headlineStep;
+  return { summary: mid.outcome.summary, steps: typeof step === 'string' ? [step] : [] };
+};
+
+export async function alternateScenario(ctx: ScenarioContext, once: Scenario, combine: CombineRounds): Promise<ScenarioOutcome> {
+  const { rounds, alternate } = ctx.args;
   // Refuse before any load when a reference cannot run here.
   if (alternate.includes('etcd')) etcdVersion();
   const arms = ['cluster', ...alternate] as const;
-  const step = (ms: number): OpenStep => ({ engine: 'open', rateRps, connections, durationMs: ms, workload });
   const runs: Record<string, RunSummary[]> = Object.fromEntries(arms.map((a) => [a, []]));
-  const clusterResults: LoadResult[] = [];
-  const steps: string[] = [];
-  const runArm = async (armCtx: ScenarioContext, name: string, isCluster: boolean): Promise<RunSummary | null> => {
-    if (warmupMs > 0) await runStep(armCtx, `${name}-warmup`, step(warmupMs));
-    if (ctx.signal.aborted) return null;
-    const s = await runStep(armCtx, name, step(durationMs));
-    // details.steps are the headline's steps (the report merges them): the cluster's only.
-    if (isCluster) { steps.push(name); clusterResults.push(s.result); }
-    return s.summary;
-  };
+  const clusterRounds: ClusterRound[] = [];
+  const armDetails: Record<string, unknown[]> = Object.fromEntries(arms.map((a) => [a, []]));
   for (let r = 1; r <= rounds && !ctx.signal.aborted; r++) {
     for (const arm of arms) {
       if (ctx.signal.aborted) break;
-      const name = `r${r}-${arm}`;
       ctx.log(`round ${r}/${rounds}, ${arm}`);
-      let summary: RunSummary | null;
-      if (arm === 'cluster') {
-        summary = await runArm(ctx, name, true);
-      } else {
-        const t = await starters[arm](ctx);
-        try {
-          summary = await runArm({ ...ctx, target: t.url, nodes: t.cluster.nodes, usage: t.usage, requests: t.requests }, name, false);
-        } finally {
-          await t.release(null);
+      const steps: StepResult[] = [];
+      const base = { ...ctx, stepPrefix: `r${r}-${arm}-`, onStep: (s: StepResult) => steps.push(s) };
+      let outcome: ScenarioOutcome | null = null;
+      try {
+        if (arm === 'cluster') {
+          outcome = await once(base);
+        } else {
+          const t = await starters[arm](ctx);
+          try {
+            outcome = await once({ ...base, target: t.url, nodes: t.cluster.nodes, usage: t.usage, requests: t.requests });
+          } finally {
+            await t.release(null);
+          }
         }
+      } catch (err) {
+        // Ctrl-C in the middle of a turn: keep the rounds that finished.
+        if (!(err instanceof RunAbortedError)) throw err;
       }
-      if (summary !== null) runs[arm]!.push(summary);
+      if (outcome === null || ctx.signal.aborted) break;
+      runs[arm]!.push(outcome.summary);
+      armDetails[arm]!.push(outcome.details);
+      if (arm === 'cluster') clusterRounds.push({ outcome, steps });
     }
   }
-  if (clusterResults.length === 0) throw new RunAbortedError();
+  if (clusterRounds.length === 0) throw new RunAbortedError();
   const complete = Math.min(...arms.map((a) => runs[a]!.length));
   const medians = Object.fromEntries(arms.filter((a) => runs[a]!.length > 0).map((a) => [a, medianFigures(runs[a]!.map(figures))]));
-  for (const line of formatAlternation(medians, complete)) ctx.log(line);
+  for (const line of formatAlternation(medians, Math.max(1, complete))) ctx.log(line);
+  const headline = combine(clusterRounds);
   return {
-    // The headline (SLO, compare) is the cluster's rounds merged: every request counts once.
-    summary: summarize(clusterResults),
+    summary: headline.summary,
     details: {
-      rateRps, workload, steps, alternation: {
+      steps: headline.steps,
+      alternation: {
         rounds, completeRounds: complete, arms, medians,
         perRound: Object.fromEntries(arms.map((a) => [a, runs[a]!.map(figures)])),
+        details: armDetails,
       },
     },
   };

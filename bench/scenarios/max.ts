@@ -1,6 +1,7 @@
 // just bench max: the highest sustained ok/s of closed-loop writes whose p99 stays under
 // --p99-ms (default 50), searching over connection counts (max-search.ts). Each step runs
 // --duration (default 10 s). Closed loop has no schedule: p99 here is service time.
+import { alternateScenario, medianClusterRound } from './alternate.ts';
 import { bestStep, maxErrorRate, nextConnections, passes } from './max-search.ts';
 import type { MaxStep } from './max-search.ts';
 import { RunAbortedError } from './scenario.ts';
@@ -9,7 +10,7 @@ import { runStep, warmUp } from './steps.ts';
 import type { StepResult } from './steps.ts';
 import { prepareWorkload } from './workloads.ts';
 
-export const maxScenario: Scenario = async (ctx) => {
+const once: Scenario = async (ctx) => {
   const { maxConnections, durationMs, warmupMs, workload } = ctx.args;
   const p99Ms = ctx.args.p99Ms ?? 50;
   await prepareWorkload(workload, ctx.target, ctx.signal);
@@ -43,3 +44,6 @@ export const maxScenario: Scenario = async (ctx) => {
     },
   };
 };
+
+// Alternated: the headline is the cluster round with the median best ok/s.
+export const maxScenario: Scenario = (ctx) => (ctx.args.alternate.length > 0 ? alternateScenario(ctx, once, medianClusterRound) : once(ctx));

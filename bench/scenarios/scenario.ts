@@ -6,6 +6,7 @@ import type { UsageSource } from '../report/cluster-usage.ts';
 import type { RunFolder } from '../report/run-folder.ts';
 import type { RunSummary } from '../report/run-summary.ts';
 import type { RequestBuilder } from '../request-spec.ts';
+import type { StepResult } from './steps.ts';
 
 export interface ScenarioContext {
   args: ScenarioArgs;
@@ -17,6 +18,10 @@ export interface ScenarioContext {
   usage: () => UsageSource;
   /** The target's own request shape, instead of the workload's (bench etcd). */
   requests?: RequestBuilder;
+  /** Put before every step's name (alternated runs: r<round>-<arm>-). */
+  stepPrefix?: string;
+  /** Sees every step as it ends (alternated runs collect the cluster's). */
+  onStep?: (step: StepResult) => void;
   signal: AbortSignal;
   log(line: string): void;
 }

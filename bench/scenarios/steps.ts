@@ -28,7 +28,9 @@ function describe(step: OpenStep | ClosedStep, custom: boolean): string {
     : `closed loop, ${step.connections} connections, ${what}, ${seconds}`;
 }
 
-export async function runStep(ctx: ScenarioContext, name: string, step: OpenStep | ClosedStep): Promise<StepResult> {
+export async function runStep(ctx: ScenarioContext, stepName: string, step: OpenStep | ClosedStep): Promise<StepResult> {
+  // Alternated runs keep every arm's and round's steps apart in the one folder (r2-etcd-c8).
+  const name = `${ctx.stepPrefix ?? ''}${stepName}`;
   ctx.log(`${name}: ${describe(step, ctx.requests !== undefined)}`);
   const common = {
     target: ctx.target, connections: step.connections, durationMs: step.durationMs,
@@ -45,7 +47,9 @@ export async function runStep(ctx: ScenarioContext, name: string, step: OpenStep
   const summary = summarize([result]);
   const slow = formatSlowSeconds(result.series);
   for (const line of [...formatSummary(summary), ...(slow === null ? [] : [slow]), ...formatUsage(usage)]) ctx.log(line);
-  return { name, result, summary };
+  const done = { name, result, summary };
+  ctx.onStep?.(done);
+  return done;
 }
 
 /** A warm-up step (JIT, connection pools, page cache) stored as warmup.* and left out of the headline. */

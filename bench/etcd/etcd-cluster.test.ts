@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UsageError } from '../../cluster/cli/usage-error.ts';
-import { etcdVersion, startEtcdCluster } from './etcd-cluster.ts';
+import { etcdVersion, failureFromLog, startEtcdCluster } from './etcd-cluster.ts';
 import type { EtcdCluster } from './etcd-cluster.ts';
 import { etcdPut } from './etcd-target.ts';
 
@@ -37,6 +37,14 @@ test('stop ends every member and removes the data dir', async () => {
   await etcd.stop();
   for (const pid of pids) assert.throws(() => process.kill(pid, 0), `pid ${pid} still alive`);
   assert.not.ok(existsSync(etcd.dataDir));
+});
+
+test('a member that fails to start is named with the reason from its log', async () => {
+  const err = await startEtcdCluster(3, 'etcd', 20_000, ['--quota-backend-bytes=abc']).then(() => null, (e: Error) => e);
+  assert.ok(err, 'start must fail');
+  assert.match(err!.message, /^etcd member etcd\d exited during start: invalid value "abc" for flag -quota-backend-bytes/);
+  assert.not.match(err!.message, /\n/);
+  assert.is(failureFromLog('{"level":"info","msg":"starting"}\n{"level":"fatal","msg":"listen failed","error":"address in use"}\n'), 'listen failed: address in use');
 });
 
 test('no etcd binary: a one-line usage error naming the package', () => {

@@ -3,7 +3,7 @@
 // stop. Members are killed if this process exits without stopping them.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../cluster/cli/usage-error.ts';
@@ -30,13 +30,33 @@ export function etcdVersion(binary = 'etcd'): string {
   return /etcd Version: (\S+)/.exec(r.stdout)?.[1] ?? r.stdout.split('\n')[0]!.trim();
 }
 
+/**
+ * Why a member stopped, in one line, from its log: the first zap entry at level error or worse
+ * ("msg: error"), else the first plain-text line (a flag error comes before the usage text).
+ */
+export function failureFromLog(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  for (const line of lines) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const j = JSON.parse(line) as { level?: string; msg?: string; error?: string };
+      if (j.level === 'error' || j.level === 'fatal' || j.level === 'panic') return [j.msg, j.error].filter(Boolean).join(': ');
+    } catch { /* not JSON after all */ }
+  }
+  return (lines.find((l) => !l.startsWith('{')) ?? '').slice(0, 300);
+}
+
+function failureOf(path: string): string {
+  try { return failureFromLog(readFileSync(path, 'utf8')); } catch { return ''; }
+}
+
 async function postJson(url: string, body: unknown, timeoutMs = 1000): Promise<Record<string, any>> {
   const res = await fetch(url, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
   if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
   return await res.json() as Record<string, any>;
 }
 
-export async function startEtcdCluster(size = 3, binary = 'etcd', readyTimeoutMs = 20_000): Promise<EtcdCluster> {
+export async function startEtcdCluster(size = 3, binary = 'etcd', readyTimeoutMs = 20_000, extraFlags: readonly string[] = []): Promise<EtcdCluster> {
   const version = etcdVersion(binary);
   const base = await findFreePortRange(2 * size);
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-etcd-'));
@@ -53,7 +73,7 @@ export async function startEtcdCluster(size = 3, binary = 'etcd', readyTimeoutMs
       '--listen-client-urls', clientUrl, '--advertise-client-urls', clientUrl,
       '--listen-peer-urls', peerUrl(i), '--initial-advertise-peer-urls', peerUrl(i),
       '--initial-cluster', initialCluster, '--initial-cluster-state', 'new', '--initial-cluster-token', `bench-${base}`,
-      '--logger', 'zap', '--log-level', 'warn',
+      '--logger', 'zap', '--log-level', 'warn', ...extraFlags,
     ], { stdio: ['ignore', log, log] });
     children.push(child);
     live.add(child);
@@ -79,7 +99,12 @@ export async function startEtcdCluster(size = 3, binary = 'etcd', readyTimeoutMs
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     const exited = children.find((c) => c.exitCode !== null || c.signalCode !== null);
-    if (exited) { await stop(); throw new Error(`etcd member exited during start (its log is gone with ${dataDir}; rerun by hand to see it)`); }
+    if (exited) {
+      const name = members[children.indexOf(exited)]!.name;
+      const why = failureOf(join(dataDir, `${name}.log`));
+      await stop();
+      throw new Error(`etcd member ${name} exited during start${why ? `: ${why}` : ''}`);
+    }
     const found = await leader().catch(() => null);
     // A leader is not enough: a put must go through (the members agree on the cluster).
     if (found && await postJson(`${found.clientUrl}/v3/kv/put`, { key: Buffer.from('bench-ready').toString('base64'), value: '' }).then(() => true, () => false)) {

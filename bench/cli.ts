@@ -7,8 +7,7 @@ import { runCli } from '../cluster/cli/usage-error.ts';
 import { parseBenchArgs } from './cli/bench-args.ts';
 import type { ScenarioArgs } from './cli/bench-args.ts';
 import { resolveTarget } from './cli/bench-target.ts';
-import { startEtcdTarget } from './etcd/etcd-target.ts';
-import { startFloorTarget } from './floor/floor-target.ts';
+import { startReferenceTarget } from './cli/reference-target.ts';
 import { compareRuns, formatComparison, loadRun } from './report/compare.ts';
 import { captureEnvironment, currentLoadAverage1m } from './report/run-environment.ts';
 import { RunFolder } from './report/run-folder.ts';
@@ -59,9 +58,8 @@ async function runScenario(args: ScenarioArgs): Promise<number> {
   let target: Awaited<ReturnType<typeof resolveTarget>> | null = null;
   let folder: RunFolder | null = null;
   try {
-    target = args.kind === 'floor' ? await startFloorTarget(args.fsync, log)
-      : args.kind === 'etcd' ? await startEtcdTarget(log)
-        : await resolveTarget(args.target, args.fsync, log);
+    target = args.kind === 'floor' || args.kind === 'etcd' ? await startReferenceTarget(args.kind, args.fsync, log)
+      : await resolveTarget(args.target, args.fsync, log);
     if (abort.signal.aborted) return 130;
     folder = await RunFolder.create(args.name);
     const startedAt = new Date();

@@ -99,9 +99,11 @@ export const defaultSweepRatesRps = [100, 250, 500, 1000, 1500, 2000, 2500, 3000
 
 export const usage = `usage: just bench <N>rps|max|sweep|soak|load|cluster|floor|etcd [options] | just bench compare <runA> <runB> [--threshold 10%]`;
 
+const namedKinds: readonly ScenarioKind[] = ['max', 'sweep', 'soak', 'load', 'cluster', 'floor', 'etcd'];
+
 function scenarioKind(word: string): { kind: ScenarioKind; rateRps: number | null } {
   if (/rps$/.test(word)) return { kind: 'rate', rateRps: parseRateRps(word) };
-  if (word === 'max' || word === 'sweep' || word === 'soak' || word === 'load' || word === 'cluster' || word === 'floor' || word === 'etcd') return { kind: word, rateRps: null };
+  if ((namedKinds as readonly string[]).includes(word)) return { kind: word as ScenarioKind, rateRps: null };
   throw new UsageError(`unknown scenario "${word}" (scenarios: ${scenarioNames.join(', ')})`);
 }
 

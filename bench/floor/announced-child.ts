@@ -44,3 +44,10 @@ export function announcePort(server: Server, stop: () => void): void {
   process.stdin.on('end', stop);
   process.stdin.resume();
 }
+
+/** A child's required `--flag value` from its argv; a missing one is a bug in the parent. */
+export function requiredFlag(args: readonly string[], flag: string): string {
+  const i = args.indexOf(flag);
+  if (i < 0 || args[i + 1] === undefined) throw new Error(`${process.argv[1]} needs ${flag}`);
+  return args[i + 1]!;
+}

@@ -3,10 +3,10 @@
 // GET /api/status answers like the real gateway's so the bench's probe accepts it.
 import { createServer } from 'node:http';
 import { Pool } from 'undici';
-import { announcePort } from './announced-child.ts';
+import { announcePort, requiredFlag } from './announced-child.ts';
 
 const args = process.argv.slice(2);
-const leaderPort = Number(args[args.indexOf('--leader') + 1]);
+const leaderPort = Number(requiredFlag(args, '--leader'));
 if (!Number.isInteger(leaderPort) || leaderPort <= 0) throw new Error('floor gateway needs --leader PORT');
 const leader = new Pool(`http://127.0.0.1:${leaderPort}`, { connections: 64, pipelining: 1 });
 const json = { 'content-type': 'application/json' };

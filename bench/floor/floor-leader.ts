@@ -5,13 +5,13 @@
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
-import { announcePort } from './announced-child.ts';
+import { announcePort, requiredFlag } from './announced-child.ts';
 import { AckReader, encodeFrame } from './floor-frames.ts';
 import { floorLogFromArgs } from './floor-log.ts';
 
 const args = process.argv.slice(2);
 const log = floorLogFromArgs(args);
-const followerPorts = (args[args.indexOf('--followers') + 1] ?? '').split(',').filter(Boolean).map(Number);
+const followerPorts = requiredFlag(args, '--followers').split(',').filter(Boolean).map(Number);
 /** Followers' acks needed beside this node's own copy for a majority of followers + 1. */
 const needed = Math.floor((followerPorts.length + 1) / 2);
 

@@ -2,6 +2,7 @@
 // same synchronous calls the cluster's WAL makes on its event loop), or no sync with
 // --fsync never.
 import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
+import { requiredFlag } from './announced-child.ts';
 
 export class FloorLog {
   private readonly fd: number;
@@ -23,12 +24,7 @@ export class FloorLog {
 
 /** `--fsync always|never` and `--log FILE` from a floor process's argv. */
 export function floorLogFromArgs(args: readonly string[]): FloorLog {
-  const at = (flag: string): string => {
-    const i = args.indexOf(flag);
-    if (i < 0 || args[i + 1] === undefined) throw new Error(`floor process needs ${flag}`);
-    return args[i + 1]!;
-  };
-  const fsync = at('--fsync');
+  const fsync = requiredFlag(args, '--fsync');
   if (fsync !== 'always' && fsync !== 'never') throw new Error(`--fsync must be always or never, got ${fsync}`);
-  return new FloorLog(at('--log'), fsync === 'always');
+  return new FloorLog(requiredFlag(args, '--log'), fsync === 'always');
 }

@@ -10,15 +10,11 @@ export async function startFloorTarget(fsync: 'always' | 'never', log: (line: st
   const cluster: ClusterDescription = {
     origin: 'started', via: 'floor-path', runtime: 'local-processes', gatewayUrl: floor.url, nodes: [], fsync, config: null, dataDir: floor.dataDir,
   };
-  let released = false;
   return {
     url: floor.url,
     cluster,
     usage: () => ({ processes: [...floor.processes], metrics: [] }),
-    release: async () => {
-      if (released) return;
-      released = true;
-      await floor.stop();
-    },
+    // stop() is idempotent: the CLI releases once after the run and again in its finally.
+    release: () => floor.stop(),
   };
 }

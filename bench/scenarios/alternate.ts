@@ -4,22 +4,13 @@
 // speed drifts by tens of percent within minutes; runs taken apart cannot be compared, runs
 // alternated can. A reference is started before each of its runs and stopped after; the
 // cluster stays up (idle between its runs: heartbeats only).
-import type { BenchTarget } from '../cli/bench-target.ts';
-import { etcdVersion } from '../etcd/etcd-cluster.ts';
-import { startEtcdTarget } from '../etcd/etcd-target.ts';
-import { startFloorTarget } from '../floor/floor-target.ts';
+import { checkReferences, startReferenceTarget } from '../cli/reference-target.ts';
 import { headlineLatency, summarize } from '../report/run-summary.ts';
 import type { RunSummary } from '../report/run-summary.ts';
-import type { ReferenceName } from './references.ts';
 import type { Scenario, ScenarioContext, ScenarioOutcome } from './scenario.ts';
 import { RunAbortedError } from './scenario.ts';
 import type { StepResult } from './steps.ts';
 
-
-const starters: Record<ReferenceName, (ctx: ScenarioContext) => Promise<BenchTarget>> = {
-  floor: (ctx) => startFloorTarget(ctx.args.fsync, ctx.log),
-  etcd: (ctx) => startEtcdTarget(ctx.log),
-};
 
 export interface ArmFigures { okPerSec: number; errors: number; p50: number; p90: number; p99: number; p999: number; max: number }
 
@@ -76,11 +67,10 @@ export const medianClusterRound: CombineRounds = (rounds) => {
 export async function alternateScenario(ctx: ScenarioContext, once: Scenario, combine: CombineRounds): Promise<ScenarioOutcome> {
   const { rounds, alternate } = ctx.args;
   // Refuse before any load when a reference cannot run here.
-  if (alternate.includes('etcd')) etcdVersion();
+  checkReferences(alternate);
   const arms = ['cluster', ...alternate] as const;
-  const runs: Record<string, RunSummary[]> = Object.fromEntries(arms.map((a) => [a, []]));
+  const outcomes: Record<string, ScenarioOutcome[]> = Object.fromEntries(arms.map((a) => [a, []]));
   const clusterRounds: ClusterRound[] = [];
-  const armDetails: Record<string, unknown[]> = Object.fromEntries(arms.map((a) => [a, []]));
   for (let r = 1; r <= rounds && !ctx.signal.aborted; r++) {
     for (const arm of arms) {
       if (ctx.signal.aborted) break;
@@ -92,7 +82,7 @@ export async function alternateScenario(ctx: ScenarioContext, once: Scenario, co
         if (arm === 'cluster') {
           outcome = await once(base);
         } else {
-          const t = await starters[arm](ctx);
+          const t = await startReferenceTarget(arm, ctx.args.fsync, ctx.log);
           try {
             outcome = await once({ ...base, target: t.url, nodes: t.cluster.nodes, usage: t.usage, requests: t.requests });
           } finally {
@@ -104,14 +94,14 @@ export async function alternateScenario(ctx: ScenarioContext, once: Scenario, co
         if (!(err instanceof RunAbortedError)) throw err;
       }
       if (outcome === null || ctx.signal.aborted) break;
-      runs[arm]!.push(outcome.summary);
-      armDetails[arm]!.push(outcome.details);
+      outcomes[arm]!.push(outcome);
       if (arm === 'cluster') clusterRounds.push({ outcome, steps });
     }
   }
   if (clusterRounds.length === 0) throw new RunAbortedError();
-  const complete = Math.min(...arms.map((a) => runs[a]!.length));
-  const medians = Object.fromEntries(arms.filter((a) => runs[a]!.length > 0).map((a) => [a, medianFigures(runs[a]!.map(figures))]));
+  const complete = Math.min(...arms.map((a) => outcomes[a]!.length));
+  const perRound = Object.fromEntries(arms.map((a) => [a, outcomes[a]!.map((o) => figures(o.summary))]));
+  const medians = Object.fromEntries(arms.filter((a) => perRound[a]!.length > 0).map((a) => [a, medianFigures(perRound[a]!)]));
   for (const line of formatAlternation(medians, Math.max(1, complete))) ctx.log(line);
   const headline = combine(clusterRounds);
   return {
@@ -120,8 +110,8 @@ export async function alternateScenario(ctx: ScenarioContext, once: Scenario, co
       steps: headline.steps,
       alternation: {
         rounds, completeRounds: complete, arms, medians,
-        perRound: Object.fromEntries(arms.map((a) => [a, runs[a]!.map(figures)])),
-        details: armDetails,
+        perRound,
+        details: Object.fromEntries(arms.map((a) => [a, outcomes[a]!.map((o) => o.details)])),
       },
     },
   };

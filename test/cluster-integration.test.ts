@@ -90,6 +90,32 @@ test('status, writes and reads: one leader, writes land on every node, reads see
     const put = await fetch(`${c.gatewayUrl}/api/kv/k1`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"value":"v1"}' });
     assert.is(put.status, 200);
     assert.is((await getJson(`${c.gatewayUrl}/api/kv/k1`)).body.value, 'v1');
+
+    // The leader's batch route, which carries the gateway's writes, and its refusals.
+    const batch = async (id: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
+      const r = await fetch(`${c.nodeUrl(id)}/api/batch`, { method: 'POST', headers, body, signal: AbortSignal.timeout(5000) });
+      return { status: r.status, body: await r.json() as { code?: string; results?: { status: number; body: { success: boolean } }[] } };
+    };
+    const ops = JSON.stringify({ ops: [{ op: 'put', key: 'b1', value: 'x' }, { op: 'cas', key: 'b1', expect: 'nope', value: 'y' }, { op: 'append', data: 'via batch' }] });
+    const done = await batch(leader, ops);
+    assert.is(done.status, 200, JSON.stringify(done.body));
+    assert.equal(done.body.results!.map((r) => [r.status, r.body.success]), [[200, true], [200, false], [200, true]]);
+    assert.is((await getJson(`${c.gatewayUrl}/api/kv/b1`)).body.value, 'x');
+    const follower = c.nodeIds.find((id) => id !== leader)!;
+    const refusals: [string, string, Record<string, string>, number, string][] = [
+      ['a follower', ops, {}, 421, 'NOT_LEADER'],
+      ['malformed JSON', '{"ops":[', {}, 400, 'BAD_REQUEST'],
+      ['no ops', '{"ops":[]}', {}, 400, 'BAD_REQUEST'],
+      ['an unknown op', '{"ops":[{"op":"delete","key":"b1"}]}', {}, 400, 'BAD_REQUEST'],
+      ['another cluster', ops, { 'x-raft-cluster': 'someone-else' }, 409, 'CLUSTER_MISMATCH'],
+      ['not JSON (Express serves it)', ops, { 'content-type': 'text/plain' }, 400, 'BAD_REQUEST'],
+      ['over the body limit', JSON.stringify({ ops: [{ op: 'append', data: 'z'.repeat(c.config.http.bodyLimitBytes) }] }), {}, 413, 'PAYLOAD_TOO_LARGE'],
+    ];
+    for (const [what, body, headers, status, code] of refusals) {
+      const r = await batch(what === 'a follower' ? follower : leader, body, { 'content-type': 'application/json', ...headers });
+      assert.equal([r.status, r.body.code], [status, code], what);
+    }
+    assert.is((await getJson(`${c.gatewayUrl}/api/kv/b1`)).body.value, 'x', 'no refused batch changed anything');
   } finally {
     await c.stop();
   }

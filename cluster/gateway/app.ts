@@ -1,13 +1,13 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ClusterConfig } from '../config.ts';
-import { GatewayError } from './errors.ts';
+import { GatewayError, toGatewayError } from './errors.ts';
 import type { Forwarded, Forwarder } from './forwarder.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 import { gatewayStatus } from './gateway-status.ts';
 import type { LeaderTracker } from './leader-tracker.ts';
 import type { NodeClient } from './node-client.ts';
 import type { RequestIds } from './request-ids.ts';
-import { casBody, describeIssue, entryId, kvKey, putBody, staleQuery, writeBody } from './request-schemas.ts';
+import { appendCommand, casBody, entryId, kvKey, parseOr400, putCommand, staleQuery } from './request-schemas.ts';
 import type { WriteCommand } from './write-command.ts';
 
 export interface GatewayAppDeps {
@@ -17,12 +17,6 @@ export interface GatewayAppDeps {
   readonly forwarder: Forwarder;
   readonly metrics: GatewayMetrics;
   readonly ids: RequestIds;
-}
-
-function parseOr400<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new GatewayError('BAD_REQUEST', describeIssue(r.error));
-  return r.data;
 }
 
 function param(req: Request, name: string): string {
@@ -48,12 +42,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   app.set('etag', false); // hashing every answer costs CPU and buys nothing for an API
 
   app.use((req, res, next) => {
-    const startedAt = process.hrtime.bigint();
-    res.on('finish', () => {
-      const route = (res.locals.route as string | undefined) ?? 'unmatched';
-      metrics.requests.inc({ route, method: req.method, status: String(res.statusCode) });
-      metrics.latency.observe({ route, method: req.method }, Number(process.hrtime.bigint() - startedAt) / 1e9);
-    });
+    metrics.track(req, res, () => (res.locals.route as string | undefined) ?? 'unmatched');
     next();
   });
   app.use(express.json({ limit: config.http.bodyLimitBytes }));
@@ -76,8 +65,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   };
 
   app.post('/api/write', label('write'), async (req, res) => {
-    const body = parseOr400(writeBody, req.body);
-    await write(res, { op: 'append', data: body.data, source: body.source, ...ids.complete(body.clientId, body.requestId) });
+    await write(res, appendCommand(req.body, ids));
   });
 
   app.get('/api/entries/:id', label('entry'), async (req, res) => {
@@ -86,9 +74,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   });
 
   app.put('/api/kv/:key', label('kv_put'), async (req, res) => {
-    const key = parseOr400(kvKey, param(req, 'key'));
-    const body = parseOr400(putBody, req.body);
-    await write(res, { op: 'put', key, value: body.value, ...ids.complete(body.clientId, body.requestId) });
+    await write(res, putCommand(param(req, 'key'), req.body, ids));
   });
 
   app.post('/api/kv/:key/cas', label('kv_cas'), async (req, res) => {
@@ -116,16 +102,4 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   });
 
   return app;
-}
-
-/** Body-parser and router errors carry `type`/`status`; anything else is a bug, answered 500. */
-function toGatewayError(err: unknown): GatewayError {
-  if (err instanceof GatewayError) return err;
-  const e = err as { type?: unknown; status?: unknown; message?: unknown };
-  if (e.type === 'entity.too.large' || e.status === 413) return new GatewayError('PAYLOAD_TOO_LARGE', 'request body is larger than the limit');
-  if (e.type === 'entity.parse.failed') return new GatewayError('BAD_REQUEST', 'body is not valid JSON');
-  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-    return new GatewayError('BAD_REQUEST', typeof e.message === 'string' ? e.message : 'bad request');
-  }
-  return new GatewayError('INTERNAL', 'internal gateway error');
 }

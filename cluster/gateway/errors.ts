@@ -50,3 +50,15 @@ export class NodeUnavailableError extends Error {
     this.notSent = options.notSent ?? false;
   }
 }
+
+/** Body-parser and router errors carry `type`/`status`; anything else is a bug, answered 500. */
+export function toGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const e = err as { type?: unknown; status?: unknown; message?: unknown };
+  if (e.type === 'entity.too.large' || e.status === 413) return new GatewayError('PAYLOAD_TOO_LARGE', 'request body is larger than the limit');
+  if (e.type === 'entity.parse.failed') return new GatewayError('BAD_REQUEST', 'body is not valid JSON');
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new GatewayError('BAD_REQUEST', typeof e.message === 'string' ? e.message : 'bad request');
+  }
+  return new GatewayError('INTERNAL', 'internal gateway error');
+}

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CircuitName, NodeClient } from './node-client.ts';
 
@@ -63,5 +64,16 @@ export class GatewayMetrics {
       this.circuitOpens.inc({ node: c.id }, 0);
       c.onBreak(() => this.circuitOpens.inc({ node: c.id }));
     }
+  }
+
+  /** Counts a client request and its latency when its answer has gone out; `route` is read then. */
+  track(req: IncomingMessage, res: ServerResponse, route: () => string): void {
+    const startedAt = process.hrtime.bigint();
+    res.on('finish', () => {
+      const method = req.method ?? 'GET';
+      const r = route();
+      this.requests.inc({ route: r, method, status: String(res.statusCode) });
+      this.latency.observe({ route: r, method }, Number(process.hrtime.bigint() - startedAt) / 1e9);
+    });
   }
 }

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { request } from 'undici';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -88,6 +89,45 @@ test('valid input with numeric requestId is forwarded with the id as a string', 
   assert.is(r.status, 200);
   const rec = rig.cluster.state.records.get(r.body.entryId);
   assert.equal([rec?.data, rec?.clientId, rec?.requestId], [null, 'c', '12']);
+});
+
+// Plain-key PUTs and POST /api/write with a JSON body are served without Express
+// (write-routes.ts); an escaped key takes Express's route. Both must answer alike.
+const hotAndExpressBodies = ['{"value":5}', '{}', '[1]', '"text"', '7', '{"value":', '{"value":"v","extra":1}', '{"value":"v","requestId":"r"}', '{"value":"same"}'];
+for (const raw of hotAndExpressBodies) {
+  test(`PUT ${raw}: the plain route and Express's answer alike`, async () => {
+    for (const n of rig.cluster.nodes) n.received.length = 0;
+    const hot = await call(rig.gateway.url, 'PUT', '/api/kv/k1', undefined, raw, json);
+    const viaExpress = await call(rig.gateway.url, 'PUT', '/api/kv/k%31', undefined, raw, json);
+    assert.is(hot.status, viaExpress.status);
+    if (hot.status === 200) {
+      assert.equal([hot.body.value, viaExpress.body.value], ['same', 'same']);
+      assert.is(rig.cluster.state.kv.get('k1'), 'same');
+      assert.is(hot.headers.get('x-gateway-node'), 'node1');
+    } else {
+      assert.equal(hot.body, viaExpress.body);
+      for (const n of rig.cluster.nodes) assert.is(n.received.length, 0);
+    }
+  });
+}
+
+test('a chunked body that grows over the limit gets 413 and the connection is closed', async () => {
+  for (const n of rig.cluster.nodes) n.received.length = 0;
+  const limit = rig.cluster.config.http.bodyLimitBytes;
+  const { port } = new URL(rig.gateway.url);
+  const socket = connect(Number(port), '127.0.0.1');
+  let answer = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (d: string) => { answer += d; });
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  socket.on('error', () => undefined);
+  const chunk = `{"data":"${'z'.repeat(limit)}`;
+  socket.write(`POST /api/write HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+  await closed;
+  assert.match(answer, /^HTTP\/1\.1 413 /);
+  assert.match(answer, /connection: close/i);
+  assert.match(answer, /"code":"PAYLOAD_TOO_LARGE"/);
+  for (const n of rig.cluster.nodes) assert.is(n.received.length, 0);
 });
 
 test.run();

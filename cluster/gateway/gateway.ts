@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gatewayNodeUrl, type ClusterConfig } from '../config.ts';
 import { createGatewayApp } from './app.ts';
@@ -9,6 +10,7 @@ import { LeaderTracker, type LeaderInfo, type LeaderChangeReason } from './leade
 import { NodeClient, nodeClientDefaults, type NodeClientOptions } from './node-client.ts';
 import { RequestIds } from './request-ids.ts';
 import { WriteCoalescer } from './write-coalescer.ts';
+import { gatewayRequestListener } from './write-routes.ts';
 
 export interface GatewayOptions {
   /** Listen port; 0 picks a free one (tests). Default: config.gateway.port. */
@@ -70,7 +72,8 @@ export async function startGateway(config: ClusterConfig, options: GatewayOption
   const app = createGatewayApp({ config, tracker: leaderTracker, clients, forwarder, metrics, ids });
 
   leaderTracker.start();
-  const server = app.listen(options.port ?? config.gateway.port, config.gateway.host);
+  const listener = gatewayRequestListener({ bodyLimitBytes: config.http.bodyLimitBytes, forwarder, metrics, ids }, app);
+  const server = createServer(listener).listen(options.port ?? config.gateway.port, config.gateway.host);
   try {
     await once(server, 'listening');
   } catch (err) {

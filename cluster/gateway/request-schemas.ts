@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { GatewayError } from './errors.ts';
+import type { RequestIds } from './request-ids.ts';
+import type { WriteCommand } from './write-command.ts';
 
 /**
  * What clients may send, checked before anything is forwarded, so bad input never reaches
@@ -42,4 +45,23 @@ export function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0]!;
   const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
   return `${where}: ${issue.message}`;
+}
+
+export function parseOr400<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: z.ZodError } }, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new GatewayError('BAD_REQUEST', describeIssue(r.error));
+  return r.data;
+}
+
+/** `POST /api/write`'s body as the command forwarded; throws 400 BAD_REQUEST. */
+export function appendCommand(body: unknown, ids: RequestIds): WriteCommand {
+  const b = parseOr400(writeBody, body);
+  return { op: 'append', data: b.data, source: b.source, ...ids.complete(b.clientId, b.requestId) };
+}
+
+/** `PUT /api/kv/:key` as the command forwarded; throws 400 BAD_REQUEST. */
+export function putCommand(key: string, body: unknown, ids: RequestIds): WriteCommand {
+  const k = parseOr400(kvKey, key);
+  const b = parseOr400(putBody, body);
+  return { op: 'put', key: k, value: b.value, ...ids.complete(b.clientId, b.requestId) };
 }

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import type { z } from 'zod';
 import { NodeError } from './errors.ts';
-import { batchBody, batchOpToCommand, casBody, describeZodError, keySchema, putBody, writeBody } from './client-schemas.ts';
+import { answerBatch } from './batch-route.ts';
+import { casBody, keySchema, parseOr400, putBody, writeBody } from './client-schemas.ts';
 import type { RaftHost } from './raft-host.ts';
 import type { ApplyOutcome, Command } from './state-machine.ts';
 
@@ -11,10 +11,15 @@ export interface ClientApiDeps {
   readonly nodeUrl: (id: string) => string | null;
 }
 
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new NodeError('BAD_REQUEST', describeZodError(r.error));
-  return r.data;
+/** Throws 421 NOT_LEADER, naming the leader this node knows, unless this node leads. */
+export function leaderGuard(host: RaftHost, nodeUrl: (id: string) => string | null): () => void {
+  return () => {
+    const st = host.status();
+    if (st.role !== 'LEADER') {
+      const e = host.notLeader(st.leader);
+      throw new NodeError('NOT_LEADER', e.message, { leader: st.leader, leaderUrl: st.leader ? nodeUrl(st.leader) : null });
+    }
+  };
 }
 
 /**
@@ -25,13 +30,7 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
 export function clientApi({ host, nodeUrl }: ClientApiDeps): Router {
   const r = Router();
 
-  const requireLeader = (): void => {
-    const st = host.status();
-    if (st.role !== 'LEADER') {
-      const e = host.notLeader(st.leader);
-      throw new NodeError('NOT_LEADER', e.message, { leader: st.leader, leaderUrl: st.leader ? nodeUrl(st.leader) : null });
-    }
-  };
+  const requireLeader = leaderGuard(host, nodeUrl);
 
   const proposeOne = async (command: Command): Promise<ApplyOutcome> => {
     requireLeader();
@@ -39,7 +38,7 @@ export function clientApi({ host, nodeUrl }: ClientApiDeps): Router {
   };
 
   r.post('/write', async (req: Request, res: Response) => {
-    const body = parse(writeBody, req.body);
+    const body = parseOr400(writeBody, req.body);
     const out = await proposeOne({ op: 'append', data: body.data, source: body.source, clientId: body.clientId, requestId: body.requestId });
     const result = out.result as { entryId: number };
     res.json({ success: true, entryId: result.entryId, leader: host.id, duplicate: out.duplicate });
@@ -56,7 +55,7 @@ export function clientApi({ host, nodeUrl }: ClientApiDeps): Router {
   });
 
   r.get('/kv/:key', async (req: Request, res: Response) => {
-    const key = parse(keySchema, req.params.key);
+    const key = parseOr400(keySchema, req.params.key);
     if (req.query.stale === 'true') {
       res.json({ key, value: host.sm.get(key), stale: true, appliedIndex: host.sm.appliedIndex, node: host.id });
       return;
@@ -67,40 +66,23 @@ export function clientApi({ host, nodeUrl }: ClientApiDeps): Router {
   });
 
   r.put('/kv/:key', async (req: Request, res: Response) => {
-    const key = parse(keySchema, req.params.key);
-    const body = parse(putBody, req.body);
+    const key = parseOr400(keySchema, req.params.key);
+    const body = parseOr400(putBody, req.body);
     const out = await proposeOne({ op: 'put', key, value: body.value, clientId: body.clientId, requestId: body.requestId });
     res.json({ success: true, value: (out.result as { value: string }).value, index: out.index, duplicate: out.duplicate });
   });
 
   r.post('/kv/:key/cas', async (req: Request, res: Response) => {
-    const key = parse(keySchema, req.params.key);
-    const body = parse(casBody, req.body);
+    const key = parseOr400(keySchema, req.params.key);
+    const body = parseOr400(casBody, req.body);
     const out = await proposeOne({ op: 'cas', key, expect: body.expect, value: body.value, clientId: body.clientId, requestId: body.requestId });
     const result = out.result as { success: boolean; value: string | null };
     res.json({ success: result.success, value: result.value, index: out.index, duplicate: out.duplicate });
   });
 
-  // The gateway's coalesced writes: all ops go into one Raft batch (one append, one fsync).
+  // Express serves what serveBatch does not take (batch-route.ts): another content type, say.
   r.post('/batch', async (req: Request, res: Response) => {
-    const body = parse(batchBody, req.body);
-    requireLeader();
-    const promises = host.propose(body.ops.map(batchOpToCommand));
-    const settled = await Promise.allSettled(promises);
-    const results = settled.map((s, i) => {
-      if (s.status === 'rejected') {
-        const e = s.reason instanceof NodeError ? s.reason : new NodeError('TIMEOUT', String(s.reason));
-        return { status: e.status, body: e.body() };
-      }
-      const out = s.value;
-      const op = body.ops[i]!;
-      const result = out.result!;
-      if (op.op === 'append' && result.op === 'append') return { status: 200, body: { success: true, entryId: result.entryId, leader: host.id, duplicate: out.duplicate } };
-      if (result.op === 'put') return { status: 200, body: { success: true, value: result.value, index: out.index, duplicate: out.duplicate } };
-      if (result.op === 'cas') return { status: 200, body: { success: result.success, value: result.value, index: out.index, duplicate: out.duplicate } };
-      return { status: 200, body: { success: true, index: out.index, duplicate: out.duplicate } };
-    });
-    res.json({ results });
+    res.json(await answerBatch(host, requireLeader, req.body));
   });
 
   return r;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NodeError } from './errors.ts';
 import type { Command } from './state-machine.ts';
 
 /** Request bodies of the client API. Ids are optional; with both, a retried write applies once. */
@@ -42,4 +43,11 @@ export function describeZodError(err: z.ZodError): string {
   const issue = err.issues[0]!;
   const path = issue.path.length ? `${issue.path.join('.')}: ` : '';
   return `${path}${issue.message}`;
+}
+
+/** The value as the schema reads it, or 400 BAD_REQUEST naming the first problem. */
+export function parseOr400<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new NodeError('BAD_REQUEST', describeZodError(r.error));
+  return r.data;
 }

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AuditLog } from './audit-log.ts';
-import { clientApi } from './client-api.ts';
+import { serveBatch, type BatchRouteDeps } from './batch-route.ts';
+import { clientApi, leaderGuard } from './client-api.ts';
 import { NodeError } from './errors.ts';
 import type { NodeMetrics } from './node-metrics.ts';
 import { handlePeerMessages, handlePeerStream, peerMessagesPath, peerStreamPath, type PeerReceiverDeps } from './peer-stream.ts';
@@ -22,6 +23,10 @@ export interface NodeAppDeps {
 }
 
 export function createNodeServer(deps: NodeAppDeps): Server {
+  const internalError = (err: unknown): { status: number; body: unknown } => {
+    deps.audit.record('internal-error', { message: String((err as { message?: unknown }).message ?? err) });
+    return { status: 500, body: { error: 'internal error', code: 'INTERNAL' } };
+  };
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -66,8 +71,8 @@ export function createNodeServer(deps: NodeAppDeps): Server {
     } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       res.status(e.status).json({ error: e.message ?? 'bad request', code: 'BAD_REQUEST' });
     } else {
-      deps.audit.record('internal-error', { message: String(e.message ?? err) });
-      res.status(500).json({ error: 'internal error', code: 'INTERNAL' });
+      const answer = internalError(err);
+      res.status(answer.status).json(answer.body);
     }
   });
 
@@ -75,10 +80,14 @@ export function createNodeServer(deps: NodeAppDeps): Server {
     clusterId: deps.clusterId, selfId: deps.host.id, peerBodyLimitBytes: deps.peerBodyLimitBytes,
     step: (messages) => deps.host.step(messages),
   };
+  const batch: BatchRouteDeps = {
+    host: deps.host, clusterId: deps.clusterId, bodyLimitBytes: deps.bodyLimitBytes,
+    requireLeader: leaderGuard(deps.host, deps.nodeUrl), internalError,
+  };
   // requestTimeout 0: a peer stream is one request that lasts as long as the link.
   return createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
     if (req.method === 'POST' && req.url === peerStreamPath) handlePeerStream(req, res, peer);
     else if (req.method === 'POST' && req.url === peerMessagesPath) handlePeerMessages(req, res, peer);
-    else app(req, res);
+    else if (!serveBatch(req, res, batch)) app(req, res);
   });
 }

@@ -29,6 +29,11 @@ const fileSchema = z.object({
     coalesceWrites: z.boolean().default(true),
     /** Coalesced batches outstanding to the leader at once (pipelining across its fsyncs). */
     batchesInFlight: z.number().int().min(1).max(64).default(1),
+    /**
+     * Batches travel on one long-lived stream per node (POST /api/batch-stream); false sends
+     * each as its own POST /api/batch request, the earlier design, kept for comparison.
+     */
+    batchStream: z.boolean().default(true),
   }).prefault({}),
   raft: z.object({
     tickMs: z.number().int().min(1).max(1000).default(10),
@@ -105,6 +110,7 @@ const envOverrides: Record<string, { path: string[]; kind: 'int' | 'bool' | 'str
   GATEWAY_FAILOVER_DEADLINE_MS: { path: ['gateway', 'failoverDeadlineMs'], kind: 'int' },
   GATEWAY_COALESCE_WRITES: { path: ['gateway', 'coalesceWrites'], kind: 'bool' },
   GATEWAY_BATCHES_IN_FLIGHT: { path: ['gateway', 'batchesInFlight'], kind: 'int' },
+  GATEWAY_BATCH_STREAM: { path: ['gateway', 'batchStream'], kind: 'bool' },
   RAFT_TICK_MS: { path: ['raft', 'tickMs'], kind: 'int' },
   RAFT_ELECTION_TIMEOUT_MS_MIN: { path: ['raft', 'electionTimeoutMsMin'], kind: 'int' },
   RAFT_ELECTION_TIMEOUT_MS_MAX: { path: ['raft', 'electionTimeoutMsMax'], kind: 'int' },

@@ -116,6 +116,28 @@ test('status, writes and reads: one leader, writes land on every node, reads see
       assert.equal([r.status, r.body.code], [status, code], what);
     }
     assert.is((await getJson(`${c.gatewayUrl}/api/kv/b1`)).body.value, 'x', 'no refused batch changed anything');
+
+    // The batch stream the gateway uses: one answer line per batch line, matched by id.
+    const stream = async (id: string, body: string, headers: Record<string, string> = {}) => {
+      const r = await fetch(`${c.nodeUrl(id)}/api/batch-stream`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', ...headers }, body, signal: AbortSignal.timeout(5000) });
+      const text = await r.text();
+      return { status: r.status, lines: text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, any>) };
+    };
+    const two = await stream(leader, `{"id":7,"ops":[{"op":"put","key":"s1","value":"a"}]}\n{"id":8,"ops":[{"op":"cas","key":"s1","expect":"a","value":"b"}]}\n{"id":9,"ops":[]}\n`);
+    assert.is(two.status, 200);
+    const byId = new Map(two.lines.map((l) => [l.id, l]));
+    assert.equal([byId.get(7)?.status, byId.get(8)?.status, byId.get(8)?.body.results[0].body.success], [200, 200, true]);
+    assert.equal([byId.get(9)?.status, byId.get(9)?.body.code], [400, 'BAD_REQUEST'], 'a bad batch is answered; the stream goes on');
+    assert.is((await getJson(`${c.gatewayUrl}/api/kv/s1`)).body.value, 'b');
+    const onFollower = await stream(follower, '{"id":1,"ops":[{"op":"put","key":"s1","value":"c"}]}\n');
+    assert.equal([onFollower.lines[0]?.id, onFollower.lines[0]?.status, onFollower.lines[0]?.body.code], [1, 421, 'NOT_LEADER']);
+    const broken = await stream(leader, '{"id":1,"ops":[{"op":"put","key":"s1","value":"d"}]}\nnot json\n{"id":2,"ops":[{"op":"put","key":"s1","value":"e"}]}\n');
+    assert.equal(broken.lines.at(-1)?.code, 'BAD_REQUEST', 'a line that is not JSON ends the stream with an error line');
+    assert.ok(!broken.lines.some((l) => l.id === 2), 'nothing after the bad line is read');
+    const noId = await stream(leader, '{"ops":[{"op":"put","key":"s1","value":"f"}]}\n');
+    assert.equal(noId.lines, [{ error: 'a batch line needs an integer "id"', code: 'BAD_REQUEST' }]);
+    assert.is((await stream(leader, '', { 'x-raft-cluster': 'someone-else' })).status, 409);
+    assert.not.equal((await getJson(`${c.gatewayUrl}/api/kv/s1`)).body.value, 'e');
   } finally {
     await c.stop();
   }

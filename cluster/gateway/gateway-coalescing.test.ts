@@ -47,6 +47,19 @@ test('a lone write is sent at once, as a batch of one', async () => {
     const a = await call(rig.gateway.url, 'POST', '/api/write', { data: 1, source: 's' });
     assert.is(a.status, 200);
     assert.equal(batchSizes(rig.cluster.node('node1')), [1]);
+    assert.equal(rig.cluster.node('node1').calls('/api/batch').map((c) => c.streamed), [true], 'sent on the batch stream');
+  } finally { await rig.close(); }
+});
+
+test('with batchStream off, each batch is its own POST /api/batch', async () => {
+  const rig = await startRig({ batchStream: false });
+  try {
+    await waitFor('node1 as leader', () => rig.gateway.tracker.current()?.id === 'node1');
+    const answers = await Promise.all([1, 2, 3].map((i) => call(rig.gateway.url, 'PUT', `/api/kv/s${i}`, { value: `v${i}` })));
+    assert.equal(answers.map((a) => a.status), [200, 200, 200]);
+    const batches = rig.cluster.node('node1').calls('/api/batch');
+    assert.ok(batches.length >= 1 && batches.every((c) => c.streamed === undefined));
+    assert.equal(batchSizes(rig.cluster.node('node1')).reduce((a, b) => a + b, 0), 3);
   } finally { await rig.close(); }
 });
 

@@ -62,6 +62,7 @@ export async function startGateway(config: ClusterConfig, options: GatewayOption
       maxBatchBytes: config.http.bodyLimitBytes,
       batchTimeoutMs: attemptTimeoutMs,
       maxInFlight: options.maxBatchesInFlight ?? config.gateway.batchesInFlight,
+      stream: config.gateway.batchStream,
       isLeader: (id) => leaderTracker.current()?.id === id,
       onBatch: (ops) => { metrics.batches.inc(); metrics.batchOps.observe(ops); },
       onAnswer: (seconds) => metrics.batchSeconds.observe(seconds),

@@ -1,5 +1,6 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, IsolatedCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
 import { Pool } from 'undici';
+import { BatchLink } from './batch-link.ts';
 import { NodeUnavailableError } from './errors.ts';
 
 /** What a node answered: its status and parsed JSON body, passed on unchanged when final. */
@@ -57,6 +58,7 @@ export function circuitName(state: CircuitState): CircuitName {
  */
 export class NodeClient {
   private readonly pool: Pool;
+  private readonly batchLink: BatchLink;
   private currentBreaker: CircuitBreakerPolicy;
   private readonly breakListeners: (() => void)[] = [];
   /** Forwarded calls in flight, so a leader change can abandon the ones sent to the old leader. */
@@ -64,6 +66,7 @@ export class NodeClient {
 
   constructor(readonly id: string, readonly url: string, options: NodeClientOptions = nodeClientDefaults, private readonly clusterId: string | null = null) {
     this.pool = new Pool(url, { connections: options.connections, pipelining: 1, keepAliveTimeout: 30_000 });
+    this.batchLink = new BatchLink(id, url, clusterId ? { [clusterHeader]: clusterId } : {});
     // Abandoned calls say nothing about the node's health: they do not count as failures.
     const policy = handleWhen((err) => err instanceof NodeUnavailableError && err.code !== 'ABANDONED').orWhenResult(isUnhealthyAnswer);
     this.newBreaker = () => {
@@ -117,9 +120,21 @@ export class NodeClient {
    * came (refused, reset, timed out, abandoned, circuit open); any HTTP answer is returned.
    * `forward` calls can be abandoned by `abandonForwarded()`; status polls cannot.
    */
-  async request(method: 'GET' | 'POST' | 'PUT', path: string, body: string | undefined, timeoutMs: number, forward: boolean): Promise<NodeAnswer> {
+  request(method: 'GET' | 'POST' | 'PUT', path: string, body: string | undefined, timeoutMs: number, forward: boolean): Promise<NodeAnswer> {
+    return this.guarded(() => this.send(method, path, body, timeoutMs, forward));
+  }
+
+  /**
+   * One coalesced batch (`opsJson` is its array of ops) on the node's batch stream, through the
+   * circuit breaker like every call. Answers and failures mean what `request` says.
+   */
+  batch(opsJson: string, timeoutMs: number): Promise<NodeAnswer> {
+    return this.guarded(() => this.batchLink.send(opsJson, timeoutMs));
+  }
+
+  private async guarded(call: () => Promise<NodeAnswer>): Promise<NodeAnswer> {
     try {
-      return await this.currentBreaker.execute(() => this.send(method, path, body, timeoutMs, forward));
+      return await this.currentBreaker.execute(call);
     } catch (err) {
       if (err instanceof BrokenCircuitError || err instanceof IsolatedCircuitError) {
         throw new NodeUnavailableError(this.id, 'CIRCUIT_OPEN', `circuit to ${this.id} is open`, { cause: err, notSent: true });
@@ -162,10 +177,12 @@ export class NodeClient {
   /** Abandons forwarded calls in flight (they are retried elsewhere with the same ids). */
   abandonForwarded(): void {
     for (const c of this.forwarded) c.abort();
+    this.batchLink.abandon();
   }
 
   async close(): Promise<void> {
     this.abandonForwarded();
+    this.batchLink.close();
     await this.pool.destroy();
   }
 }

@@ -2,11 +2,13 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { loadConfig, type ClusterConfig } from '../config.ts';
+import { LineSplitter } from '../http/line-splitter.ts';
 
 /**
  * TEST DOUBLE of a storage node's HTTP contract (the real node is cluster/node/), for gateway
  * tests: `/raft/status`, the client API served by the leader only, 421 NOT_LEADER with a
- * leader hint elsewhere, `/api/batch`, and exactly-once by (clientId, requestId). Its
+ * leader hint elsewhere, `/api/batch` and the batch stream, and exactly-once by (clientId,
+ * requestId). A batch on the stream is recorded and intercepted as a `POST /api/batch`. Its
  * `leaderUrl` hints are deliberately wrong, so a gateway that follows them instead of mapping
  * the leader id through the config fails. Tests script faults with `intercept`.
  */
@@ -17,6 +19,8 @@ export interface ReceivedCall {
   readonly method: string;
   readonly path: string;
   readonly body: unknown;
+  /** A batch that came as a line of `POST /api/batch-stream`. */
+  readonly streamed?: boolean;
 }
 
 /** What a scripted interceptor does with one client call (status polls are not intercepted). */
@@ -119,6 +123,7 @@ export class FakeNode {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'POST' && req.url === '/api/batch-stream') { this.handleBatchStream(req, res); return; }
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
@@ -133,14 +138,40 @@ export class FakeNode {
       });
     }
     const call: ReceivedCall = { method: req.method ?? '', path: url.pathname + url.search, body: text === '' ? undefined : JSON.parse(text) };
+    const outcome = await this.outcome(call, url);
+    if (outcome === 'hang') return;
+    if (outcome === 'drop') { req.socket.destroy(); return; }
+    send(res, outcome.status, outcome.body);
+  }
+
+  /** The node's batch stream: lines {id, ops} in, lines {id, status, body} out. */
+  private handleBatchStream(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    res.flushHeaders();
+    req.setEncoding('utf8');
+    const lines = new LineSplitter(64 * 1024 * 1024);
+    const url = new URL('/api/batch', 'http://x');
+    req.on('data', (chunk: string) => {
+      for (const line of lines.push(chunk).lines) {
+        const { id, ops } = JSON.parse(line) as { id: number; ops: unknown };
+        void this.outcome({ method: 'POST', path: '/api/batch', body: { ops }, streamed: true }, url).then((outcome) => {
+          if (outcome === 'hang') return;
+          if (outcome === 'drop') { req.socket.destroy(); return; }
+          if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify({ id, ...outcome })}\n`);
+        });
+      }
+    });
+  }
+
+  /** What a client call gets: an answer, none ('hang'), or a cut connection after it was applied ('drop'). */
+  private async outcome(call: ReceivedCall, url: URL): Promise<Answer | 'hang' | 'drop'> {
     this.received.push(call);
     const action = this.intercept(call);
-    if (action?.kind === 'hang') return;
-    if (action?.kind === 'answer') return send(res, action.status, action.body);
+    if (action?.kind === 'hang') return 'hang';
+    if (action?.kind === 'answer') return { status: action.status, body: action.body };
     if (action?.kind === 'delay') await new Promise((r) => setTimeout(r, action.ms));
     const answer = this.serve(call, url);
-    if (action?.kind === 'apply-then-drop') { req.socket.destroy(); return; }
-    send(res, answer.status, answer.body);
+    return action?.kind === 'apply-then-drop' ? 'drop' : answer;
   }
 
   private serve(call: ReceivedCall, url: URL): Answer {

@@ -10,6 +10,8 @@ export interface WriteCoalescerOptions {
   readonly batchTimeoutMs: number;
   /** Batches in flight per node before writes wait for one to return. */
   readonly maxInFlight: number;
+  /** Send batches on the node's batch stream; otherwise one POST /api/batch each. */
+  readonly stream: boolean;
   /** False when `nodeId` is no longer where writes should go: its queue is sent back for rerouting. */
   readonly isLeader: (nodeId: string) => boolean;
   readonly onBatch?: (ops: number) => void;
@@ -31,7 +33,8 @@ interface NodeQueue {
 const envelopeBytes = '{"ops":[]}'.length;
 
 /**
- * Coalesces concurrent client writes bound for the same leader into one `POST /api/batch`.
+ * Coalesces concurrent client writes bound for the same leader into one batch (a line of the
+ * node's batch stream, or one `POST /api/batch`).
  * No timer: a write is sent at once when no batch to that node is in flight, otherwise it
  * joins the next batch, sent the moment the current one returns. Batches grow with load and
  * cost no latency when idle. One batch in flight per node keeps the order of proposals equal
@@ -71,9 +74,14 @@ export class WriteCoalescer {
     const batch = queue.pending.splice(0, count);
     queue.inFlight++;
     this.options.onBatch?.(batch.length);
-    const body = `{"ops":[${batch.map((p) => p.json).join(',')}]}`;
+    const ops = `[${batch.map((p) => p.json).join(',')}]`;
     const sentMs = performance.now();
-    client.request('POST', '/api/batch', body, this.options.batchTimeoutMs, true)
+    // A lone op over the byte limit goes as its own request: the node's 413 then answers it,
+    // where on the stream an over-limit line would end the stream for every batch.
+    const answered = this.options.stream && bytes <= this.options.maxBatchBytes
+      ? client.batch(ops, this.options.batchTimeoutMs)
+      : client.request('POST', '/api/batch', `{"ops":${ops}}`, this.options.batchTimeoutMs, true);
+    answered
       .then((answer) => {
         this.options.onAnswer?.((performance.now() - sentMs) / 1000);
         deliver(batch, answer);

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AuditLog } from './audit-log.ts';
 import { serveBatch, type BatchRouteDeps } from './batch-route.ts';
+import { batchStreamPath, handleBatchStream } from './batch-stream.ts';
 import { clientApi, leaderGuard } from './client-api.ts';
 import { NodeError } from './errors.ts';
 import type { NodeMetrics } from './node-metrics.ts';
@@ -84,10 +85,11 @@ export function createNodeServer(deps: NodeAppDeps): Server {
     host: deps.host, clusterId: deps.clusterId, bodyLimitBytes: deps.bodyLimitBytes,
     requireLeader: leaderGuard(deps.host, deps.nodeUrl), internalError,
   };
-  // requestTimeout 0: a peer stream is one request that lasts as long as the link.
+  // requestTimeout 0: a peer or batch stream is one request that lasts as long as the link.
   return createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
     if (req.method === 'POST' && req.url === peerStreamPath) handlePeerStream(req, res, peer);
     else if (req.method === 'POST' && req.url === peerMessagesPath) handlePeerMessages(req, res, peer);
+    else if (req.method === 'POST' && req.url === batchStreamPath) handleBatchStream(req, res, batch);
     else if (!serveBatch(req, res, batch)) app(req, res);
   });
 }

@@ -9,6 +9,7 @@
 //   POST /raft/messages  one batch per request, answered 204: for tools and tests.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Message } from '../raft/messages.ts';
+import { LineSplitter } from '../http/line-splitter.ts';
 import { checkMessages } from './peer-message-check.ts';
 
 export const peerStreamPath = '/raft/stream';
@@ -57,10 +58,7 @@ export function handlePeerStream(req: IncomingMessage, res: ServerResponse, deps
   res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
   res.flushHeaders();
   req.setEncoding('utf8');
-  // Parts of the line being received; the limit is counted in UTF-16 units (close to bytes for
-  // the ASCII JSON peers send).
-  let parts: string[] = [];
-  let partLength = 0;
+  const lines = new LineSplitter(deps.peerBodyLimitBytes);
   let received = 0;
   let acked = 0;
   let ackTimer: NodeJS.Timeout | null = null;
@@ -80,25 +78,15 @@ export function handlePeerStream(req: IncomingMessage, res: ServerResponse, deps
   };
 
   req.on('data', (chunk: string) => {
-    let start = 0;
-    for (let nl = chunk.indexOf('\n'); nl >= 0 && !failed; nl = chunk.indexOf('\n', start)) {
-      const piece = chunk.slice(start, nl);
-      const line = parts.length > 0 ? parts.join('') + piece : piece;
-      parts = [];
-      partLength = 0;
-      start = nl + 1;
-      if (line.length > deps.peerBodyLimitBytes) return fail(`peer batch over ${deps.peerBodyLimitBytes} bytes`, 'PAYLOAD_TOO_LARGE');
+    if (failed) return;
+    const got = lines.push(chunk);
+    for (const line of got.lines) {
       const batch = parseBatch(line, deps.selfId);
       if ('error' in batch) return fail(batch.error, batch.code);
       received++;
       deps.step(batch.messages);
     }
-    if (failed) return;
-    if (start < chunk.length) {
-      parts.push(chunk.slice(start));
-      partLength += chunk.length - start;
-      if (partLength > deps.peerBodyLimitBytes) return fail(`peer batch over ${deps.peerBodyLimitBytes} bytes`, 'PAYLOAD_TOO_LARGE');
-    }
+    if (got.overLimit) return fail(`peer batch over ${deps.peerBodyLimitBytes} bytes`, 'PAYLOAD_TOO_LARGE');
     if (ackTimer === null && received > acked) ackTimer = setTimeout(ack, ackDelayMs);
   });
   req.on('error', () => undefined);

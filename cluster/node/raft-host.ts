@@ -80,6 +80,7 @@ export class RaftHost {
     this.id = o.id;
     this.lastLeaderContactMs = o.clock();
     this.snapshotDueEntries = o.snapshotEntries + o.snapshotOffsetEntries;
+    o.metrics.statusSource = () => (this.raft === undefined ? null : { ...this.raft.status(), applied: this.sm.appliedIndex });
   }
 
   async start(): Promise<void> {
@@ -266,15 +267,6 @@ export class RaftHost {
     }
     this.releaseReads();
     for (const ev of rd.events) this.onEvent(ev);
-    if (rd.softState) {
-      const s = rd.softState;
-      m.term.set(s.term);
-      m.state.set(s.role === 'LEADER' ? 2 : s.role === 'FOLLOWER' ? 0 : 1);
-    }
-    const st = this.raft.status();
-    m.commitIndex.set(st.commit);
-    m.appliedIndex.set(this.sm.appliedIndex);
-    for (const p of st.progress) m.replicationLag.set({ peer: p.id }, Math.max(0, st.lastIndex - p.match));
   }
 
   private releaseReads(): void {
@@ -312,8 +304,6 @@ export class RaftHost {
         m.leaderElections.inc({ node: this.id });
         break;
       case 'step-down':
-        // Only a leader knows its followers' lag: a stale value must not outlive leadership.
-        m.replicationLag.reset();
         this.appendRoundTrips.clear();
         // Pending proposals may still commit under the next leader: their outcome is unknown.
         this.failPending(new NodeError('LEADERSHIP_LOST', `node ${this.id} stepped down (${ev.reason}); outcome unknown`));

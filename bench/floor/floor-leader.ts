@@ -1,12 +1,12 @@
-// Floor path leader: each POST becomes one frame, sent to every follower and made durable here;
-// it is answered 201 once it is durable on a majority (this node and enough followers' acks).
-// Frames go out before the local fdatasync, so the two disks work in parallel: the order Raft
-// allows a leader (thesis §10.2.1) and the faster one, which a floor should take.
-import { createServer } from 'node:http';
-import { connect } from 'node:net';
+// Floor path leader: the gateway's frames arrive on one TCP connection; each chunk of them is
+// sent to every follower and made durable here (one write + fdatasync), and acked to the gateway
+// once it is durable on a majority (this node and enough followers' acks). Frames go out before
+// the local fdatasync, so the disks work in parallel: the order Raft allows a leader (thesis
+// §10.2.1) and the faster one, which a floor should take.
+import { connect, createServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { announcePort, requiredFlag } from './announced-child.ts';
-import { AckReader, encodeFrame } from './floor-frames.ts';
+import { AckReader, encodeAck, FrameReader } from './floor-frames.ts';
 import { floorLogFromArgs } from './floor-log.ts';
 
 const args = process.argv.slice(2);
@@ -18,7 +18,6 @@ const needed = Math.floor((followerPorts.length + 1) / 2);
 interface Waiting { seq: number; answer: () => void }
 const waiting: Waiting[] = [];
 const acked = followerPorts.map(() => 0);
-let seq = 0;
 let durable = 0;
 
 function quorumSeq(): number {
@@ -44,27 +43,24 @@ const peers: Socket[] = followerPorts.map((port, i) => {
   return socket;
 });
 
-const server = createServer((req, res) => {
-  if (req.method !== 'POST') {
-    res.writeHead(405, { 'content-type': 'application/json' }).end('{"error":"the floor leader takes POST only","code":"METHOD_NOT_ALLOWED"}');
-    return;
-  }
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    const mine = ++seq;
-    const frame = encodeFrame(mine, Buffer.concat(chunks));
-    for (const p of peers) if (p.writable) p.write(frame);
-    waiting.push({ seq: mine, answer: () => res.writeHead(201, { 'content-type': 'application/json' }).end(`{"index":${mine}}`) });
-    log.append(frame);
-    durable = mine;
+const server = createServer((gateway) => {
+  gateway.setNoDelay(true);
+  const frames = new FrameReader();
+  gateway.on('data', (chunk: Buffer) => {
+    // The gateway numbers its writes; one gateway, so its sequence is the replication sequence.
+    const got = frames.push(chunk);
+    if (got === null) return;
+    for (const p of peers) if (p.writable) p.write(got.bytes);
+    const last = got.lastSeq;
+    waiting.push({ seq: last, answer: () => { if (gateway.writable) gateway.write(encodeAck(last)); } });
+    log.append(got.bytes);
+    durable = last;
     release();
   });
+  gateway.on('error', () => gateway.destroy());
 });
-server.keepAliveTimeout = 30_000;
 server.listen(0, '127.0.0.1', () => announcePort(server, () => {
   for (const p of peers) p.destroy();
-  server.closeAllConnections();
   server.close();
   log.close();
   process.exit(0);

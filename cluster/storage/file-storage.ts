@@ -23,7 +23,8 @@
 //
 // Order of effects, so that a crash at any point leaves a loadable state:
 //   snapshot: write temp, fsync, rename, fsync dir  ->  new segment with the checkpoint, fdatasync,
-//   fsync dir  ->  unlink older segments and snapshots. A crash before the checkpoint is durable
+//   fsync dir  ->  unlink older segments and snapshots (in the background: writes go on meanwhile,
+//   compact() resolves after it). A crash before the checkpoint is durable
 //   leaves a snapshot newer than the last checkpoint: load() applies it to the replayed log with
 //   InstallSnapshot semantics (exact for compaction too, since the log contains its index and
 //   term) and writes the missing checkpoint.
@@ -92,6 +93,8 @@ export class FileStorage implements RaftStorage {
   private nextSeq = 1;
   private queue: Op[] = [];
   private draining: Promise<void> | null = null;
+  /** The last deletion of checkpoint garbage (tidy()); settled, never rejected. */
+  private tidying: Promise<void> = Promise.resolve();
   private failure: unknown = null;
 
   constructor(options: FileStorageOptions) {
@@ -150,6 +153,7 @@ export class FileStorage implements RaftStorage {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
     while (this.draining) await this.draining;
+    await this.tidying;
     this.writer?.close();
     this.writer = null;
   }
@@ -182,8 +186,9 @@ export class FileStorage implements RaftStorage {
 
   /** Calls take effect in order; one that breaks the contract is rejected alone. */
   private async commitGroup(group: Op[]): Promise<void> {
-    // Each accepted op with how it is answered once the group is durable.
-    const accepted: { op: Op; done: () => void }[] = [];
+    // Each accepted op with how it is answered once the group is durable (`tidied`: see tidy()).
+    const accepted: { op: Op; done: (tidied: Promise<void>) => void }[] = [];
+    let tidied: Promise<void> = Promise.resolve();
     try {
       const records: Buffer[] = [];
       let checkpoint = false;
@@ -220,11 +225,12 @@ export class FileStorage implements RaftStorage {
             this.model.installSnapshot(op.snapshot);
             checkpoint = true;
           }
-          accepted.push({ op, done: () => op.resolve() });
+          // compact() resolves once the files it made garbage are gone; writes behind it do not wait.
+          accepted.push({ op, done: (t) => { t.then(() => op.resolve(), (e: unknown) => op.reject(e)); } });
         }
       }
       // A checkpoint states the model after the whole group, so the group's records are redundant.
-      if (checkpoint) await this.writeCheckpoint();
+      if (checkpoint) tidied = (await this.writeCheckpoint()).tidied;
       else if (records.length > 0) await this.appendRecords(Buffer.concat(records), syncNeeded);
     } catch (e) {
       this.failure = e;
@@ -232,7 +238,7 @@ export class FileStorage implements RaftStorage {
       for (const op of this.queue.splice(0)) op.reject(this.failedError());
       return;
     }
-    for (const a of accepted) a.done();
+    for (const a of accepted) a.done(tidied);
   }
 
   private async appendRecords(buf: Buffer, syncNeeded: boolean): Promise<void> {
@@ -256,8 +262,12 @@ export class FileStorage implements RaftStorage {
     }
   }
 
-  /** New segment opening with the full state; then everything older is garbage. */
-  private async writeCheckpoint(): Promise<void> {
+  /**
+   * New segment opening with the full state; then everything older is garbage. Returns the
+   * deletion of that garbage, started and not awaited (tidy()); wrapped, since an async
+   * function's result would adopt the promise and wait for it.
+   */
+  private async writeCheckpoint(): Promise<{ tidied: Promise<void> }> {
     const w = SegmentWriter.create(this.dir, this.nextSeq++);
     this.stats.segmentsCreated++;
     const snap = this.model.snapshot;
@@ -278,7 +288,21 @@ export class FileStorage implements RaftStorage {
     this.writer?.close();
     this.writer = w;
     this.stats.checkpoints++;
-    await this.deleteGarbage(w.seq);
+    return { tidied: this.tidy(w.seq, snap ? { index: snap.index, term: snap.term } : null) };
+  }
+
+  /**
+   * Deleting what a checkpoint made garbage is tidying, not durability (replay starts at the
+   * checkpoint whatever is left), so the WAL does not wait for it. Measured at 500 writes/s on
+   * this VM: the readdir, unlinks and directory sync took 5-10 ms after each snapshot, and every
+   * write queued behind them waited as long. One deletion at a time, in checkpoint order, each
+   * keeping what its own (durable) checkpoint refers to; a failure stops the storage, as a
+   * failed write does.
+   */
+  private tidy(firstSeq: number, kept: Pick<Snapshot, 'index' | 'term'> | null): Promise<void> {
+    const run = this.tidying.then(() => this.deleteGarbage(firstSeq, kept));
+    this.tidying = run.catch((e: unknown) => { this.failure ??= e; });
+    return run;
   }
 
   /** Segments before `firstSeq`, snapshots other than the model's, and leftover temp files. */
@@ -287,8 +311,7 @@ export class FileStorage implements RaftStorage {
    * compact() writing ahead of its queued op: deleting it failed that compaction (ENOENT on the
    * rename), which stops a node. Crash debris (`.tmp`) is removed on open instead.
    */
-  private async deleteGarbage(firstSeq: number): Promise<void> {
-    const kept = this.model.snapshot;
+  private async deleteGarbage(firstSeq: number, kept: Pick<Snapshot, 'index' | 'term'> | null): Promise<void> {
     let deleted = false;
     for (const name of await readdir(this.dir)) {
       const seq = parseSegmentName(name);
@@ -345,12 +368,13 @@ export class FileStorage implements RaftStorage {
     for (const scan of scans) this.replay(scan);
 
     const needCheckpoint = this.reconcileSnapshot(snapshot);
+    // At load the garbage goes before anything else is written: nothing waits on it yet.
     if (needCheckpoint || scans.length === 0) {
-      await this.writeCheckpoint();
+      await (await this.writeCheckpoint()).tidied;
     } else {
       const last = scans.at(-1)!;
       this.writer = SegmentWriter.reopen(last.path, last.seq, last.sizeBytes);
-      await this.deleteGarbage(first!.seq);
+      await this.deleteGarbage(first!.seq, this.model.snapshot);
     }
   }
 

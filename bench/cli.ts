@@ -6,7 +6,7 @@
 import { runCli } from '../cluster/cli/usage-error.ts';
 import { parseBenchArgs } from './cli/bench-args.ts';
 import type { ScenarioArgs } from './cli/bench-args.ts';
-import { resolveTarget } from './cli/bench-target.ts';
+import { resolveTarget, startFreshCluster } from './cli/bench-target.ts';
 import { startReferenceTarget } from './cli/reference-target.ts';
 import { compareRuns, formatComparison, loadRun } from './report/compare.ts';
 import { captureEnvironment, currentLoadAverage1m } from './report/run-environment.ts';
@@ -71,8 +71,16 @@ async function runScenario(args: ScenarioArgs): Promise<number> {
     const via = { gateway: '', 'leader-node': ', direct to the leader node: no gateway', 'floor-path': ', the floor path: no Raft', 'etcd-leader': `, ${target.cluster.version ?? 'etcd'}'s leader` }[target.cluster.via];
     log(`bench ${args.name} -> ${target.url} (cluster: ${target.cluster.origin}${via}, fsync ${target.cluster.fsync ?? 'unknown'}; ` +
       `${environment.cpuModel ?? 'cpu'} x${environment.cpuCount}, load ${environment.loadAverage1m.toFixed(2)})`);
+    const restartCluster = target.cluster.origin === 'started'
+      ? async (logsTo: string) => {
+        await target!.release(logsTo);
+        target = await startFreshCluster(args.fsync, log);
+        return { target: target.url, nodes: target.cluster.nodes, usage: target.usage };
+      }
+      : undefined;
     const outcome = await scenarios[args.kind]({
       args, target: target.url, nodes: target.cluster.nodes, folder, usage: target.usage, requests: target.requests, signal: abort.signal, log,
+      restartCluster,
     });
     const verdicts = evaluateSlo(args.slo, outcome.summary);
     const endedAt = new Date();

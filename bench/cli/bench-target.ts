@@ -166,6 +166,11 @@ process.on('exit', () => {
   for (const m of started) for (const p of m.list()) if (p.alive) try { process.kill(-p.pid, 'SIGKILL'); } catch { /* gone */ }
 });
 
+/** A new cluster like the one resolveTarget starts when none runs: an alternated run's later rounds. */
+export function startFreshCluster(fsync: 'always' | 'never', log: (line: string) => void): Promise<BenchTarget> {
+  return startForRun(loadConfig().nodeCount, fsync, log);
+}
+
 async function startForRun(nodeCount: number, fsync: 'always' | 'never', log: (line: string) => void): Promise<BenchTarget> {
   const basePort = await findFreePortRange(nodeCount + 1);
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-cluster-'));

@@ -162,6 +162,7 @@ test('--alternate floor,etcd runs the cluster and both references in turn and co
   assert.equal(order, ['1-cluster', '1-floor', '1-etcd', '2-cluster', '2-floor', '2-etcd']);
   assert.match(run.stdout, /medians over 2 alternated rounds/);
   assert.match(run.stdout, /cluster \/ floor: p50 [\d.]+x, p99 [\d.]+x, p99\.9 [\d.]+x/);
+  assert.match(run.stdout, /not started by this run, so it stays up across rounds/);
   const dir = lastLine(run.stdout);
   folders.push(dir);
   for (const step of ['r1-cluster', 'r1-floor', 'r1-etcd', 'r2-cluster', 'r2-floor', 'r2-etcd']) {
@@ -196,24 +197,28 @@ test('max --alternate etcd runs the whole search on each arm; the headline is th
   assert.is(results.details.alternation.details.etcd[0].best.connections > 0, true);
 });
 
-test('with no cluster answering, a run starts its own (fsync always) and stops it after', async () => {
+test('with no cluster answering, a run starts its own (fsync always), a fresh one per alternated round, and stops it after', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-own-cluster-'));
   try {
-    const run = await benchCli(['100rps', '--duration', '1s', '--warmup', '0s'], { GATEWAY_PORT: String(await closedPort()), RAFT_DATA_DIR: dataDir });
+    const run = await benchCli(['100rps', '--duration', '1s', '--warmup', '0s', '--alternate', 'floor', '--rounds', '2'], { GATEWAY_PORT: String(await closedPort()), RAFT_DATA_DIR: dataDir });
     assert.is(run.code, 0, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
-    assert.match(run.stdout, /starting 3 nodes \+ gateway for this run \(fsync always, links direct/);
+    const starts = [...run.stdout.matchAll(/starting 3 nodes \+ gateway for this run \(fsync always, links direct, ports (\d+)-(\d+), data (\S+)\)/g)];
+    assert.is(starts.length, 2, 'round 2 gets an empty cluster, as the references do');
+    assert.not.match(run.stdout, /stays up across rounds/);
     const dir = lastLine(run.stdout);
     folders.push(dir);
     const runJson = readJson(dir, 'run.json');
     assert.is(runJson.cluster.origin, 'started');
     assert.is(runJson.cluster.fsync, 'always');
     assert.is(runJson.cluster.config.storage.fsync, 'always');
-    assert.ok(existsSync(join(dir, 'cluster-logs', 'gateway.log')), 'cluster logs kept with the run');
-    assert.is(readJson(dir, 'results.json').ok, 100);
-    for (const url of [runJson.cluster.gatewayUrl, ...runJson.cluster.nodes.map((n: { url: string }) => n.url)]) {
-      assert.ok(await isPortFree(Number(new URL(url).port)), `${url} still listening after the run`);
+    assert.ok(existsSync(join(dir, 'r1', 'cluster-logs', 'gateway.log')), 'the first cluster\'s logs kept with its round');
+    assert.ok(existsSync(join(dir, 'cluster-logs', 'gateway.log')), 'the last cluster\'s logs kept with the run');
+    assert.is(readJson(dir, 'r1-cluster-load.json').ok, 100);
+    assert.is(readJson(dir, 'r2-cluster-load.json').ok, 100);
+    for (const [, first, last, data] of starts) {
+      for (let port = Number(first); port <= Number(last); port++) assert.ok(await isPortFree(port), `port ${port} still listening after the run`);
+      assert.not.ok(existsSync(data!), `temp data dir ${data} removed`);
     }
-    assert.not.ok(existsSync(runJson.cluster.dataDir), 'temp data dir removed');
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -2,8 +2,12 @@
 // the same scenario in turn, round after round (cluster, floor, etcd, cluster, floor, …), and the
 // table compares medians over rounds. On a shared or virtual machine the
 // speed drifts by tens of percent within minutes; runs taken apart cannot be compared, runs
-// alternated can. A reference is started before each of its runs and stopped after; the
-// cluster stays up (idle between its runs: heartbeats only).
+// alternated can. A reference is started before each of its runs and stopped after, so it
+// starts empty every round. So does a cluster this run started: each round after the first
+// gets a new one (the old one's logs go under r<k>/). A cluster that was already running (or
+// --target) stays up and keeps what earlier rounds wrote, which then weighs on later rounds
+// (larger snapshots, a larger heap): the summary says so.
+import { join } from 'node:path';
 import { checkReferences, startReferenceTarget } from '../cli/reference-target.ts';
 import { headlineLatency, summarize } from '../report/run-summary.ts';
 import type { RunSummary } from '../report/run-summary.ts';
@@ -69,6 +73,7 @@ export async function alternateScenario(ctx: ScenarioContext, once: Scenario, co
   // Refuse before any load when a reference cannot run here.
   checkReferences(alternate);
   const arms = ['cluster', ...alternate] as const;
+  if (!ctx.restartCluster && rounds > 1) ctx.log('note: this cluster was not started by this run, so it stays up across rounds and keeps what earlier rounds wrote; the references start empty every round');
   const outcomes: Record<string, ScenarioOutcome[]> = Object.fromEntries(arms.map((a) => [a, []]));
   const clusterRounds: ClusterRound[] = [];
   for (let r = 1; r <= rounds && !ctx.signal.aborted; r++) {
@@ -80,7 +85,10 @@ export async function alternateScenario(ctx: ScenarioContext, once: Scenario, co
       let outcome: ScenarioOutcome | null = null;
       try {
         if (arm === 'cluster') {
-          outcome = await once(base);
+          // Empty like the references: a cluster holding earlier rounds' writes is slower at
+          // everything that grows with state (measured: bench max round 2 at half of round 1).
+          const fresh = r > 1 && ctx.restartCluster ? await ctx.restartCluster(join(ctx.folder.dir, `r${r - 1}`)) : {};
+          outcome = await once({ ...base, ...fresh });
         } else {
           const t = await startReferenceTarget(arm, ctx.args.fsync, ctx.log);
           try {

@@ -22,6 +22,11 @@ export interface ScenarioContext {
   stepPrefix?: string;
   /** Sees every step as it ends (alternated runs collect the cluster's). */
   onStep?: (step: StepResult) => void;
+  /**
+   * Only when this run started the cluster: stops it (its logs kept under `logsTo`) and starts
+   * a new, empty one, whose target, nodes and usage replace these.
+   */
+  restartCluster?: (logsTo: string) => Promise<Pick<ScenarioContext, 'target' | 'nodes' | 'usage'>>;
   signal: AbortSignal;
   log(line: string): void;
 }

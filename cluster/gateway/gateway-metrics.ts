@@ -37,10 +37,10 @@ export class GatewayMetrics {
     labelNames: ['node'] as const, registers: [this.registry],
   });
   readonly batches = new Counter({
-    name: 'gateway_batches_total', help: 'Coalesced POST /api/batch requests sent', registers: [this.registry],
+    name: 'gateway_batches_total', help: 'Coalesced batches sent to a leader (on its batch stream, or as POST /api/batch)', registers: [this.registry],
   });
   readonly batchSeconds = new Histogram({
-    name: 'gateway_batch_duration_seconds', help: 'A coalesced batch from sending to the leader\'s answer (network, the leader\'s HTTP handling, the Raft commit)',
+    name: 'gateway_batch_duration_seconds', help: 'A coalesced batch from sending to the leader\'s answer (network, the leader\'s handling, the Raft commit)',
     registers: [this.registry], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   });
   readonly batchOps = new Histogram({

@@ -1,7 +1,8 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ClusterConfig } from '../config.ts';
-import { GatewayError, toGatewayError } from './errors.ts';
-import type { Forwarded, Forwarder } from './forwarder.ts';
+import { sendError, sendForwarded } from './answers.ts';
+import { GatewayError } from './errors.ts';
+import type { Forwarder } from './forwarder.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 import { gatewayStatus } from './gateway-status.ts';
 import type { LeaderTracker } from './leader-tracker.ts';
@@ -22,12 +23,6 @@ export interface GatewayAppDeps {
 function param(req: Request, name: string): string {
   const v = (req.params as Record<string, string | undefined>)[name];
   return v ?? '';
-}
-
-function sendForwarded(res: Response, answer: Forwarded): void {
-  res.setHeader('x-gateway-node', answer.nodeId);
-  res.setHeader('x-gateway-attempts', String(answer.attempts));
-  res.status(answer.status).json(answer.body);
 }
 
 /** The route label for metrics is set by the matched route, so paths with ids stay one series. */
@@ -94,12 +89,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
     next(new GatewayError('NOT_FOUND', `no route ${req.method} ${req.path}`));
   });
 
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const e = toGatewayError(err);
-    if (e.code === 'INTERNAL') console.error('gateway: internal error:', err);
-    if (res.headersSent) { res.destroy(); return; }
-    res.status(e.status).json(e.toBody());
-  });
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => { sendError(res, err); });
 
   return app;
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { isPlainJsonRequest, readJsonBody, sendJson } from '../http/json-body.ts';
-import { GatewayError, toGatewayError } from './errors.ts';
+import { isPlainJsonRequest, readJsonBody } from '../http/json-body.ts';
+import { sendError, sendForwarded } from './answers.ts';
+import { GatewayError } from './errors.ts';
 import type { Forwarder } from './forwarder.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 import type { RequestIds } from './request-ids.ts';
@@ -55,12 +56,8 @@ async function serveWrite(deps: WriteRoutesDeps, hot: HotRoute, req: IncomingMes
     // body-parser's strict mode: only an object or array is JSON a route may read.
     if (body.kind === 'bad-json' || typeof body.value !== 'object' || body.value === null) throw new GatewayError('BAD_REQUEST', 'body is not valid JSON');
     const command = hot.route === 'write' ? appendCommand(body.value, deps.ids) : putCommand(hot.key, body.value, deps.ids);
-    const answer = await deps.forwarder.forward({ kind: 'write', command });
-    sendJson(res, answer.status, answer.body, { 'x-gateway-node': answer.nodeId, 'x-gateway-attempts': String(answer.attempts) });
+    sendForwarded(res, await deps.forwarder.forward({ kind: 'write', command }));
   } catch (err) {
-    const e = toGatewayError(err);
-    if (e.code === 'INTERNAL') console.error('gateway: internal error:', err);
-    if (res.headersSent) { res.destroy(); return; }
-    sendJson(res, e.status, e.toBody());
+    sendError(res, err);
   }
 }

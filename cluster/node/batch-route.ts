@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPlainJsonRequest, readJsonBody, sendJson } from '../http/json-body.ts';
 import { batchBody, batchOpToCommand, parseOr400 } from './client-schemas.ts';
+import { refuseOtherCluster } from './cluster-check.ts';
 import { NodeError } from './errors.ts';
 import type { RaftHost } from './raft-host.ts';
 
@@ -38,8 +39,8 @@ export interface BatchRouteDeps {
   readonly clusterId: string;
   readonly bodyLimitBytes: number;
   readonly requireLeader: () => void;
-  /** The answer to an error that is not a NodeError (a bug): logged by the caller. */
-  readonly internalError: (err: unknown) => BatchResult;
+  /** The answer to an error: a NodeError's own, or 500 for a bug (which the node audits). */
+  readonly answerError: (err: unknown) => BatchResult;
 }
 
 /**
@@ -50,12 +51,7 @@ export interface BatchRouteDeps {
 export function serveBatch(req: IncomingMessage, res: ServerResponse, deps: BatchRouteDeps): boolean {
   if (req.method !== 'POST' || req.url !== batchPath || !isPlainJsonRequest(req)) return false;
   void (async () => {
-    const cluster = req.headers['x-raft-cluster'];
-    if (cluster !== undefined && cluster !== deps.clusterId) {
-      req.resume();
-      sendJson(res, 409, { error: `request for cluster ${String(cluster)}, this node is in cluster ${deps.clusterId}`, code: 'CLUSTER_MISMATCH' });
-      return;
-    }
+    if (refuseOtherCluster(req, res, deps.clusterId)) return;
     const body = await readJsonBody(req, deps.bodyLimitBytes);
     if (body.kind === 'aborted') return;
     let answer: BatchResult;
@@ -67,7 +63,7 @@ export function serveBatch(req: IncomingMessage, res: ServerResponse, deps: Batc
       if (body.kind === 'bad-json') throw new NodeError('BAD_REQUEST', `malformed JSON: ${body.message}`);
       answer = { status: 200, body: await answerBatch(deps.host, deps.requireLeader, body.value) };
     } catch (err) {
-      answer = err instanceof NodeError ? { status: err.status, body: err.body() } : deps.internalError(err);
+      answer = deps.answerError(err);
     }
     if (!res.headersSent && !res.destroyed) sendJson(res, answer.status, answer.body);
   })();

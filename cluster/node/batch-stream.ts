@@ -10,10 +10,10 @@
 // body stream) and the leader an HTTP parse and response head, for every batch; at 500
 // writes/s that is about 440 requests a second. Measured in the commit that added this.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { endStreamWithError } from '../http/end-stream.ts';
 import { LineSplitter } from '../http/line-splitter.ts';
-import { sendJson } from '../http/json-body.ts';
 import { answerBatch, type BatchRouteDeps } from './batch-route.ts';
-import { NodeError } from './errors.ts';
+import { refuseOtherCluster } from './cluster-check.ts';
 
 export const batchStreamPath = '/api/batch-stream';
 
@@ -21,12 +21,7 @@ export const batchStreamPath = '/api/batch-stream';
 const envelopeChars = 64;
 
 export function handleBatchStream(req: IncomingMessage, res: ServerResponse, deps: BatchRouteDeps): void {
-  const cluster = req.headers['x-raft-cluster'];
-  if (cluster !== undefined && cluster !== deps.clusterId) {
-    req.resume();
-    sendJson(res, 409, { error: `request for cluster ${String(cluster)}, this node is in cluster ${deps.clusterId}`, code: 'CLUSTER_MISMATCH' });
-    return;
-  }
+  if (refuseOtherCluster(req, res, deps.clusterId)) return;
   res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
   res.flushHeaders();
   req.setEncoding('utf8');
@@ -38,9 +33,7 @@ export function handleBatchStream(req: IncomingMessage, res: ServerResponse, dep
 
   const fail = (error: string, code: string): void => {
     failed = true;
-    req.removeAllListeners('data');
-    req.resume();
-    res.end(`${JSON.stringify({ error, code })}\n`, () => req.socket.destroy());
+    endStreamWithError(req, res, error, code);
   };
   const answer = async (id: number, ops: unknown): Promise<void> => {
     let status = 200;
@@ -48,9 +41,7 @@ export function handleBatchStream(req: IncomingMessage, res: ServerResponse, dep
     try {
       body = await answerBatch(deps.host, deps.requireLeader, { ops });
     } catch (err) {
-      const a = err instanceof NodeError ? { status: err.status, body: err.body() } : deps.internalError(err);
-      status = a.status;
-      body = a.body;
+      ({ status, body } = deps.answerError(err));
     }
     outstanding--;
     if (res.writableEnded || res.destroyed) return;

@@ -4,6 +4,7 @@ import type { AuditLog } from './audit-log.ts';
 import { serveBatch, type BatchRouteDeps } from './batch-route.ts';
 import { batchStreamPath, handleBatchStream } from './batch-stream.ts';
 import { clientApi, leaderGuard } from './client-api.ts';
+import { refuseOtherCluster } from './cluster-check.ts';
 import { NodeError } from './errors.ts';
 import type { NodeMetrics } from './node-metrics.ts';
 import { handlePeerMessages, handlePeerStream, peerMessagesPath, peerStreamPath, type PeerReceiverDeps } from './peer-stream.ts';
@@ -24,21 +25,17 @@ export interface NodeAppDeps {
 }
 
 export function createNodeServer(deps: NodeAppDeps): Server {
-  const internalError = (err: unknown): { status: number; body: unknown } => {
+  /** A NodeError's own answer; anything else is a bug, audited and answered 500. */
+  const answerError = (err: unknown): { status: number; body: unknown } => {
+    if (err instanceof NodeError) return { status: err.status, body: err.body() };
     deps.audit.record('internal-error', { message: String((err as { message?: unknown }).message ?? err) });
     return { status: 500, body: { error: 'internal error', code: 'INTERNAL' } };
   };
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  // A caller that names a cluster (the gateway does) must name this one; curl users need not.
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const cluster = req.headers['x-raft-cluster'];
-    if (cluster !== undefined && cluster !== deps.clusterId) {
-      res.status(409).json({ error: `request for cluster ${String(cluster)}, this node is in cluster ${deps.clusterId}`, code: 'CLUSTER_MISMATCH' });
-      return;
-    }
-    next();
+    if (!refuseOtherCluster(req, res, deps.clusterId)) next();
   });
   app.use(express.json({ limit: deps.bodyLimitBytes, strict: false }));
 
@@ -60,19 +57,17 @@ export function createNodeServer(deps: NodeAppDeps): Server {
   });
   // Express 5 forwards rejected async handlers here.
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { type?: string; status?: number; message?: string };
     if (err instanceof NodeError) {
       res.status(err.status).json(err.body());
-      return;
-    }
-    const e = err as { type?: string; status?: number; message?: string };
-    if (e.type === 'entity.too.large') {
+    } else if (e.type === 'entity.too.large') {
       res.status(413).json({ error: `request body over ${deps.bodyLimitBytes} bytes`, code: 'PAYLOAD_TOO_LARGE' });
     } else if (e.type === 'entity.parse.failed') {
       res.status(400).json({ error: `malformed JSON: ${e.message ?? ''}`, code: 'BAD_REQUEST' });
     } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       res.status(e.status).json({ error: e.message ?? 'bad request', code: 'BAD_REQUEST' });
     } else {
-      const answer = internalError(err);
+      const answer = answerError(err);
       res.status(answer.status).json(answer.body);
     }
   });
@@ -83,7 +78,7 @@ export function createNodeServer(deps: NodeAppDeps): Server {
   };
   const batch: BatchRouteDeps = {
     host: deps.host, clusterId: deps.clusterId, bodyLimitBytes: deps.bodyLimitBytes,
-    requireLeader: leaderGuard(deps.host, deps.nodeUrl), internalError,
+    requireLeader: leaderGuard(deps.host, deps.nodeUrl), answerError,
   };
   // requestTimeout 0: a peer or batch stream is one request that lasts as long as the link.
   return createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {

@@ -9,6 +9,7 @@
 //   POST /raft/messages  one batch per request, answered 204: for tools and tests.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Message } from '../raft/messages.ts';
+import { endStreamWithError } from '../http/end-stream.ts';
 import { LineSplitter } from '../http/line-splitter.ts';
 import { checkMessages } from './peer-message-check.ts';
 
@@ -67,9 +68,7 @@ export function handlePeerStream(req: IncomingMessage, res: ServerResponse, deps
   const fail = (error: string, code: string): void => {
     failed = true;
     if (ackTimer) clearTimeout(ackTimer);
-    req.removeAllListeners('data');
-    req.resume();
-    res.end(`${JSON.stringify({ error, code })}\n`, () => req.socket.destroy());
+    endStreamWithError(req, res, error, code);
   };
   const ack = (): void => {
     ackTimer = null;

@@ -41,6 +41,13 @@ const fileSchema = z.object({
     electionTimeoutMsMax: z.number().int().min(20).default(300),
     heartbeatIntervalMs: z.number().int().min(1).default(50),
     snapshotEntries: z.number().int().min(10).default(10_000),
+    /**
+     * A snapshot also waits until the log applied since the last one is this many times that
+     * snapshot's size (0: entries alone decide). A snapshot rewrites the whole state, so with a
+     * fixed entry count its cost per write grows with the state; this bounds it (LogCabin's
+     * snapshotRatio). The log kept in memory and replayed at restart grows to this share of it.
+     */
+    snapshotLogRatio: z.number().min(0).max(100).default(1),
     preVote: z.boolean().default(true),
     checkQuorum: z.boolean().default(true),
     maxInflightAppends: z.number().int().min(1).default(64),
@@ -102,7 +109,7 @@ export class ConfigError extends Error {
 }
 
 /** Environment variables that override the file, and the path each one sets. */
-const envOverrides: Record<string, { path: string[]; kind: 'int' | 'bool' | 'string' }> = {
+const envOverrides: Record<string, { path: string[]; kind: 'int' | 'number' | 'bool' | 'string' }> = {
   RAFT_NODES: { path: ['nodeCount'], kind: 'int' },
   RAFT_HOST: { path: ['host'], kind: 'string' },
   RAFT_BASE_PORT: { path: ['basePort'], kind: 'int' },
@@ -116,6 +123,7 @@ const envOverrides: Record<string, { path: string[]; kind: 'int' | 'bool' | 'str
   RAFT_ELECTION_TIMEOUT_MS_MAX: { path: ['raft', 'electionTimeoutMsMax'], kind: 'int' },
   RAFT_HEARTBEAT_INTERVAL_MS: { path: ['raft', 'heartbeatIntervalMs'], kind: 'int' },
   RAFT_SNAPSHOT_ENTRIES: { path: ['raft', 'snapshotEntries'], kind: 'int' },
+  RAFT_SNAPSHOT_LOG_RATIO: { path: ['raft', 'snapshotLogRatio'], kind: 'number' },
   RAFT_REQUEST_TIMEOUT_MS: { path: ['raft', 'requestTimeoutMs'], kind: 'int' },
   RAFT_FSYNC: { path: ['storage', 'fsync'], kind: 'string' },
   RAFT_DATA_DIR: { path: ['storage', 'dataDir'], kind: 'string' },
@@ -140,6 +148,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
     let parsed: unknown = value;
     if (kind === 'int') {
       if (!/^\d+$/.test(value)) throw new ConfigError(`${name} must be a whole number, got "${value}"`);
+      parsed = Number(value);
+    } else if (kind === 'number') {
+      if (!/^\d+(\.\d+)?$/.test(value)) throw new ConfigError(`${name} must be a non-negative number, got "${value}"`);
       parsed = Number(value);
     } else if (kind === 'bool') {
       if (value !== 'true' && value !== 'false') throw new ConfigError(`${name} must be true or false, got "${value}"`);

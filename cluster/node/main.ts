@@ -37,7 +37,7 @@ await runCli(async () => {
     id, peers, tickMs: config.raft.tickMs, ...raftTicks(config),
     preVote: config.raft.preVote, checkQuorum: config.raft.checkQuorum,
     maxInflightAppends: config.raft.maxInflightAppends, maxEntriesPerAppend: config.raft.maxEntriesPerAppend,
-    snapshotEntries: config.raft.snapshotEntries, requestTimeoutMs: config.raft.requestTimeoutMs,
+    snapshotEntries: config.raft.snapshotEntries, snapshotLogRatio: config.raft.snapshotLogRatio, requestTimeoutMs: config.raft.requestTimeoutMs,
     // node k's first snapshot comes k/(2N) of an interval later: snapshots are never simultaneous.
     snapshotOffsetEntries: Math.floor((config.raft.snapshotEntries * peers.indexOf(id)) / (2 * peers.length)),
     storage: new FileStorage({ dir: join(dataDir, 'raft'), fsync: config.storage.fsync }),

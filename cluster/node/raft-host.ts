@@ -8,6 +8,7 @@ import { piecedSnapshot, snapshotChars } from '../storage/snapshot-text.ts';
 import { AppendRoundTrips } from './append-round-trips.ts';
 import type { AuditLog } from './audit-log.ts';
 import { NodeError } from './errors.ts';
+import { SnapshotPolicy } from './snapshot-policy.ts';
 import type { NodeMetrics } from './node-metrics.ts';
 import { StateMachine, type ApplyOutcome, type Command } from './state-machine.ts';
 
@@ -19,6 +20,8 @@ export interface RaftHostOptions extends CoreSettings {
   readonly snapshotEntries: number;
   /** Extra entries before this node's first snapshot, so nodes do not all snapshot at one index. */
   readonly snapshotOffsetEntries: number;
+  /** Log characters applied since the last snapshot must reach this times its characters (config.ts). */
+  readonly snapshotLogRatio: number;
   readonly requestTimeoutMs: number;
   readonly storage: RaftStorage;
   readonly send: (messages: readonly Message[]) => void;
@@ -68,7 +71,7 @@ export class RaftHost {
   private readsAwaitingApply: { index: number; waiters: ReadWaiter[] }[] = [];
   private readSeq = 0;
   private snapshotIndex = 0;
-  private snapshotDueEntries: number;
+  private snapshotPolicy!: SnapshotPolicy;
   /** A snapshot being serialised in the background, and one ready to compact the log with. */
   private snapshotTask: Promise<void> | null = null;
   private readyCompaction: Snapshot | null = null;
@@ -79,7 +82,6 @@ export class RaftHost {
   constructor(private readonly o: RaftHostOptions) {
     this.id = o.id;
     this.lastLeaderContactMs = o.clock();
-    this.snapshotDueEntries = o.snapshotEntries + o.snapshotOffsetEntries;
     o.metrics.statusSource = () => (this.raft === undefined ? null : { ...this.raft.status(), applied: this.sm.appliedIndex });
   }
 
@@ -87,6 +89,10 @@ export class RaftHost {
     const restored = await this.o.storage.load();
     if (restored.snapshot) this.sm.restore(restored.snapshot.data);
     this.snapshotIndex = restored.snapshot?.index ?? 0;
+    this.snapshotPolicy = new SnapshotPolicy(
+      { entries: this.o.snapshotEntries, offsetEntries: this.o.snapshotOffsetEntries, logRatio: this.o.snapshotLogRatio },
+      restored.snapshot ? snapshotChars(restored.snapshot) : 0,
+    );
     const { id, peers, electionTicksMin, electionTicksMax, heartbeatTicks, preVote, checkQuorum, maxInflightAppends, maxEntriesPerAppend, random } = this.o;
     this.raft = new RaftNode(
       { id, peers, random, electionTicksMin, electionTicksMax, heartbeatTicks, preVote, checkQuorum, maxInflightAppends, maxEntriesPerAppend },
@@ -242,10 +248,12 @@ export class RaftHost {
     if (rd.snapshot) {
       this.sm.restore(rd.snapshot.data);
       this.snapshotIndex = rd.snapshot.index;
+      this.snapshotPolicy.installed(snapshotChars(rd.snapshot));
       m.snapshotsTotal.inc({ kind: 'installed' });
     }
     const now = this.o.clock();
     for (const e of rd.committedEntries) {
+      this.snapshotPolicy.applied(e.data.length);
       const outcome = this.sm.apply(e);
       const p = this.pending.get(e.index);
       if (!p) continue;
@@ -327,9 +335,10 @@ export class RaftHost {
   private maybeStartSnapshot(): void {
     if (this.snapshotTask || this.readyCompaction || this.snapshotWrite) return;
     const applied = this.sm.appliedIndex;
-    if (applied - this.snapshotIndex < this.snapshotDueEntries) return;
+    if (!this.snapshotPolicy.due(applied - this.snapshotIndex)) return;
     const term = this.raft.committedEntry(applied)?.term;
     if (term === undefined) return;
+    this.snapshotPolicy.started();
     const chunks = this.sm.snapshotChunks();
     const parts: string[] = [chunks.next().value as string]; // captures the state at `applied` now
     const started = performance.now();
@@ -340,7 +349,9 @@ export class RaftHost {
       }
       // Kept in pieces: storage writes them one by one (snapshot-text.ts says why).
       this.readyCompaction = piecedSnapshot(applied, term, parts);
-      this.o.audit.record('snapshot-serialized', { index: applied, bytes: snapshotChars(this.readyCompaction), ms: Math.round(performance.now() - started) });
+      const chars = snapshotChars(this.readyCompaction);
+      this.snapshotPolicy.sized(chars);
+      this.o.audit.record('snapshot-serialized', { index: applied, bytes: chars, ms: Math.round(performance.now() - started) });
       this.schedule();
     })().finally(() => { this.snapshotTask = null; });
   }
@@ -358,7 +369,6 @@ export class RaftHost {
     // An InstallSnapshot may have overtaken it; the core and storage ignore an older snapshot.
     this.raft.compact(snapshot);
     this.snapshotIndex = Math.max(this.snapshotIndex, snapshot.index);
-    this.snapshotDueEntries = this.o.snapshotEntries;
     this.snapshotWrite = this.o.storage.compact(snapshot).then(
       () => { this.o.metrics.snapshotsTotal.inc({ kind: 'taken' }); },
       (err: unknown) => { this.fatal(err); },

@@ -126,6 +126,9 @@ test('--alternate names references for <N>rps and max, writes only; --rounds nee
   assert.equal(scenario('max', '--alternate', 'etcd', '--rounds', '2').alternate, ['etcd']);
   usageError(() => parseBenchArgs(['sweep', '--alternate', 'floor']), /--alternate does not apply to sweep/);
   usageError(() => parseBenchArgs(['500rps', '--alternate', 'floor', '--workload', 'kv-read']), /writes only/);
+  // kv-write is etcd's own operation; the floor has no keys.
+  assert.equal(scenario('max', '--alternate', 'etcd', '--workload', 'kv-write').workload, 'kv-write');
+  usageError(() => parseBenchArgs(['max', '--alternate', 'etcd,floor', '--workload', 'kv-write']), /cannot alternate with floor/);
 });
 
 test('etcd runs at --rate and refuses what it cannot honour: --fsync (etcd always syncs), --target, --workload', () => {

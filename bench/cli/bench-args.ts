@@ -136,7 +136,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}" after ${word}`);
   refuseOthers(kind === 'rate' ? word : kind, given, kind);
   if (values.rounds !== undefined && values.alternate === undefined) throw new UsageError('--rounds needs --alternate (the rounds alternate the cluster with references)');
-  if (values.alternate !== undefined && (values.workload ?? 'write') !== 'write') throw new UsageError('--alternate runs writes only: the references take no reads');
+  if (values.alternate !== undefined) refuseReferenceWorkload(values.workload ?? 'write', parseReferences(values.alternate));
   const d = defaults[kind];
 
   const fsync = values.fsync ?? 'always';
@@ -165,6 +165,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     alternate: values.alternate === undefined ? [] : parseReferences(values.alternate),
     rounds: intOption('rounds', values.rounds, 3, 1, 20),
   };
+}
+
+/** The references write only: etcd puts over 1,000 keys (like write or kv-write), the floor only appends. */
+function refuseReferenceWorkload(workload: string, references: readonly ReferenceName[]): void {
+  if (workload !== 'write' && workload !== 'kv-write') throw new UsageError('--alternate runs writes only (write or kv-write): the references take no reads');
+  if (workload === 'kv-write' && references.includes('floor')) throw new UsageError('--workload kv-write cannot alternate with floor: the floor only appends (use write)');
 }
 
 function parseReferences(text: string): ReferenceName[] {

@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -52,6 +53,66 @@ test('persist calls made during a compaction complete and the compaction holds',
     assert.is(state.snapshot?.data.length, big.data.length);
     assert.is(state.entries[0]?.index, 151);
     assert.is(state.entries[state.entries.length - 1]?.index, 230);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A deleteFile that holds every deletion until `release()`; `started` counts the calls. */
+function heldDeletions() {
+  let open!: () => void;
+  const gate = new Promise<void>((r) => { open = r; });
+  const held = { started: 0, release: () => open() };
+  const deleteFile = async (path: string): Promise<void> => {
+    held.started++;
+    await gate;
+    await unlink(path);
+  };
+  return { held, deleteFile };
+}
+
+test('writes after a compaction complete while its garbage is still being deleted', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'compact-ahead-'));
+  try {
+    const { held, deleteFile } = heldDeletions();
+    const s = new FileStorage({ dir, deleteFile });
+    await s.load();
+    await s.persist({ hardState: { term: 1, vote: null, commit: 100 }, entries: entries(1, 100), snapshot: null });
+    let compacted = false;
+    const compacting = s.compact({ index: 60, term: 1, data: 'state@60' }).then(() => { compacted = true; });
+    // The checkpoint is written and deletion has begun (and is held) before this persist runs.
+    while (held.started === 0) await new Promise((r) => setTimeout(r, 1));
+    // Bounded, so a write that waits for the held deletion fails here instead of hanging the file.
+    const persisted = s.persist({ hardState: { term: 1, vote: null, commit: 110 }, entries: entries(101, 110), snapshot: null }).then(() => 'persisted');
+    let timer!: NodeJS.Timeout;
+    const stuck = new Promise((r) => { timer = setTimeout(r, 10_000, 'still waiting'); });
+    const first = await Promise.race([persisted, stuck]);
+    clearTimeout(timer);
+    assert.is(first, 'persisted', 'the write waited for the held deletion');
+    assert.is(compacted, false, 'compact() waits for its deletion');
+    assert.is(held.started, 1, 'one deletion at a time: the second waits for the first');
+    held.release();
+    await compacting;
+    await s.close();
+    assert.equal(readdirSync(dir).filter((n) => n.endsWith('.log')).length, 1, 'the segment before the checkpoint is gone');
+    const state = await new FileStorage({ dir }).load();
+    assert.is(state.snapshot?.data, 'state@60');
+    assert.equal([state.entries[0]?.index, state.entries.at(-1)?.index, state.hardState.commit], [61, 110, 110]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a deletion that fails stops the storage: the compaction and later writes are refused', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'compact-ahead-'));
+  try {
+    const s = new FileStorage({ dir, deleteFile: () => Promise.reject(Object.assign(new Error('EIO: i/o error, unlink'), { code: 'EIO' })) });
+    await s.load();
+    await s.persist({ hardState: { term: 1, vote: null, commit: 20 }, entries: entries(1, 20), snapshot: null });
+    const compactErr = await s.compact({ index: 10, term: 1, data: 'state@10' }).then(() => null, (e: Error) => e);
+    assert.match(String(compactErr?.message), /EIO/);
+    const persistErr = await s.persist({ hardState: null, entries: entries(21, 21), snapshot: null }).then(() => null, (e: Error) => e);
+    assert.ok(persistErr instanceof Error, 'a write after the failed deletion is refused');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -60,6 +60,11 @@ export interface FileStorageOptions {
   readonly segmentBytesMax?: number;
   /** Default `always`; `never` is for benchmarks only. */
   readonly fsync?: FsyncPolicy;
+  /**
+   * Deletes one garbage file (default: unlink, ENOENT ignored). A test passes a slow one to
+   * prove that writes do not wait for tidying.
+   */
+  readonly deleteFile?: (path: string) => Promise<void>;
 }
 
 export interface FileStorageStats {
@@ -96,9 +101,10 @@ export class FileStorage implements RaftStorage {
   /** The last deletion of checkpoint garbage (tidy()); settled, never rejected. */
   private tidying: Promise<void> = Promise.resolve();
   private failure: unknown = null;
+  private readonly deleteFile: (path: string) => Promise<void>;
 
   constructor(options: FileStorageOptions) {
-    const { dir, segmentBytesMax = segmentBytesMaxDefault, fsync = 'always' } = options;
+    const { dir, segmentBytesMax = segmentBytesMaxDefault, fsync = 'always', deleteFile = unlinkIfPresent } = options;
     if (typeof dir !== 'string' || dir === '') throw new StorageError('INVALID_OPTIONS', 'dir must be a non-empty path');
     if (!Number.isSafeInteger(segmentBytesMax) || segmentBytesMax < 1) {
       throw new StorageError('INVALID_OPTIONS', `segmentBytesMax must be a positive integer (bytes), got ${segmentBytesMax}; default is ${segmentBytesMaxDefault}`);
@@ -109,6 +115,7 @@ export class FileStorage implements RaftStorage {
     this.dir = dir;
     this.segmentBytesMax = segmentBytesMax;
     this.fsyncPolicy = fsync;
+    this.deleteFile = deleteFile;
   }
 
   private get sync(): boolean { return this.fsyncPolicy === 'always'; }
@@ -305,7 +312,6 @@ export class FileStorage implements RaftStorage {
     return run;
   }
 
-  /** Segments before `firstSeq`, snapshots other than the model's, and leftover temp files. */
   /**
    * Older segments and older snapshots only. A newer snapshot file, or a `.tmp` one, belongs to a
    * compact() writing ahead of its queued op: deleting it failed that compaction (ENOENT on the
@@ -318,7 +324,7 @@ export class FileStorage implements RaftStorage {
       const snap = parseSnapshotName(name);
       const olderSnapshot = snap !== null && kept !== null && (snap.index < kept.index || (snap.index === kept.index && snap.term !== kept.term));
       if ((seq !== null && seq < firstSeq) || olderSnapshot) {
-        await unlink(join(this.dir, name)).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+        await this.deleteFile(join(this.dir, name));
         deleted = true;
       }
     }
@@ -476,4 +482,8 @@ async function fileExists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+async function unlinkIfPresent(path: string): Promise<void> {
+  await unlink(path).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
 }

@@ -9,6 +9,7 @@ import { secondSeries } from './history-series.ts';
 import { curveOnGrid, percentileGrid } from './percentile-curve.ts';
 import { phaseTable } from './phases.ts';
 import { dateFromId } from './run-list.ts';
+import { configRows } from './shared-views.ts';
 
 test('percentile curve: x = 1/(1-p) from 1, ends with the max where the data runs out', () => {
   const h = createLatencyHistogram();
@@ -66,6 +67,13 @@ test('run folder names of both CLIs give their start time', () => {
   assert.is(dateFromId('2026-11-27T09-13-39-712Z-leader-kill'), '2026-11-27T09:13:39.712Z');
   assert.is(dateFromId('20261127T091125Z-bench-300rps'), '2026-11-27T09:11:25.000Z');
   assert.is(dateFromId('something-else'), null);
+});
+
+test('config rows say the snapshot rule a run used; runs stored before the ratio existed show the entry count alone', () => {
+  const rule = (raft: Record<string, unknown>) => new Map(configRows([], {}, { raft }, null, null, null)).get('snapshots');
+  assert.is(rule({ snapshotEntries: 10_000, snapshotLogRatio: 1 }), 'every 10000 entries, once the log since the last is 1× its size');
+  assert.is(rule({ snapshotEntries: 500, snapshotLogRatio: 0 }), 'every 500 entries');
+  assert.is(rule({ snapshotEntries: 10_000 }), 'every 10000 entries');
 });
 
 test.run();

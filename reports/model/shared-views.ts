@@ -32,6 +32,14 @@ type Row = [string, unknown];
  * The configuration a reader needs to judge a run: the workload's own options first, then the
  * cluster's timeouts and fsync policy, then where it ran (runtime, versions, git).
  */
+/** Runs stored before `snapshotLogRatio` existed snapshot on the entry count alone. */
+function snapshotRule(raft: Record<string, any> | undefined): string | undefined {
+  if (raft?.snapshotEntries === undefined) return undefined;
+  const ratio = raft.snapshotLogRatio as number | undefined;
+  const every = `every ${raft.snapshotEntries} entries`;
+  return ratio === undefined || ratio === 0 ? every : `${every}, once the log since the last is ${ratio}× its size`;
+}
+
 export function configRows(own: Row[], run: Record<string, any>, cluster: Record<string, any> | null | undefined, node: unknown, platform: unknown, git: Record<string, any> | null | undefined): [string, string][] {
   const rows: Row[] = [...own];
   if (cluster) {
@@ -40,7 +48,7 @@ export function configRows(own: Row[], run: Record<string, any>, cluster: Record
     rows.push(['election timeout', cluster.raft ? `${cluster.raft.electionTimeoutMsMin}–${cluster.raft.electionTimeoutMsMax} ms` : undefined]);
     rows.push(['heartbeat interval', cluster.raft?.heartbeatIntervalMs !== undefined ? `${cluster.raft.heartbeatIntervalMs} ms` : undefined]);
     rows.push(['pre-vote / check-quorum', cluster.raft ? `${cluster.raft.preVote} / ${cluster.raft.checkQuorum}` : undefined]);
-    rows.push(['snapshot every', cluster.raft?.snapshotEntries !== undefined ? `${cluster.raft.snapshotEntries} entries` : undefined]);
+    rows.push(['snapshots', snapshotRule(cluster.raft)]);
     rows.push(['gateway failover deadline', cluster.gateway?.failoverDeadlineMs !== undefined ? `${cluster.gateway.failoverDeadlineMs} ms` : undefined]);
     rows.push(['write coalescing', cluster.gateway?.coalesceWrites]);
     rows.push(['links', cluster.links?.mode]);

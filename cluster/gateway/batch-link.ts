@@ -57,8 +57,7 @@ export class BatchLink {
     const stream = this.stream;
     if (!stream) return;
     const err = new NodeUnavailableError(this.nodeId, 'ABANDONED', `call to ${this.nodeId} abandoned: leader changed`);
-    for (const p of stream.pending.values()) { clearTimeout(p.timer); p.reject(err); }
-    stream.pending.clear();
+    settleAll(stream, (p) => p.reject(err));
   }
 
   close(): void {
@@ -91,9 +90,8 @@ export class BatchLink {
       res.on('data', (c: string) => { text += c; });
       res.on('end', () => {
         const answer: NodeAnswer = { status: res.statusCode ?? 502, body: parseOr(text, { error: `node ${this.nodeId} answered ${res.statusCode} to the batch stream`, code: 'BAD_NODE_ANSWER' }) };
-        for (const p of stream.pending.values()) { clearTimeout(p.timer); p.resolve(answer); }
-        stream.pending.clear();
-        this.fail(stream, unreachableAfterRefusal(this.nodeId));
+        settleAll(stream, (p) => p.resolve(answer));
+        this.fail(stream, () => new NodeUnavailableError(this.nodeId, 'NODE_UNREACHABLE', `${this.nodeId} refused the batch stream`));
       });
       return;
     }
@@ -123,15 +121,16 @@ export class BatchLink {
     if (this.stream === stream) this.stream = null;
     if (stream.pending.size > 0) {
       const err = error(stream.connected);
-      for (const p of stream.pending.values()) { clearTimeout(p.timer); p.reject(err); }
-      stream.pending.clear();
+      settleAll(stream, (p) => p.reject(err));
     }
     stream.req.destroy();
   }
 }
 
-function unreachableAfterRefusal(nodeId: string) {
-  return () => new NodeUnavailableError(nodeId, 'NODE_UNREACHABLE', `${nodeId} refused the batch stream`);
+/** Every batch still waiting on `stream` gets `settle`, and nothing waits any more. */
+function settleAll(stream: Stream, settle: (p: PendingBatch) => void): void {
+  for (const p of stream.pending.values()) { clearTimeout(p.timer); settle(p); }
+  stream.pending.clear();
 }
 
 function parseOr(text: string, fallback: unknown): unknown {

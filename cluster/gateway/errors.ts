@@ -51,12 +51,17 @@ export class NodeUnavailableError extends Error {
   }
 }
 
+/** A request body over the limit, read by body-parser or by the plain write routes. */
+export const bodyTooLarge = (): GatewayError => new GatewayError('PAYLOAD_TOO_LARGE', 'request body is larger than the limit');
+/** A request body that is not JSON, or (body-parser's strict mode) not an object or array. */
+export const bodyNotJson = (): GatewayError => new GatewayError('BAD_REQUEST', 'body is not valid JSON');
+
 /** Body-parser and router errors carry `type`/`status`; anything else is a bug, answered 500. */
 export function toGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
   const e = err as { type?: unknown; status?: unknown; message?: unknown };
-  if (e.type === 'entity.too.large' || e.status === 413) return new GatewayError('PAYLOAD_TOO_LARGE', 'request body is larger than the limit');
-  if (e.type === 'entity.parse.failed') return new GatewayError('BAD_REQUEST', 'body is not valid JSON');
+  if (e.type === 'entity.too.large' || e.status === 413) return bodyTooLarge();
+  if (e.type === 'entity.parse.failed') return bodyNotJson();
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
     return new GatewayError('BAD_REQUEST', typeof e.message === 'string' ? e.message : 'bad request');
   }

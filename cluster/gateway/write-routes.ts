@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { isPlainJsonRequest, readJsonBody } from '../http/json-body.ts';
 import { sendError, sendForwarded } from './answers.ts';
-import { GatewayError } from './errors.ts';
+import { bodyNotJson, bodyTooLarge } from './errors.ts';
 import type { Forwarder } from './forwarder.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 import type { RequestIds } from './request-ids.ts';
@@ -52,9 +52,9 @@ async function serveWrite(deps: WriteRoutesDeps, hot: HotRoute, req: IncomingMes
   if (body.kind === 'aborted') return;
   try {
     // The rest of an over-limit body is unread: the connection cannot carry another request.
-    if (body.kind === 'too-large') { res.shouldKeepAlive = false; throw new GatewayError('PAYLOAD_TOO_LARGE', 'request body is larger than the limit'); }
+    if (body.kind === 'too-large') { res.shouldKeepAlive = false; throw bodyTooLarge(); }
     // body-parser's strict mode: only an object or array is JSON a route may read.
-    if (body.kind === 'bad-json' || typeof body.value !== 'object' || body.value === null) throw new GatewayError('BAD_REQUEST', 'body is not valid JSON');
+    if (body.kind === 'bad-json' || typeof body.value !== 'object' || body.value === null) throw bodyNotJson();
     const command = hot.route === 'write' ? appendCommand(body.value, deps.ids) : putCommand(hot.key, body.value, deps.ids);
     sendForwarded(res, await deps.forwarder.forward({ kind: 'write', command }));
   } catch (err) {

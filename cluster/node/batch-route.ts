@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPlainJsonRequest, readJsonBody, sendJson } from '../http/json-body.ts';
 import { batchBody, batchOpToCommand, parseOr400 } from './client-schemas.ts';
 import { refuseOtherCluster } from './cluster-check.ts';
-import { NodeError } from './errors.ts';
+import { bodyTooLarge, malformedJson, NodeError } from './errors.ts';
 import type { RaftHost } from './raft-host.ts';
 
 export const batchPath = '/api/batch';
@@ -58,9 +58,9 @@ export function serveBatch(req: IncomingMessage, res: ServerResponse, deps: Batc
     try {
       if (body.kind === 'too-large') {
         res.shouldKeepAlive = false;
-        throw new NodeError('PAYLOAD_TOO_LARGE', `request body over ${deps.bodyLimitBytes} bytes`);
+        throw bodyTooLarge(deps.bodyLimitBytes);
       }
-      if (body.kind === 'bad-json') throw new NodeError('BAD_REQUEST', `malformed JSON: ${body.message}`);
+      if (body.kind === 'bad-json') throw malformedJson(body.message);
       answer = { status: 200, body: await answerBatch(deps.host, deps.requireLeader, body.value) };
     } catch (err) {
       answer = deps.answerError(err);

@@ -45,3 +45,13 @@ export class NodeError extends Error {
     return { error: this.message, code: this.code, ...this.extra };
   }
 }
+
+/** A request body over the limit, read by body-parser or by the plain routes (batch-route.ts). */
+export function bodyTooLarge(limitBytes: number): NodeError {
+  return new NodeError('PAYLOAD_TOO_LARGE', `request body over ${limitBytes} bytes`);
+}
+
+/** A request body that is not JSON; `message` is the parser's. */
+export function malformedJson(message: string): NodeError {
+  return new NodeError('BAD_REQUEST', `malformed JSON: ${message}`);
+}

@@ -5,7 +5,7 @@ import { serveBatch, type BatchRouteDeps } from './batch-route.ts';
 import { batchStreamPath, handleBatchStream } from './batch-stream.ts';
 import { clientApi, leaderGuard } from './client-api.ts';
 import { refuseOtherCluster } from './cluster-check.ts';
-import { NodeError } from './errors.ts';
+import { bodyTooLarge, malformedJson, NodeError } from './errors.ts';
 import type { NodeMetrics } from './node-metrics.ts';
 import { handlePeerMessages, handlePeerStream, peerMessagesPath, peerStreamPath, type PeerReceiverDeps } from './peer-stream.ts';
 import type { RaftHost } from './raft-host.ts';
@@ -24,11 +24,26 @@ export interface NodeAppDeps {
   readonly clusterId: string;
 }
 
+/** A NodeError, or body-parser's error said as the plain routes say it (batch-route.ts); else null. */
+function asNodeError(err: unknown, bodyLimitBytes: number): NodeError | null {
+  if (err instanceof NodeError) return err;
+  const e = err as { type?: string; message?: string };
+  if (e.type === 'entity.too.large') return bodyTooLarge(bodyLimitBytes);
+  if (e.type === 'entity.parse.failed') return malformedJson(e.message ?? '');
+  return null;
+}
+
 export function createNodeServer(deps: NodeAppDeps): Server {
-  /** A NodeError's own answer; anything else is a bug, audited and answered 500. */
+  /**
+   * The answer to an error from any route: a NodeError's own, body-parser's and the router's
+   * as NodeErrors would say them; anything else is a bug, audited and answered 500.
+   */
   const answerError = (err: unknown): { status: number; body: unknown } => {
-    if (err instanceof NodeError) return { status: err.status, body: err.body() };
-    deps.audit.record('internal-error', { message: String((err as { message?: unknown }).message ?? err) });
+    const known = asNodeError(err, deps.bodyLimitBytes);
+    if (known) return { status: known.status, body: known.body() };
+    const e = err as { status?: number; message?: string };
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return { status: e.status, body: { error: e.message ?? 'bad request', code: 'BAD_REQUEST' } };
+    deps.audit.record('internal-error', { message: String(e.message ?? err) });
     return { status: 500, body: { error: 'internal error', code: 'INTERNAL' } };
   };
   const app = express();
@@ -57,19 +72,8 @@ export function createNodeServer(deps: NodeAppDeps): Server {
   });
   // Express 5 forwards rejected async handlers here.
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const e = err as { type?: string; status?: number; message?: string };
-    if (err instanceof NodeError) {
-      res.status(err.status).json(err.body());
-    } else if (e.type === 'entity.too.large') {
-      res.status(413).json({ error: `request body over ${deps.bodyLimitBytes} bytes`, code: 'PAYLOAD_TOO_LARGE' });
-    } else if (e.type === 'entity.parse.failed') {
-      res.status(400).json({ error: `malformed JSON: ${e.message ?? ''}`, code: 'BAD_REQUEST' });
-    } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      res.status(e.status).json({ error: e.message ?? 'bad request', code: 'BAD_REQUEST' });
-    } else {
-      const answer = answerError(err);
-      res.status(answer.status).json(answer.body);
-    }
+    const answer = answerError(err);
+    res.status(answer.status).json(answer.body);
   });
 
   const peer: PeerReceiverDeps = {

@@ -1,5 +1,11 @@
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { AddressInfo } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -80,6 +86,45 @@ test('a receiver of another cluster refuses the stream with 409; messages are no
   } finally {
     await t.close();
     r.server.close();
+  }
+});
+
+// A peer in another process that appends every body chunk it receives to a file.
+const recordingPeer = `
+const { appendFileSync } = require('node:fs');
+const server = require('node:http').createServer((req, res) => {
+  res.writeHead(200); res.flushHeaders();
+  req.on('data', (d) => appendFileSync(process.argv[1], d));
+});
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+`;
+
+test('a send made inside the Raft loop reaches the peer while the loop is still blocked (in fdatasync)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peer-flush-'));
+  const file = join(dir, 'received');
+  const child = spawn(process.execPath, ['-e', recordingPeer, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const metrics = createNodeMetrics(['n2']);
+  let t: PeerTransport | null = null;
+  try {
+    const [port] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    t = new PeerTransport({ self: 'n1', clusterId: 'c1', peerUrls: new Map([['n2', `http://127.0.0.1:${port}`]]), metrics });
+    const received = (term: number) => { try { return readFileSync(file, 'utf8').includes(`"term":${term},`); } catch { return false; } };
+    t.send([heartbeat(1)]);
+    await eventually('the stream is open', async () => received(1), 5000);
+    // The host's loop runs in microtasks and its fdatasync blocks the thread; here a bounded
+    // synchronous wait stands in for it. Bytes left corked for the next tick would not arrive.
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    let arrived = false;
+    await Promise.resolve().then(() => {
+      t!.send([heartbeat(2)]);
+      const deadline = Date.now() + 3000;
+      while (!(arrived = received(2)) && Date.now() < deadline) Atomics.wait(sleeper, 0, 0, 5);
+    });
+    assert.ok(arrived, 'the batch reached the peer before the sender yielded');
+  } finally {
+    await t?.close();
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -90,6 +90,11 @@ export class PeerTransport {
     const heartbeats = batch.reduce((n, m) => n + (m.type === 'heartbeat' ? 1 : 0), 0);
     stream.unacked.push({ seq: ++stream.sentSeq, atMs: this.clock(), heartbeats });
     stream.req.write(`${JSON.stringify(batch)}\n`);
+    // Node's HTTP client corks the socket until the next tick, and in the Raft loop that tick
+    // comes after the loop's synchronous fdatasync: a leader's early append would leave only
+    // once its own write was done. Uncorked here, the bytes reach the kernel now.
+    const socket = stream.req.socket;
+    if (socket !== null && socket.writableCorked > 0) socket.uncork();
   }
 
   private open(link: PeerLink): PeerStream | null {

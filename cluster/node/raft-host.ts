@@ -51,9 +51,9 @@ interface ReadWaiter {
 /**
  * The IO around the pure core: a timer feeds ticks, the transport feeds messages, clients feed
  * proposals and reads; one loop drains ready batches in the order the core requires
- * (persist -> send -> apply -> advance). Inputs that arrive while a batch is being persisted
- * wait in the core and go out in the next batch, so one fsync covers everything that queued up
- * behind it (group commit without a timer).
+ * (persist -> send -> apply -> advance; a settled leader sends first, ready.ts says when).
+ * Inputs that arrive while a batch is being persisted wait in the core and go out in the next
+ * batch, so one fsync covers everything that queued up behind it (group commit without a timer).
  */
 export class RaftHost {
   readonly id: NodeId;
@@ -208,11 +208,10 @@ export class RaftHost {
       this.compactIfReady();
       while (this.raft.hasReady() && !this.stopped) {
         const rd = this.raft.ready();
+        // A leader's appends leave before its own fdatasync, so followers write while it does.
+        if (rd.sendBeforePersist) this.sendAll(rd.messages);
         await this.persist(rd);
-        if (rd.messages.length > 0) {
-          this.appendRoundTrips.sent(rd.messages, performance.now());
-          this.o.send(rd.messages);
-        }
+        if (!rd.sendBeforePersist) this.sendAll(rd.messages);
         this.apply(rd);
         this.raft.advance(rd);
         this.compactIfReady();
@@ -224,6 +223,12 @@ export class RaftHost {
     } finally {
       this.running = false;
     }
+  }
+
+  private sendAll(messages: readonly Message[]): void {
+    if (messages.length === 0) return;
+    this.appendRoundTrips.sent(messages, performance.now());
+    this.o.send(messages);
   }
 
   private fatal(err: unknown): void {

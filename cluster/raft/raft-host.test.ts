@@ -98,8 +98,11 @@ test('batching: many proposals before one ready() go out as one append per follo
   assert.throws(() => a.ready(), /before advance/);
 });
 
-/** Assert, for every message, that what it depends on was durable when it left. */
-function checkDurableBeforeSend(from: TestHost, m: Message): void {
+/**
+ * Assert, for every message, that what it depends on was durable when it left. Only a leader's
+ * messages may leave before their batch is persisted, and then only the entries may be missing.
+ */
+function checkDurableBeforeSend(from: TestHost, m: Message, beforePersist: boolean): void {
   const st = from.storage;
   const stored = (index: number) =>
     st.snapshot && index <= st.snapshot.index ? st.snapshot.term : st.entries.find((e) => e.index === index)?.term;
@@ -111,8 +114,13 @@ function checkDurableBeforeSend(from: TestHost, m: Message): void {
   if (m.type === 'appendResp' && m.success && m.term === st.hardState.term) {
     assert.ok(stored(m.index) !== undefined, `acked ${m.index} before it was durable`);
   }
-  if (m.type === 'append') {
-    for (const e of m.entries) assert.equal(stored(e.index), e.term, `leader sent ${e.index} before persisting it`);
+  if (beforePersist) {
+    assert.equal(from.raft.status().role, 'LEADER', `${m.type} from ${m.from} left before its batch was persisted`);
+    assert.ok(['append', 'heartbeat', 'snapshot', 'timeoutNow', 'prevoteResp', 'voteResp'].includes(m.type), `${m.type} left early`);
+    assert.ok(m.type !== 'voteResp' || !m.granted, 'a leader granted a vote');
+    assert.equal(st.hardState.term, m.term, `${m.type} from ${m.from} left early at term ${m.term}, durable ${st.hardState.term}`);
+  } else if (m.type === 'append') {
+    for (const e of m.entries) assert.equal(stored(e.index), e.term, `${m.from} sent ${e.index} before persisting it`);
   }
 }
 
@@ -148,6 +156,45 @@ test('persist-before-send: messages only come out in a Ready together with the e
     }
     assert.ok(net.leader() !== null, `seed ${seed}: a leader at the end`);
   }
+});
+
+test('send-before-persist (§10.2.1): only a settled leader may send first, and its own unwritten copy never counts', () => {
+  const net = new TestNetwork(['a', 'b', 'c']);
+  net.node('a').campaign();
+  const campaign = net.node('a').ready();
+  assert.equal(campaign.sendBeforePersist, false, 'vote requests wait for the durable vote');
+  net.host('a').persist(campaign);
+  net.queue.push(...campaign.messages);
+  net.node('a').advance(campaign);
+  net.stabilize();
+  assert.equal(net.leader(), 'a');
+  const a = net.node('a');
+  const commitBefore = a.status().commit;
+  const xIndex = a.propose(['x']).firstIndex;
+  const rd = a.ready();
+  assert.equal(rd.sendBeforePersist, true, 'a leader with a durable term sends its appends at once');
+  assert.deepEqual(rd.entries.map((e) => e.data), ['x']);
+  // b stores and acknowledges x while a's own write is still under way: one durable copy of three.
+  const toB = rd.messages.filter((m) => m.to === 'b');
+  for (const m of toB) net.node('b').step(m);
+  net.process('b');
+  const ack = net.discard((m) => m.type === 'appendResp' && m.from === 'b' && m.to === 'a');
+  assert.equal(ack.length, 1);
+  a.step(ack[0]!);
+  assert.equal(a.status().commit, commitBefore, 'not committed on b alone');
+  // Once a's write is durable it counts: a and b are a majority.
+  net.host('a').persist(rd);
+  a.advance(rd);
+  assert.equal(a.status().commit, xIndex, 'committed once the leader persisted its own copy');
+  // A follower never sends early, and its acknowledgement follows its write.
+  net.discard(() => true);
+  a.propose(['y']);
+  net.process('a');
+  const append = net.discard((m) => m.type === 'append' && m.to === 'c')[0]!;
+  net.node('c').step(append);
+  const rdC = net.node('c').ready();
+  assert.equal(rdC.sendBeforePersist, false);
+  assert.ok(rdC.messages.some((m) => m.type === 'appendResp'));
 });
 
 test('restart: a node rebuilt from its persisted state keeps term, vote and log', () => {

@@ -225,6 +225,7 @@ export class RaftNode {
       snapshot: this.log.pendingSnapshot,
       entries: this.log.unstableEntries(),
       messages: this.msgs,
+      sendBeforePersist: this.role === 'LEADER' && hard.term === this.prevHard.term && hard.vote === this.prevHard.vote && this.log.pendingSnapshot === null,
       committedEntries: this.log.pendingSnapshot ? [] : this.log.nextCommitted(this.config.maxApplyEntries),
       readStates: this.readStates,
       events: this.events,

@@ -32,7 +32,8 @@ export type RaftEvent =
  *      entry at i and every entry after it), then `hardState` (if any), and sync them
  *      (one fsync for the whole batch is enough);
  *   2. only then send `messages` (a vote or an append acknowledgement that left before its
- *      cause was durable could be forgotten by a crash and break election safety or commit);
+ *      cause was durable could be forgotten by a crash and break election safety or commit),
+ *      unless `sendBeforePersist` is set: then the host may send them before step 1;
  *   3. apply `snapshot` to the state machine, then `committedEntries` in order;
  *   4. answer `readStates` once the state machine has applied their index;
  *   5. call `advance(ready)`.
@@ -46,6 +47,18 @@ export interface Ready {
   readonly snapshot: Snapshot | null;
   readonly entries: readonly Entry[];
   readonly messages: readonly Message[];
+  /**
+   * The messages depend on nothing this batch persists, so they may leave while it is being
+   * written: the leader's disk write then overlaps its followers' (Raft thesis §10.2.1, and what
+   * etcd's server does). Set only for a leader whose term and vote are already durable (the
+   * batch changes at most the commit index), so every message carries a durable term; the
+   * entries it sends may not be durable here yet, which is safe because the leader counts its
+   * own copy towards commit only at advance(), after the persist, and a follower's copy only
+   * from an acknowledgement the follower sends after its own persist. A crash before the
+   * persist leaves followers holding entries the leader lost, the same as a crash just after
+   * sending them.
+   */
+  readonly sendBeforePersist: boolean;
   readonly committedEntries: readonly Entry[];
   readonly readStates: readonly ReadState[];
   readonly events: readonly RaftEvent[];

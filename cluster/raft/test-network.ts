@@ -107,8 +107,8 @@ export class TestNetwork {
   queue: Message[] = [];
   /** Every message any host sent, in order, including ones later dropped. */
   readonly sent: Message[] = [];
-  /** Called after the sender persisted its batch and before the message joins the queue. */
-  onSend: ((from: TestHost, m: Message) => void) | null = null;
+  /** Called as a message joins the queue: after its batch is persisted, or before if the batch allowed. */
+  onSend: ((from: TestHost, m: Message, beforePersist: boolean) => void) | null = null;
   private readonly blocked = new Set<string>();
   private drops: ((m: Message) => boolean)[] = [];
   private readonly leaderOfTerm = new Map<number, NodeId>();
@@ -140,15 +140,20 @@ export class TestNetwork {
     while (h.raft.hasReady()) {
       const rd = h.raft.ready();
       h.readies.push(rd);
+      if (rd.sendBeforePersist) this.enqueueSent(h, rd.messages, true);
       h.persist(rd);
-      for (const m of rd.messages) {
-        this.onSend?.(h, m);
-        this.sent.push(m);
-        this.queue.push(m);
-      }
+      if (!rd.sendBeforePersist) this.enqueueSent(h, rd.messages, false);
       h.apply(rd);
       h.raft.advance(rd);
       this.checkSafety(h, rd);
+    }
+  }
+
+  private enqueueSent(h: TestHost, messages: readonly Message[], beforePersist: boolean): void {
+    for (const m of messages) {
+      this.onSend?.(h, m, beforePersist);
+      this.sent.push(m);
+      this.queue.push(m);
     }
   }
 

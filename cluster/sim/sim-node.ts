@@ -18,7 +18,7 @@ export interface HostHooks {
   snapshotApplied(node: SimNode, snapshot: Snapshot, chainHash: number): void;
   events(node: SimNode, events: readonly RaftEvent[]): void;
   readStates(node: SimNode, states: readonly ReadState[]): void;
-  /** Called after the batch is durable, before its messages leave. */
+  /** Called after the batch is durable, before its messages leave (unless they left first). */
   persisted(node: SimNode): void;
 }
 
@@ -35,7 +35,7 @@ export interface SimNodeOptions {
 
 /**
  * A simulated host: follows the Ready contract exactly as the real node does (persist, then
- * send, then apply, then advance), with storage that survives `crash()` and a state machine
+ * send, or send first when the batch allows it; then apply, then advance), with storage that survives `crash()` and a state machine
  * (the hash chain) that does not.
  */
 export class SimNode {
@@ -82,13 +82,15 @@ export class SimNode {
     if (!raft) return;
     while (raft.hasReady()) {
       const rd = raft.ready();
+      // Early messages are out before a crash can tear the write: the case §10.2.1 must survive.
+      if (rd.sendBeforePersist) for (const m of rd.messages) this.hooks.send(m);
       const whole = this.storage.persist(rd, crashRng);
       if (!whole) {
         this.crash();
         return;
       }
       this.hooks.persisted(this);
-      for (const m of rd.messages) this.hooks.send(m);
+      if (!rd.sendBeforePersist) for (const m of rd.messages) this.hooks.send(m);
       if (rd.snapshot) {
         const body = JSON.parse(rd.snapshot.data) as { hash: number };
         this.appliedIndex = rd.snapshot.index;

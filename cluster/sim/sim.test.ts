@@ -10,10 +10,14 @@ const seeds5 = 150;
 function runSeeds(nodes: 3 | 5, from: number, count: number): void {
   let faults = 0;
   let acked = 0;
+  let slowDiskSeeds = 0;
+  let stepsDuringWrites = 0;
   for (let seed = from; seed < from + count; seed++) {
     const r = runSimulation({ seed, nodes });
     faults += r.faults.length;
     acked += r.stats.acknowledged;
+    if (r.stats.diskMsMax > 0) slowDiskSeeds++;
+    stepsDuringWrites += r.stats.stepsDuringWrites;
     if (r.violations.length > 0) {
       const v = r.violations[0]!;
       assert.unreachable(`seed ${seed}: ${v.invariant}: ${v.detail}\n  rerun: npx just sim --seeds 1 --seed ${seed} --nodes ${nodes} --verbose`);
@@ -22,9 +26,11 @@ function runSeeds(nodes: 3 | 5, from: number, count: number): void {
   // Guard against a simulator that silently stopped doing anything.
   assert.ok(faults >= count * 3, `only ${faults} faults over ${count} seeds`);
   assert.ok(acked >= count * 100, `only ${acked} proposals acknowledged over ${count} seeds`);
+  assert.ok(slowDiskSeeds >= count / 4, `only ${slowDiskSeeds} of ${count} seeds had slow disks`);
+  assert.ok(stepsDuringWrites >= slowDiskSeeds * 100, `only ${stepsDuringWrites} messages arrived during a write`);
 }
 
-test(`3 nodes: ${seeds3} seeds of partitions, loss, duplication, reordering, crashes and torn writes`, () => {
+test(`3 nodes: ${seeds3} seeds of partitions, loss, duplication, reordering, crashes, torn writes and slow disks`, () => {
   runSeeds(3, 1, seeds3);
 });
 

@@ -197,7 +197,14 @@ async function startForRun(nodeCount: number, fsync: 'always' | 'never', log: (l
     released = true;
     try {
       await stopAll(manager);
-      if (logsTo !== null && existsSync(manager.logDir)) cpSync(manager.logDir, join(logsTo, 'cluster-logs'), { recursive: true });
+      if (logsTo !== null && existsSync(manager.logDir)) {
+        cpSync(manager.logDir, join(logsTo, 'cluster-logs'), { recursive: true });
+        // Each node's audit log (elections, snapshots, loop stalls, with times) says what a slow second coincided with.
+        for (const n of config.nodes) {
+          const audit = join(dataDir, n.id, 'audit.jsonl');
+          if (existsSync(audit)) cpSync(audit, join(logsTo, 'cluster-logs', `${n.id}-audit.jsonl`));
+        }
+      }
     } finally {
       started.delete(manager);
       rmSync(dataDir, { recursive: true, force: true });

@@ -213,6 +213,11 @@ test('with no cluster answering, a run starts its own (fsync always), a fresh on
     assert.is(runJson.cluster.config.storage.fsync, 'always');
     assert.ok(existsSync(join(dir, 'r1', 'cluster-logs', 'gateway.log')), 'the first cluster\'s logs kept with its round');
     assert.ok(existsSync(join(dir, 'cluster-logs', 'gateway.log')), 'the last cluster\'s logs kept with the run');
+    // The audit logs too: a node's first line is its start, with the term it restored.
+    for (const id of ['node1', 'node2', 'node3']) {
+      const first = JSON.parse(readFileSync(join(dir, 'cluster-logs', `${id}-audit.jsonl`), 'utf8').split('\n')[0]!) as { kind: string; node: string };
+      assert.equal([first.kind, first.node], ['started', id]);
+    }
     assert.is(readJson(dir, 'r1-cluster-load.json').ok, 100);
     assert.is(readJson(dir, 'r2-cluster-load.json').ok, 100);
     for (const [, first, last, data] of starts) {

@@ -16,6 +16,7 @@ import { readClusterRecord } from '../../cluster/local/cluster-record.ts';
 import { startCluster, stopAll } from '../../cluster/local/local-cluster.ts';
 import { findFreePortRange } from '../../cluster/local/port-check.ts';
 import { ProcessManager } from '../../cluster/local/process-manager.ts';
+import { auditLogPath } from '../../cluster/node/audit-log.ts';
 import type { UsageSource } from '../report/cluster-usage.ts';
 import type { RequestBuilder } from '../request-spec.ts';
 
@@ -201,7 +202,7 @@ async function startForRun(nodeCount: number, fsync: 'always' | 'never', log: (l
         cpSync(manager.logDir, join(logsTo, 'cluster-logs'), { recursive: true });
         // Each node's audit log (elections, snapshots, loop stalls, with times) says what a slow second coincided with.
         for (const n of config.nodes) {
-          const audit = join(dataDir, n.id, 'audit.jsonl');
+          const audit = auditLogPath(config.dataDirAbs, n.id);
           if (existsSync(audit)) cpSync(audit, join(logsTo, 'cluster-logs', `${n.id}-audit.jsonl`));
         }
       }

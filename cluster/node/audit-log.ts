@@ -1,5 +1,5 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface AuditEvent {
   readonly seq: number;
@@ -8,6 +8,11 @@ export interface AuditEvent {
   readonly node: string;
   readonly kind: string;
   readonly [field: string]: unknown;
+}
+
+/** Where node `id` keeps its audit log, in the cluster's data folder `dataDirAbs` (also read by bench runs). */
+export function auditLogPath(dataDirAbs: string, id: string): string {
+  return join(dataDirAbs, id, 'audit.jsonl');
 }
 
 /**

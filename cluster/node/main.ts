@@ -7,7 +7,7 @@ import { parseCliArgs, runCli, UsageError } from '../cli/usage-error.ts';
 import { loadConfig, nodeSpec, peerUrl, raftTicks } from '../config.ts';
 import { Rng } from '../sim/rng.ts';
 import { FileStorage } from '../storage/file-storage.ts';
-import { AuditLog } from './audit-log.ts';
+import { AuditLog, auditLogPath } from './audit-log.ts';
 import { createNodeMetrics } from './node-metrics.ts';
 import { createNodeServer } from './node-app.ts';
 import { PeerTransport } from './peer-transport.ts';
@@ -21,7 +21,7 @@ await runCli(async () => {
   const spec = nodeSpec(config, id);
   const peers = config.nodes.map((n) => n.id);
   const dataDir = join(config.dataDirAbs, id);
-  const auditPath = join(dataDir, 'audit.jsonl');
+  const auditPath = auditLogPath(config.dataDirAbs, id);
   const metrics = createNodeMetrics(peers.filter((p) => p !== id));
   const audit = new AuditLog(id, auditPath, Date.now, 10_000, countLines(auditPath));
   const transport = new PeerTransport({

@@ -177,9 +177,9 @@ export function runSimulation(partial: Partial<SimOptions> & { seed: number }): 
 
   const leaders = (): SimNode[] => [...nodes.values()].filter((n) => n.raft?.status().role === 'LEADER');
   const tearNow = (node: SimNode): boolean =>
-    !healed && plan.tornWriteRate > 0 && node.raft !== null && crashRng.chance(plan.tornWriteRate);
+    !healed && plan.tornWriteRate > 0 && node.alive && crashRng.chance(plan.tornWriteRate);
   const process = (node: SimNode): void => {
-    const tear = node.raft !== null && node.raft.hasReady() && tearNow(node);
+    const tear = node.raft?.hasReady() === true && tearNow(node);
     node.process(tear ? crashRng : null);
     afterTear(node, tear);
   };

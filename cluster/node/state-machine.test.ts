@@ -113,4 +113,28 @@ test('sessions: cached chunks survive eviction of older ones, and an eviction du
   assert.ok(kept.length <= Math.ceil(dedupMax / chunk) + 1 && kept.every((k) => k >= oldestChunk), `kept chunks ${kept.join(',')}`);
 });
 
+test('sessions are evicted oldest first across many evictions, duplicates and a restore', () => {
+  const dedupMax = 1000;
+  const live = new StateMachine(dedupMax);
+  let restored: StateMachine | null = null;
+  const put = (i: number, request: number): Entry => entry(i, { op: 'put', key: `k${request % 7}`, value: `v${request}`, clientId: 'c', requestId: `r${request}` });
+  // Requests 1..n, every tenth entry a retry of a request 500 back (still remembered: not applied).
+  let request = 0;
+  for (let i = 1; i <= 20_000; i++) {
+    const retry = i % 10 === 0 && request > 500;
+    const e = put(i, retry ? request - 500 : ++request);
+    const outcome = live.apply(e);
+    assert.is(outcome.duplicate, retry, `entry ${i}`);
+    if (restored) assert.equal(restored.apply(e), outcome, `restored replica, entry ${i}`);
+    // Midway a replica starts from a snapshot and must evict in the same order from then on.
+    if (i === 9_999) { restored = new StateMachine(dedupMax); restored.restore(live.snapshot()); }
+  }
+  const keys = (JSON.parse(live.snapshot()).dedup as [string, unknown][]).map(([k]) => Number(k.split('r')[1]));
+  assert.equal(keys, Array.from({ length: dedupMax }, (_, j) => request - dedupMax + 1 + j));
+  assert.is(restored!.snapshot(), live.snapshot());
+  // An evicted request is applied again; a remembered one is not.
+  assert.is(live.apply(put(20_001, request - dedupMax)).duplicate, false);
+  assert.is(live.apply(put(20_002, request)).duplicate, true);
+});
+
 test.run();

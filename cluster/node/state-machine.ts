@@ -66,7 +66,7 @@ class EvictionQueue {
 
   shift(): string {
     const key = this.keys[this.head++]!;
-    // Drop the consumed prefix once it is most of the array: amortised O(1) per key.
+    // Drop the consumed prefix once it is half the array or more: amortised O(1) per key.
     if (this.head >= 4096 && this.head * 2 >= this.keys.length) {
       this.keys = this.keys.slice(this.head);
       this.head = 0;

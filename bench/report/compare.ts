@@ -14,7 +14,7 @@ export interface StoredRun {
   dir: string;
   run: {
     scenario?: string;
-    environment?: { cpuModel?: string | null; cpuCount?: number; git?: { sha?: string | null }; loadAverage1m?: number };
+    environment?: { cpuModel?: string | null; cpuCount?: number; nodeFlags?: string[]; git?: { sha?: string | null }; loadAverage1m?: number };
     cluster?: { fsync?: string | null; config?: Record<string, unknown> | null };
   };
   results: RunSummary;
@@ -86,6 +86,7 @@ export function setupDifferences(a: StoredRun, b: StoredRun): string[] {
   diff('scenario', a.run.scenario, b.run.scenario);
   diff('fsync', a.run.cluster?.fsync, b.run.cluster?.fsync);
   diff('cpu', `${a.run.environment?.cpuModel} x${a.run.environment?.cpuCount}`, `${b.run.environment?.cpuModel} x${b.run.environment?.cpuCount}`);
+  diff('generator flags', a.run.environment?.nodeFlags?.join(' '), b.run.environment?.nodeFlags?.join(' '));
   diff('git', a.run.environment?.git?.sha?.slice(0, 10), b.run.environment?.git?.sha?.slice(0, 10));
   diff('mode', a.results.mode, b.results.mode);
   diff('target rate/s', a.results.targetRateRps, b.results.targetRateRps);

@@ -12,6 +12,8 @@ export interface RunEnvironment {
   kernel: string;
   hostname: string;
   node: string;
+  /** The generator's own Node/V8 flags: its GC pauses show in every latency (justfile `gen`). */
+  nodeFlags: string[];
   git: { sha: string | null; dirty: boolean | null };
   loadAverage1m: number;
 }
@@ -35,6 +37,7 @@ export function captureEnvironment(): RunEnvironment {
     kernel: release(),
     hostname: hostname(),
     node: process.version,
+    nodeFlags: process.execArgv.filter((a) => a.startsWith('--') && a !== '--import' && a !== 'tsx'),
     git: { sha: git(['rev-parse', 'HEAD']), dirty: status === null ? null : status !== '' },
     loadAverage1m: loadavg()[0] ?? 0,
   };

@@ -7,7 +7,13 @@ export interface Expirable {
 }
 
 export class DeadlineQueue<T extends Expirable> {
-  #items: T[] = [];
+  /**
+   * Slots before #head are emptied as the head passes them. Left in place until the next
+   * compaction, ~1,000 finished requests (and what undici hangs off them) lived for seconds,
+   * outlived a scavenge and were promoted: the generator's old space grew ~2 MB per scavenge and
+   * it paused for a mark-compact every ~10 s at 500/s, each pause landing in corrected latency.
+   */
+  #items: (T | undefined)[] = [];
   #head = 0;
 
   push(item: T): void {
@@ -21,6 +27,7 @@ export class DeadlineQueue<T extends Expirable> {
       const item = this.#items[this.#head]!;
       if (!item.done && item.deadlineMs > nowMs) break;
       if (!item.done) expired.push(item);
+      this.#items[this.#head] = undefined;
       this.#head++;
     }
     this.#compact();
@@ -29,7 +36,7 @@ export class DeadlineQueue<T extends Expirable> {
 
   /** Every item not finished yet (for abort). */
   pending(): T[] {
-    return this.#items.slice(this.#head).filter((i) => !i.done);
+    return this.#items.slice(this.#head).filter((i): i is T => i !== undefined && !i.done);
   }
 
   #compact(): void {

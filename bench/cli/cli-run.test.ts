@@ -57,6 +57,8 @@ test('200rps for 3 s writes a complete run folder whose files parse', async () =
   assert.type(runJson.environment.cpuModel, 'string');
   assert.ok(runJson.environment.cpuCount >= 1);
   assert.is(runJson.environment.node, process.version);
+  // Spawned as `node --import tsx` (test-spawn.ts): the loader is not a flag worth listing.
+  assert.equal(runJson.environment.nodeFlags, []);
   assert.match(runJson.environment.git.sha, /^[0-9a-f]{40}$/);
   assert.equal(runJson.cluster.nodes.map((n: { id: string }) => n.id), ['node1', 'node2', 'node3']);
   assert.type(runJson.wallMs, 'number');

@@ -1,4 +1,5 @@
 import type { Entry } from '../raft/messages.ts';
+import { ArrayFifo } from '../array-fifo.ts';
 import { ChunkJsonCache } from './chunk-json-cache.ts';
 
 /**
@@ -48,33 +49,6 @@ interface SnapshotBody {
 
 export const dedupEntriesMaxDefault = 100_000;
 
-/**
- * Keys oldest first, for evicting a Map in insertion order. Not `map.keys().next()`: V8's
- * ordered hash table leaves a deleted entry's slot in place until it rehashes, and iteration
- * steps over every such slot from the start, so with 100k sessions evicted oldest first each
- * call cost more than the last (7 -> 70 us per apply within 160k evictions, in a micro
- * benchmark), and under load the nodes' throughput fell by half until a rehash.
- */
-class EvictionQueue {
-  private head = 0;
-
-  constructor(private keys: string[] = []) {}
-
-  push(key: string): void {
-    this.keys.push(key);
-  }
-
-  shift(): string {
-    const key = this.keys[this.head++]!;
-    // Drop the consumed prefix once it is half the array or more: amortised O(1) per key.
-    if (this.head >= 4096 && this.head * 2 >= this.keys.length) {
-      this.keys = this.keys.slice(this.head);
-      this.head = 0;
-    }
-    return key;
-  }
-}
-
 export class StateMachine {
   private records = new Map<number, StoredRecord>();
   /** The records in apply order (ids increase), for serialising them by position. */
@@ -83,8 +57,14 @@ export class StateMachine {
   private kv = new Map<string, string>();
   /** Insertion order is apply order: the first key is the oldest session entry. */
   private dedup = new Map<string, CommandResult>();
-  /** The dedup keys in insertion order, oldest first (the Map's own order, kept apart). */
-  private dedupOrder = new EvictionQueue();
+  /**
+   * The dedup keys oldest first (the Map's own order, kept apart), for eviction. Not
+   * `dedup.keys().next()`: V8's ordered hash table leaves a deleted entry's slot in place until it
+   * rehashes, and iteration steps over every such slot from the start, so with 100k sessions
+   * evicted oldest first each call cost more than the last (7 -> 70 us per apply within 160k
+   * evictions, in a micro benchmark), and under load the nodes' throughput fell by half.
+   */
+  private dedupOrder = new ArrayFifo<string>();
   /** Counts entries from the last restore: this replica's own; only the map's order is replicated. */
   private dedupChunks: ChunkJsonCache;
   appliedIndex = 0;
@@ -125,7 +105,7 @@ export class StateMachine {
       this.dedup.set(key, result);
       this.dedupOrder.push(key);
       if (this.dedup.size > this.dedupEntriesMax) {
-        this.dedup.delete(this.dedupOrder.shift());
+        this.dedup.delete(this.dedupOrder.shift()!);
         this.dedupChunks.evictOldest();
       }
     }
@@ -209,7 +189,7 @@ export class StateMachine {
     this.recordChunks = new ChunkJsonCache(this.recordsPerChunk);
     this.kv = new Map(body.kv);
     this.dedup = new Map(body.dedup);
-    this.dedupOrder = new EvictionQueue(body.dedup.map(([key]) => key));
+    this.dedupOrder = new ArrayFifo(body.dedup.map(([key]) => key));
     this.dedupChunks = new ChunkJsonCache(this.recordsPerChunk);
     this.appliedIndex = body.index;
   }

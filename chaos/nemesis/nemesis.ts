@@ -9,9 +9,10 @@
  *   await nemesis.heal(applied);            // or nemesis.healAll() at the end / on error
  *
  * inject(): find the fault's module (faults/registry.ts), check its parameters, resolve roles
- * against one snapshot -> write the ledger entry (with its undo steps) -> apply. The ledger write comes first so a crash during or after the action leaves
- * the undo on disk; if the action itself fails, its undo runs at once and the error is
- * rethrown. transfer-leadership has nothing to undo and is recorded healed right after it.
+ * against one snapshot -> write the ledger entry (with its undo steps) -> apply. The ledger
+ * write comes first so a crash during or after the action leaves the undo on disk; if the
+ * action itself fails, its undo runs at once and the error is rethrown. A fault with nothing
+ * to undo (transfer-leadership) is recorded healed right after it.
  */
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import type { ClusterView } from '../cluster-view.ts';

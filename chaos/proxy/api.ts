@@ -3,7 +3,7 @@
 // http.Error sends them, with a trailing newline), X-Toxiproxy-Request-Id on routed responses
 // only, bare 404/405 for unrouted paths and wrong methods, 403 for browser User-Agents.
 import type http from 'node:http';
-import type { ProxyCollection } from './collection.ts';
+import { PopulateError, type ProxyCollection } from './collection.ts';
 import { ApiError, apiErrors } from './errors.ts';
 import { GoInt, goStringify, type GoJson } from './go-json-encode.ts';
 import { nextRequestId } from './request-id.ts';
@@ -176,11 +176,15 @@ async function populate(collection: ProxyCollection, body: string): Promise<Repl
   return json(201, { proxies: specs.length === 0 ? null : proxies.map(proxyJson) });
 }
 
-/** /populate reports errors as JSON (not text/plain), with "proxies":null and no newline. */
+/**
+ * /populate reports errors as JSON (not text/plain) with no newline, and beside the error the
+ * proxies applied before the failing entry (null when none: Go encodes a nil slice).
+ */
 function populateError(err: ApiError): Reply {
+  const applied = err instanceof PopulateError && err.applied.length > 0 ? err.applied.map(proxyJson) : null;
   return {
     status: err.status,
-    body: `{"error":${goStringify(err.message)},"status":${err.status},"proxies":null}`,
+    body: goStringify({ error: err.message, status: new GoInt(err.status), proxies: applied }),
     contentType: 'application/json',
   };
 }

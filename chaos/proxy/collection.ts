@@ -31,9 +31,9 @@ export class ProxyCollection {
     return run;
   }
 
-  /** Sorted by name, as Go's encoder sorts map keys. */
+  /** Sorted by name as Go's encoder sorts map keys: by UTF-8 bytes, not UTF-16 units. */
   list(): Proxy[] {
-    return [...this.proxies.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...this.proxies.values()].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
   }
 
   get(name: string): Proxy {

@@ -1,12 +1,12 @@
 // The programmatic entry: start a Toxiproxy-compatible server in this process.
 //   const tp = await startToxiproxyServer({ host: '127.0.0.1', port: 0 });
 //   ... new Toxiproxy(tp.url) ...; await tp.close();
-import http from 'node:http';
 import { randomInt } from 'node:crypto';
 import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { listenGoStyle, resolveListen, AddressError } from './address.ts';
 import { createApiHandler, toxiproxyVersion } from './api.ts';
+import { createGoHttpServer } from './go-http-server.ts';
 import { ProxyCollection } from './collection.ts';
 import { ApiError } from './errors.ts';
 import type { ProxyLog } from './proxy.ts';
@@ -58,7 +58,9 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
     }
   }
 
-  const server = http.createServer(createApiHandler(collection, log));
+  const server = createGoHttpServer(createApiHandler(collection, log));
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (s: net.Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   let address: string;
   try {
     address = await listenGoStyle(server, await resolveListen(`${host}:${port}`));
@@ -82,7 +84,7 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
       closing ??= new Promise<void>((resolve) => {
         collection.closeAll();
         server.close(() => resolve());
-        server.closeAllConnections();
+        for (const s of sockets) s.destroy();
       });
       return closing;
     },

@@ -20,7 +20,7 @@ export interface ToxiproxyServerOptions {
   port?: number;
   /** Seed for toxicity rolls, jitter and slicer sizes. Default: random (reported back). */
   seed?: number;
-  /** Proxies to create before serving, like `toxiproxy-server -config`; all or nothing. */
+  /** Proxies to create before serving, like `toxiproxy-server -config`; a failure fails the start. */
   proxies?: ProxySpec[];
   log?: ProxyLog;
 }
@@ -53,6 +53,8 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
     try {
       await collection.populate(options.proxies);
     } catch (err) {
+      // Entries before the failing one are listening: close them, the start fails as a whole.
+      collection.closeAll();
       if (err instanceof ApiError) throw new ServerStartError(err.message, 'CONFIG_REJECTED');
       throw err;
     }

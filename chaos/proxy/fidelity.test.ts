@@ -223,4 +223,14 @@ test('slicer offsets each cut by [-variation, variation) and never loops or cuts
   for (let i = 1; i < wide.length; i++) assert.ok(wide[i]! > wide[i - 1]!);
 });
 
+test('a toxic update that fails to decode answers 400 and changes nothing (deviation: upstream stores part of it)', async () => {
+  await createEchoProxy();
+  await api('POST', '/proxies/echo/toxics', '{"name":"lat","type":"latency","attributes":{"latency":10}}');
+  const r = await api('PATCH', '/proxies/echo/toxics/lat', '{"attributes":{"jitter":4,"latency":"x"},"toxicity":0.5}');
+  assert.is(r.status, 400);
+  assert.is(JSON.parse(r.text).error, 'bad request body: json: cannot unmarshal string into Go struct field LatencyToxic.attributes.latency of type int64');
+  assert.is((await api('GET', '/proxies/echo/toxics/lat')).text,
+    '{"attributes":{"latency":10,"jitter":0},"name":"lat","type":"latency","stream":"downstream","toxicity":1}');
+});
+
 test.run();

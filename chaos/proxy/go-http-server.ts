@@ -36,12 +36,14 @@ export interface GoHttpTimeouts {
 /** Go's http.Server limits: DefaultMaxHeaderBytes plus bufio slack, and Toxiproxy's timeouts. */
 const maxHeaderBytes = (1 << 20) + 4096;
 const bufferBeforeChunkingBytes = 2048;
+/** Go reads bodies without a limit; we cap them (a listed deviation): no API body comes near. */
+const maxBodyBytes = 16 * 1024 * 1024;
 const defaultTimeouts: GoHttpTimeouts = { idleMs: 60_000, readMs: 15_000 };
 
 const statusText: Record<number, string> = {
   100: 'Continue', 200: 'OK', 201: 'Created', 204: 'No Content', 301: 'Moved Permanently',
   400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
-  417: 'Expectation Failed', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
+  413: 'Request Entity Too Large', 417: 'Expectation Failed', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
   501: 'Not Implemented', 503: 'Service Unavailable', 505: 'HTTP Version Not Supported',
 };
 
@@ -170,6 +172,7 @@ function parseRequest(buf: Buffer): Parsed | Partial | undefined {
   if (te && minor >= 1) {
     if (te.length !== 1 || te[0]!.toLowerCase() !== 'chunked') throw new RejectError(501);
     const chunked = readChunked(buf, bodyStart);
+    if (!chunked && buf.length - bodyStart > maxBodyBytes) throw new RejectError(413);
     if (!chunked) return partial;
     body = chunked.body;
     consumed = chunked.end;
@@ -182,6 +185,7 @@ function parseRequest(buf: Buffer): Parsed | Partial | undefined {
       const text = [...distinct][0]!;
       if (!/^\d+$/.test(text)) throw new RejectError(400);
       length = Number(text);
+      if (length > maxBodyBytes) throw new RejectError(413);
     }
     if (buf.length < bodyStart + length) return partial;
     body = buf.subarray(bodyStart, bodyStart + length);

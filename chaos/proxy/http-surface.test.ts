@@ -79,6 +79,8 @@ test('malformed requests get Go\'s 400 texts and the connection is closed', asyn
     ['GARBAGE\r\n\r\n', '400 Bad Request'],
     ['GET /version HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n', '400 Bad Request'],
     ['GET /version HTTP/2.0\r\nHost: x\r\n\r\n', '505 HTTP Version Not Supported: unsupported protocol version'],
+    // Deviation (README): Go has no body limit.
+    ['POST /proxies HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\n', '413 Request Entity Too Large'],
   ];
   for (const [raw, line] of cases) {
     const r = await exchange(port(), raw);

@@ -168,6 +168,7 @@ function parseRequest(buf: Buffer): Parsed | Partial | undefined {
   let bodyStart = headEnd.end;
   let body: Buffer;
   let consumed: number;
+  let trailerPending = false;
   const te = headers.get('Transfer-Encoding');
   if (te && minor >= 1) {
     if (te.length !== 1 || te[0]!.toLowerCase() !== 'chunked') throw new RejectError(501);
@@ -176,6 +177,7 @@ function parseRequest(buf: Buffer): Parsed | Partial | undefined {
     if (!chunked) return partial;
     body = chunked.body;
     consumed = chunked.end;
+    trailerPending = chunked.trailerPending;
   } else {
     const lengths = headers.get('Content-Length');
     let length = 0;
@@ -194,7 +196,7 @@ function parseRequest(buf: Buffer): Parsed | Partial | undefined {
   bodyStart = consumed;
 
   const connection = headers.get('Connection');
-  const keepAlive = minor >= 1 ? !headerHas(connection, 'close') : headerHas(connection, 'keep-alive');
+  const keepAlive = !trailerPending && (minor >= 1 ? !headerHas(connection, 'close') : headerHas(connection, 'keep-alive'));
   const proto = minor >= 1 ? 'HTTP/1.1' : 'HTTP/1.0';
   return { req: { method, requestUri, path, rawQuery, headers, body: Buffer.from(body), proto }, keepAlive, consumed };
 }
@@ -209,7 +211,11 @@ function findHeadEnd(buf: Buffer): { start: number; end: number } | undefined {
   return undefined;
 }
 
-function readChunked(buf: Buffer, start: number): { body: Buffer; end: number } | undefined {
+/**
+ * A chunked body. Go's handler sees the body end at the last chunk, so it answers before the
+ * trailer's blank line arrives; the connection then cannot be reused (`trailerPending`).
+ */
+function readChunked(buf: Buffer, start: number): { body: Buffer; end: number; trailerPending: boolean } | undefined {
   const parts: Buffer[] = [];
   let at = start;
   for (;;) {
@@ -223,10 +229,10 @@ function readChunked(buf: Buffer, start: number): { body: Buffer; end: number } 
       // Trailers, then the blank line.
       for (;;) {
         const end = buf.indexOf('\n', at);
-        if (end < 0) return undefined;
+        if (end < 0) return { body: Buffer.concat(parts), end: buf.length, trailerPending: true };
         const line = buf.subarray(at, end).toString('latin1').replace(/\r$/, '');
         at = end + 1;
-        if (line === '') return { body: Buffer.concat(parts), end: at };
+        if (line === '') return { body: Buffer.concat(parts), end: at, trailerPending: false };
       }
     }
     if (buf.length < at + size + 2) return undefined;

@@ -5,7 +5,7 @@ import { planFaults, type FaultAction } from './fault-plan.ts';
 import { drops, type Grudge } from './grudge.ts';
 import { InvariantChecker, type Violation } from './invariants.ts';
 import { Rng } from './rng.ts';
-import { SimNode } from './sim-node.ts';
+import { SimNode, type DriverFactory } from './sim-node.ts';
 
 export interface SimOptions {
   readonly seed: number;
@@ -18,6 +18,8 @@ export interface SimOptions {
   readonly snapshotEntries: number;
   readonly preVote: boolean;
   readonly checkQuorum: boolean;
+  /** The hosts' Ready loop; only tests replace the shared driver (to plant ordering bugs). */
+  readonly driver?: DriverFactory;
 }
 
 export const simDefaults: Omit<SimOptions, 'seed'> = {
@@ -115,7 +117,7 @@ export function runSimulation(partial: Partial<SimOptions> & { seed: number }): 
     nodes.set(id, new SimNode(
       {
         id, peers: ids, rng: root.fork(`node-${id}`), snapshotEntries: o.snapshotEntries, preVote: o.preVote,
-        checkQuorum: o.checkQuorum, maxEntriesPerAppend, maxInflightAppends,
+        checkQuorum: o.checkQuorum, maxEntriesPerAppend, maxInflightAppends, driver: o.driver,
       },
       {
         send: (m) => {
@@ -165,7 +167,7 @@ export function runSimulation(partial: Partial<SimOptions> & { seed: number }): 
             checker.readServed(node.id, rs.index, before);
           }
         },
-        persisted: () => {},
+        outOfOrder: (node, got, applied) => checker.applyOrder(node.id, got, applied),
         writeStarted: (node, seq) => {
           if (diskMsMax === 0) return false;
           queue.push(now + disk.int(1, diskMsMax), { kind: 'disk', node: node.id, seq });

@@ -1,0 +1,48 @@
+// The simulator runs the node host's own Ready loop (ReadyDriver), so a host that breaks the
+// Ready ordering is in its reach. A realistic host bug is planted here, in driver variants
+// used only by this test, and the same seeds must catch it while the shared driver passes.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ReadyDriver } from '../raft/ready-driver.ts';
+import type { Ready } from '../raft/ready.ts';
+import type { DriverFactory } from './sim-node.ts';
+import { runSimulation } from './simulation.ts';
+
+/** Planted: a leader answers (applies) its new entries once they are in its own log, before commit. */
+class AnswersBeforeCommit extends ReadyDriver {
+  private answeredTo = 0;
+
+  protected override apply(rd: Ready): void {
+    const sm = this.seams.stateMachine;
+    if (rd.snapshot) {
+      sm.restore(rd.snapshot);
+      this.answeredTo = Math.max(this.answeredTo, rd.snapshot.index);
+    }
+    if (this.raft.status().role === 'LEADER') {
+      for (const e of rd.entries) if (e.index > this.answeredTo) { sm.apply(e); this.answeredTo = e.index; }
+    }
+    for (const e of rd.committedEntries) if (e.index > this.answeredTo) { sm.apply(e); this.answeredTo = e.index; }
+  }
+}
+
+const seeds = 120;
+
+function caughtSeeds(driver: DriverFactory | undefined): { seed: number; invariant: string }[] {
+  const caught: { seed: number; invariant: string }[] = [];
+  for (let seed = 1; seed <= seeds; seed++) {
+    const r = runSimulation({ seed, nodes: 3, ...(driver ? { driver } : {}) });
+    if (r.violations.length > 0) caught.push({ seed, invariant: r.violations[0]!.invariant });
+  }
+  return caught;
+}
+
+test(`the shared driver passes seeds 1..${seeds}`, () => {
+  assert.equal(caughtSeeds(undefined), []);
+});
+
+test('the simulation catches a host that answers clients before commit', () => {
+  const caught = caughtSeeds((raft, seams) => new AnswersBeforeCommit(raft, seams));
+  assert.ok(caught.length > 0, `no seed in 1..${seeds} caught a leader answering before commit`);
+});
+
+test.run();

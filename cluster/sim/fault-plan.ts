@@ -11,8 +11,15 @@ export type FaultAction = { readonly atMs: number; readonly describe: string } &
   | { readonly kind: 'loss'; readonly rate: number }
   | { readonly kind: 'duplicate'; readonly rate: number }
   | { readonly kind: 'delay'; readonly maxMs: number }
+  /** This share of messages arrives 100 ms to 2 s late, long after the term that sent it. */
+  | { readonly kind: 'straggle'; readonly rate: number }
+  /** Deliver again `count` messages drawn from everything sent so far (old terms included). */
+  | { readonly kind: 'replay'; readonly count: number }
   | { readonly kind: 'crash'; readonly node: NodeId }
   | { readonly kind: 'restart'; readonly node: NodeId }
+  /** Power loss for the whole cluster: every node crashes at once (writes in flight are lost). */
+  | { readonly kind: 'crash-all' }
+  | { readonly kind: 'restart-all' }
   | { readonly kind: 'transfer' }
 );
 
@@ -29,7 +36,7 @@ type Kind = FaultAction['kind'];
  * and how hard, so some seeds hammer one mechanism and others mix everything (as VOPR does).
  */
 export function planFaults(rng: Rng, ids: readonly NodeId[], faultMs: number): FaultPlan {
-  const menu: Kind[] = ['partition', 'loss', 'duplicate', 'delay', 'crash', 'transfer'];
+  const menu: Kind[] = ['partition', 'loss', 'duplicate', 'delay', 'straggle', 'replay', 'crash', 'crash-all', 'transfer'];
   const enabled = menu.filter(() => rng.chance(0.6));
   if (enabled.length === 0) enabled.push(rng.pick(menu));
   const tornWriteRate = rng.chance(0.3) ? 0.0005 : 0;
@@ -67,6 +74,25 @@ export function planFaults(rng: Rng, ids: readonly NodeId[], faultMs: number): F
         actions.push({ atMs: at, kind: 'delay', maxMs, describe: `${at}ms delay up to ${maxMs}ms (reorders)` });
         break;
       }
+      case 'straggle': {
+        const rate = rng.pick([0, 0.01, 0.05]);
+        actions.push({ atMs: at, kind: 'straggle', rate, describe: `${at}ms ${rate} of messages straggle 100-2000ms` });
+        break;
+      }
+      case 'replay': {
+        const count = rng.int(5, 60);
+        actions.push({ atMs: at, kind: 'replay', count, describe: `${at}ms replay ${count} old messages` });
+        break;
+      }
+      case 'crash-all': {
+        // Restart together after a short outage; the next fault comes after the restart.
+        const downMs = rng.int(10, 300);
+        actions.push({ atMs: at, kind: 'crash-all', describe: `${at}ms crash all nodes` });
+        actions.push({ atMs: at + downMs, kind: 'restart-all', describe: `${at + downMs}ms restart all nodes` });
+        down.clear();
+        t += downMs;
+        break;
+      }
       case 'crash': {
         const up = ids.filter((id) => !down.has(id));
         if (up.length > 0 && (down.size === 0 || rng.chance(0.5))) {
@@ -80,6 +106,8 @@ export function planFaults(rng: Rng, ids: readonly NodeId[], faultMs: number): F
         }
         break;
       }
+      case 'restart-all':
+        break;
       case 'transfer':
         actions.push({ atMs: at, kind: 'transfer', describe: `${at}ms transfer leadership` });
         break;

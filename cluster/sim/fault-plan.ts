@@ -11,12 +11,14 @@ export type FaultAction = { readonly atMs: number; readonly describe: string } &
   | { readonly kind: 'loss'; readonly rate: number }
   | { readonly kind: 'duplicate'; readonly rate: number }
   | { readonly kind: 'delay'; readonly maxMs: number }
-  /** This share of messages arrives 100 ms to 2 s late, long after the term that sent it. */
+  /** This share of messages arrives 20 ms to 1 s late, often after the term that sent it. */
   | { readonly kind: 'straggle'; readonly rate: number }
   /** Deliver again `count` messages drawn from everything sent so far (old terms included). */
   | { readonly kind: 'replay'; readonly count: number }
   | { readonly kind: 'crash'; readonly node: NodeId }
   | { readonly kind: 'restart'; readonly node: NodeId }
+  /** Power loss in the middle of the node's next write: what it had not synced is lost or torn. */
+  | { readonly kind: 'crash-in-write'; readonly node: NodeId }
   /** Power loss for the whole cluster: every node crashes at once (writes in flight are lost). */
   | { readonly kind: 'crash-all' }
   | { readonly kind: 'restart-all' }
@@ -76,7 +78,7 @@ export function planFaults(rng: Rng, ids: readonly NodeId[], faultMs: number): F
       }
       case 'straggle': {
         const rate = rng.pick([0, 0.01, 0.05]);
-        actions.push({ atMs: at, kind: 'straggle', rate, describe: `${at}ms ${rate} of messages straggle 100-2000ms` });
+        actions.push({ atMs: at, kind: 'straggle', rate, describe: `${at}ms ${rate} of messages straggle 20-1000ms` });
         break;
       }
       case 'replay': {
@@ -97,8 +99,13 @@ export function planFaults(rng: Rng, ids: readonly NodeId[], faultMs: number): F
         const up = ids.filter((id) => !down.has(id));
         if (up.length > 0 && (down.size === 0 || rng.chance(0.5))) {
           const node = rng.pick(up);
-          down.add(node);
-          actions.push({ atMs: at, kind: 'crash', node, describe: `${at}ms crash ${node}` });
+          if (rng.chance(0.5)) {
+            // Restarted by the simulation after the torn write, like any torn write.
+            actions.push({ atMs: at, kind: 'crash-in-write', node, describe: `${at}ms crash ${node} during its next write` });
+          } else {
+            down.add(node);
+            actions.push({ atMs: at, kind: 'crash', node, describe: `${at}ms crash ${node}` });
+          }
         } else if (down.size > 0) {
           const node = rng.pick([...down]);
           down.delete(node);

@@ -3,8 +3,8 @@ import type { FaultAction } from './fault-plan.ts';
 import { drops, type Grudge } from './grudge.ts';
 import type { Rng } from './rng.ts';
 
-/** Keeps this many past messages (a sample) for `replay` faults to deliver again. */
-const historyMax = 512;
+/** Keeps the last this many messages for `replay` faults to deliver again. */
+const historyMax = 256;
 
 /**
  * The simulated network between hosts: partitions (grudges), loss, duplication, delay that
@@ -21,6 +21,7 @@ export class SimNetwork {
   private delayMsMax = 5;
   private healed = false;
   private readonly history: Message[] = [];
+  private historyNext = 0;
 
   constructor(
     private readonly rng: Rng,
@@ -39,7 +40,7 @@ export class SimNetwork {
     this.deliver(now + this.rng.int(1, this.delayMsMax), m);
     if (this.healed) return;
     if (this.rng.chance(this.dupRate)) this.deliver(now + this.rng.int(1, this.delayMsMax * 3), m);
-    if (this.straggleRate > 0 && this.replayRng.chance(this.straggleRate)) this.deliver(now + this.replayRng.int(100, 2000), m);
+    if (this.straggleRate > 0 && this.replayRng.chance(this.straggleRate)) this.deliver(now + this.replayRng.int(20, 1000), m);
   }
 
   /** Network faults; false for the kinds that are not the network's. */
@@ -65,10 +66,10 @@ export class SimNetwork {
     this.delayMsMax = 5;
   }
 
-  /** A reservoir-like sample of everything sent: old terms stay represented as the run goes on. */
+  /** The most recent messages: a replay then mixes the current term's with the one before. */
   private remember(m: Message): void {
-    if (this.history.length < historyMax) this.history.push(m);
-    else if (this.replayRng.chance(0.1)) this.history[this.replayRng.int(0, historyMax - 1)] = m;
+    this.history[this.historyNext] = m;
+    this.historyNext = (this.historyNext + 1) % historyMax;
   }
 
   private replay(now: number, count: number): void {

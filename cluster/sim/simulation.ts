@@ -93,6 +93,8 @@ class Simulation {
   private readonly nodes = new Map<NodeId, SimNode>();
   private readonly stats: HostStats = { elections: 0, maxTerm: 0, crashes: 0, snapshotsInstalled: 0, stepsDuringWrites: 0 };
   private readonly diskMsMax: number;
+  /** Nodes whose next write a power cut tears (crash-in-write faults). */
+  private readonly doomed = new Set<NodeId>();
 
   constructor(private readonly o: SimOptions) {
     this.root = new Rng(o.seed);
@@ -251,6 +253,7 @@ class Simulation {
     switch (a.kind) {
       case 'crash': this.crash(this.nodes.get(a.node)!); break;
       case 'restart': this.restart(this.nodes.get(a.node)!); break;
+      case 'crash-in-write': if (this.nodes.get(a.node)!.alive) this.doomed.add(a.node); break;
       case 'crash-all': for (const n of this.nodes.values()) this.crash(n); break;
       case 'restart-all': for (const n of this.nodes.values()) this.restart(n); break;
       case 'transfer': {
@@ -270,6 +273,7 @@ class Simulation {
   /** End of the fault period: the network heals and every node is up again. */
   private heal(): void {
     this.healed = true;
+    this.doomed.clear();
     this.net.heal();
     for (const n of this.nodes.values()) this.restart(n);
   }
@@ -297,12 +301,14 @@ class Simulation {
   }
 
   private tearNow(node: SimNode): boolean {
+    if (!this.healed && node.alive && this.doomed.has(node.id)) return true;
     return !this.healed && this.plan.tornWriteRate > 0 && node.alive && this.crashRng.chance(this.plan.tornWriteRate);
   }
 
-  /** A torn write crashed the node (a write left in flight was not torn): restart it later. */
+  /** A torn write crashed the node (a write left in flight was not torn yet): restart it later. */
   private afterTear(node: SimNode, tear: boolean): void {
     if (!tear || node.alive) return;
+    this.doomed.delete(node.id);
     this.stats.crashes++;
     this.clients.forget(node.id);
     const at = this.now + this.crashRng.int(50, 500);

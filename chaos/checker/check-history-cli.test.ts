@@ -31,6 +31,17 @@ test('exit 0 for a linearizable fixture, 1 with a counterexample for one that is
   assert.match(not.out, /stuck: no order of these \d+ ops fits before/);
 });
 
+test('a jepsen-cas log with spaces instead of tabs is judged, not refused', () => {
+  const lines = ['0 :invoke :write 1', '0 :ok :write 1', '1 :invoke :read nil', '1 :ok :read 1', '1 :invoke :read nil', '1 :ok :read 2'];
+  const file = join(dir, 'spaced.log');
+  writeFileSync(file, lines.slice(0, 4).map((l) => `INFO  jepsen.util - ${l}`).join('\n'));
+  const ok = run(file, '--format', 'jepsen-cas');
+  assert.is(ok.code, 0, ok.err);
+  writeFileSync(file, lines.map((l) => `INFO jepsen.util -  ${l.replaceAll(' ', '   ')}`).join('\n'));
+  const bad = run(file, '--format', 'jepsen-cas');
+  assert.is(bad.code, 1, bad.err);
+});
+
 test('exit 2 when the budget runs out', () => {
   const h = new HistoryBuilder();
   for (let p = 0; p < 26; p++) h.invoke(p, 'write', p);

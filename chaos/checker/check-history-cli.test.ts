@@ -51,7 +51,7 @@ test('exit 2 when the budget runs out', () => {
   writeFileSync(file, formatHistoryJsonl(h.events));
   const r = run(file, '--format', 'jsonl', '--model', 'cas-register', '--budget-ms', '100');
   assert.is(r.code, 2, r.err);
-  assert.match(r.out, /unknown \(budget exhausted\)/);
+  assert.match(r.out, /unknown \(budget exhausted \(100 ms\)/);
 });
 
 test('exit 64 with one line (plus usage) for bad usage, unreadable files and parse errors', () => {

@@ -162,6 +162,25 @@ test('budget exhaustion gives unknown, never a guess', () => {
   assert.is(register(hardHistory(3)).valid, false, 'a small one is decided');
 });
 
+test('the memory limit gives unknown with the reason, and the memory is given back', () => {
+  const r = checkLinearizable(casRegister, pairOperations(hardHistory(26).events), { budgetMs: 60_000, maxMemoryBytes: 2 ** 20 });
+  assert.is(r.valid, 'unknown');
+  assert.match(r.reason ?? '', /memory limit of 1 MiB reached/);
+  assert.ok(r.peakMemoryBytes <= 2 ** 20, `peak ${r.peakMemoryBytes}`);
+  assert.ok(r.peakMemoryBytes > 2 ** 19, `the limit was what stopped it (peak ${r.peakMemoryBytes})`);
+});
+
+test('a refuted partition decides at once, even behind one whose search would not end', () => {
+  const h = hardHistory(26);
+  for (const e of h.events) e.key = 'slow';
+  h.call(40, 'write', 1, 1, 'fast').call(40, 'write', 2, 2, 'fast').call(41, 'read', null, 1, 'fast');
+  const r = checkLinearizable(casRegister, pairOperations(h.events), { budgetMs: 60_000 });
+  assert.is(r.valid, false);
+  assert.equal(r.failedKeys, ['fast']);
+  assert.equal(r.abandonedKeys, ['slow']);
+  assert.match(r.reason ?? '', /1 left unfinished/);
+});
+
 test('budget is read from the injected clock, and checked before each partition', () => {
   let calls = 0;
   const nowMs = () => (calls++ === 0 ? 0 : 1e9);

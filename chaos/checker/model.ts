@@ -32,6 +32,8 @@ export interface Model<S> {
   equal(a: S, b: S): boolean;
   /** 32-bit hash, consistent with equal. */
   hash(state: S): number;
+  /** Estimated bytes one kept state holds, for the search's memory limit (default 64). */
+  stateBytes?(state: S): number;
   /** Independent sub-histories (P-compositionality): the whole is linearizable iff every part is. */
   partition(ops: Operation[]): Partition[];
   describeState(state: S): string;

@@ -43,10 +43,11 @@ test('a jepsen-cas log with spaces instead of tabs is judged, not refused', () =
 });
 
 test('exit 2 when the budget runs out', () => {
-  const h = new HistoryBuilder();
+  // A stale read (99 was overwritten) behind 26 pending info writes: the search must try their subsets.
+  const h = new HistoryBuilder().call(100, 'write', 99, 99).call(100, 'write', 98, 98);
   for (let p = 0; p < 26; p++) h.invoke(p, 'write', p);
   for (let p = 0; p < 26; p++) h.info(p, 'write');
-  h.call(26, 'read', null, -1);
+  h.call(26, 'read', null, 99);
   const file = join(dir, 'hard.jsonl');
   writeFileSync(file, formatHistoryJsonl(h.events));
   const r = run(file, '--format', 'jsonl', '--model', 'cas-register', '--budget-ms', '100');

@@ -8,7 +8,7 @@
 // one: an info call takes effect no later than the slowest ok call of the partition took to
 // return, or never. A linearization found that way is a linearization, so "true" stands; the
 // stricter search keeps calls that never took effect from piling up as candidates.
-import { buildCounterexample } from './counterexample.ts';
+import { buildCounterexample, impossibleCounterexample } from './counterexample.ts';
 import type { Counterexample } from './counterexample.ts';
 import { CheckerError } from './errors.ts';
 import type { Operation } from './history.ts';
@@ -59,6 +59,7 @@ interface Task<S> {
   /** The exact search, then (if the partition has info calls) the stricter one. */
   searches: PartitionSearch<S>[];
   outcome: SearchOutcome<S> | null;
+  impossible?: Operation;
 }
 
 export function checkLinearizable<S>(
@@ -85,7 +86,13 @@ export function checkLinearizable<S>(
   }
 
   const partitions = model.partition(relevant);
-  const tasks: Task<S>[] = partitions.map((part) => ({ part, searches: searchesFor(model, part.ops, budget), outcome: null }));
+  const tasks: Task<S>[] = partitions.map((part) => {
+    // A read no write explains refutes the partition without a search (garbage read).
+    const impossible = model.impossibleOp?.(part.ops) ?? null;
+    if (impossible === null) return { part, searches: searchesFor(model, part.ops, budget), outcome: null };
+    const init = model.init();
+    return { part, searches: [], outcome: { valid: false, bestPrefix: [], stateAfterPrefix: init, steps: 0, configurations: 0 }, impossible };
+  });
   let open = tasks.filter((t) => !settle(t));
   let refuted = tasks.some((t) => t.outcome?.valid === false);
   let timedOut = false;
@@ -126,7 +133,9 @@ export function checkLinearizable<S>(
     }
     if (outcome.valid === false) {
       failedKeys.push(key);
-      counterexample ??= buildCounterexample(key, task.part.ops, outcome.bestPrefix, model.describeState(outcome.stateAfterPrefix));
+      counterexample ??= task.impossible !== undefined
+        ? impossibleCounterexample(key, task.part.ops, task.impossible, model.describeState(outcome.stateAfterPrefix))
+        : buildCounterexample(key, task.part.ops, outcome.bestPrefix, model.describeState(outcome.stateAfterPrefix));
     }
   }
   const valid = combineValidity(validities);

@@ -34,6 +34,12 @@ export interface Model<S> {
   hash(state: S): number;
   /** Estimated bytes one kept state holds, for the search's memory limit (default 64). */
   stateBytes?(state: S): number;
+  /**
+   * An ok op of this partition whose output no sequence of the partition's calls could give (a
+   * read of a value never written), or null. Sound only: never names a possible op. Refutes at
+   * once what the search could only refute after exhausting every order before that op.
+   */
+  impossibleOp?(ops: readonly Operation[]): Operation | null;
   /** Independent sub-histories (P-compositionality): the whole is linearizable iff every part is. */
   partition(ops: Operation[]): Partition[];
   describeState(state: S): string;

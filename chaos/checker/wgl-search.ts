@@ -106,8 +106,10 @@ export class PartitionSearch<S> {
     this.recordBest();
   }
 
+  private finalConfigurations = 0;
+
   get configurations(): number {
-    return this.cache?.size ?? 0;
+    return this.cache?.size ?? this.finalConfigurations;
   }
 
   /** Bytes this search holds in the shared budget. */
@@ -253,6 +255,7 @@ export class PartitionSearch<S> {
 
   private finish(outcome: SearchOutcome<S>): SearchOutcome<S> {
     this.outcome = outcome;
+    this.finalConfigurations = this.configurations;
     this.budget.release(this.bytes);
     this.cache = null;
     this.states = null;

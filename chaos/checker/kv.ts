@@ -1,7 +1,7 @@
 // A string per key with get, put and append (concatenation); a missing key reads as "".
 // get: output the value read (null also means ""). put/append: input the string.
 import { CheckerError } from './errors.ts';
-import { UNKNOWN_OUTPUT, hashString, partitionByKey } from './model.ts';
+import { UNKNOWN_OUTPUT, continueHashString, hashString, partitionByKey } from './model.ts';
 import type { Model, ModelInput, ModelOutput } from './model.ts';
 import type { Operation } from './history.ts';
 
@@ -34,6 +34,13 @@ export const kv: Model<string> = {
   },
   equal: (a, b) => a === b,
   hash: hashString,
+  hashAfterStep: (state, stateHash, input) => (input.f === 'put' ? hashString(input.value as string) : input.f === 'append' ? continueHashString(stateHash, input.value as string) : stateHash),
+  isStepResult(candidate, state, input) {
+    const v = input.value as string;
+    if (input.f === 'put') return candidate === v;
+    if (input.f !== 'append') return candidate === state;
+    return candidate.length === state.length + v.length && candidate.endsWith(v) && candidate.startsWith(state);
+  },
   // A V8 string: a header and, for these ASCII values, a byte a character.
   stateBytes: (s) => 24 + s.length,
   partition: partitionByKey,

@@ -36,6 +36,21 @@ export class StateTable<S> {
     return this.states[id]!;
   }
 
+  hashOf(id: number): number {
+    return this.hashes[id]!;
+  }
+
+  /** The id of a kept state with this hash that `matches`, or -1. */
+  find<A, B>(hash: number, matches: (candidate: S, a: A, b: B) => boolean, a: A, b: B): number {
+    const { slots, mask, hashes, states } = this;
+    for (let i = mixHash(hash) & mask; ; i = (i + 1) & mask) {
+      const slot = slots[i]!;
+      if (slot === EMPTY) return -1;
+      const id = slot - 1;
+      if (hashes[id] === (hash | 0) && matches(states[id]!, a, b)) return id;
+    }
+  }
+
   /** The id of the state equal to `state` (hash: model.hash(state)), adding it if new. */
   intern(state: S, hash: number): number {
     const { slots, mask, hashes, states } = this;

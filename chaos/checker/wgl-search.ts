@@ -141,6 +141,7 @@ export class PartitionSearch<S> {
     const { next, head } = list;
     const cache = this.cache!;
     const states = this.states!;
+    const isStepResult = model.hashAfterStep !== undefined ? model.isStepResult : undefined;
     let { depth, stateId, hashLow, hashHigh, phase, entry, steps, remaining } = this;
     let state = states.state(stateId);
     const save = (): void => {
@@ -160,7 +161,14 @@ export class PartitionSearch<S> {
             const word = k >>> 5;
             const mask = 1 << (k & 31);
             bits[word]! |= mask;
-            const nextId = nextState === state ? stateId : states.intern(nextState, model.hash(nextState));
+            let nextId = stateId;
+            if (nextState !== state) {
+              if (isStepResult !== undefined) {
+                const hash = model.hashAfterStep!(state, states.hashOf(stateId), inputs[k]!);
+                nextId = states.find(hash, isStepResult, state, inputs[k]!);
+                if (nextId < 0) nextId = states.intern(nextState, hash);
+              } else nextId = states.intern(nextState, model.hash(nextState));
+            }
             const stateMix = mixHash(nextId + 1);
             if (cache.add(bits, hashLow ^ zLow[k]! ^ stateMix, hashHigh ^ zHigh[k]! ^ Math.imul(nextId + 1, 0x9e3779b1), nextId)) {
               stackCall[depth] = entry;

@@ -51,8 +51,9 @@ export interface LinearizabilityResult extends CheckResult {
 
 export const DEFAULT_BUDGET_MS = 60_000;
 export const DEFAULT_MAX_MEMORY_BYTES = 512 * 2 ** 20;
-/** Steps per turn; small enough that the clock is read every few ms. */
-const SLICE_STEPS = 8_192;
+/** Steps per turn: small at first so quick refutations come out early, then larger (cheaper turns). */
+const FIRST_SLICE_STEPS = 512;
+const MAX_SLICE_STEPS = 16_384;
 
 interface Task<S> {
   part: Partition;
@@ -96,13 +97,15 @@ export function checkLinearizable<S>(
   let open = tasks.filter((t) => !settle(t));
   let refuted = tasks.some((t) => t.outcome?.valid === false);
   let timedOut = false;
+  let sliceSteps = FIRST_SLICE_STEPS;
   while (open.length > 0 && !refuted && !timedOut) {
     for (const task of open) {
       if (nowMs() >= deadlineMs) { timedOut = true; break; }
-      for (const search of task.searches) search.run(SLICE_STEPS);
+      for (const search of task.searches) search.run(sliceSteps);
       if (settle(task) && task.outcome!.valid === false) { refuted = true; break; }
     }
     open = open.filter((t) => t.outcome === null);
+    sliceSteps = Math.min(MAX_SLICE_STEPS, sliceSteps * 2);
   }
 
   const validities: Validity[] = [];

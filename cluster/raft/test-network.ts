@@ -46,6 +46,16 @@ export class TestHost {
     this.appliedIndex = snapshot?.index ?? 0;
   }
 
+  /** Lose the disk and restart empty; `catchingUp` as the host would decide (node-identity.ts). */
+  wipe(catchingUp: boolean): void {
+    this.storage.hardState = { term: 0, vote: null, commit: 0 };
+    this.storage.snapshot = null;
+    this.storage.entries = [];
+    this.raft = new RaftNode(this.options, { hardState: this.storage.hardState, snapshot: null, entries: [], catchingUp });
+    this.applied = [];
+    this.appliedIndex = 0;
+  }
+
   persist(rd: Ready): void {
     if (rd.snapshot) {
       this.storage.snapshot = rd.snapshot;

@@ -39,7 +39,7 @@ import { access, mkdir, readdir, unlink } from 'node:fs/promises';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Entry, Snapshot } from '../raft/messages.ts';
 import { fsyncDir } from './dir-sync.ts';
-import { noteRemoved } from './sync-ledger.ts';
+import { fsyncDelayMs, noteRemoved } from './sync-ledger.ts';
 import { StorageError, WalCorruptError, storageInvariant } from './errors.ts';
 import { checkEntry, checkHardState, LogModel } from './log-model.ts';
 import { mustSync, type DurableState, type FsyncPolicy, type PersistBatch, type RaftStorage } from './raft-storage.ts';
@@ -264,6 +264,7 @@ export class FileStorage implements RaftStorage {
     this.stats.walWrites++;
     this.stats.walBytesWritten += buf.length;
     if (this.sync && (syncNeeded || created)) {
+      if (fsyncDelayMs > 0) await new Promise((r) => setTimeout(r, fsyncDelayMs));
       w.datasync();
       this.stats.walSyncs++;
       if (created) await fsyncDir(this.dir);

@@ -264,7 +264,8 @@ export class FileStorage implements RaftStorage {
     this.stats.walWrites++;
     this.stats.walBytesWritten += buf.length;
     if (this.sync && (syncNeeded || created)) {
-      if (fsyncDelayMs > 0) await new Promise((r) => setTimeout(r, fsyncDelayMs));
+      const delayMs = fsyncDelayMs();
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       w.datasync();
       this.stats.walSyncs++;
       if (created) await fsyncDir(this.dir);

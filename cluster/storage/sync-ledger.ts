@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { seededRandom } from '../sim/rng.ts';
 
 /**
  * What the storage made durable, for the power-loss fault (power-cut.ts), as Jepsen's LazyFS
@@ -38,7 +39,13 @@ let enabled = process.env.RAFT_SYNC_LEDGER === '1';
  * sync (a bug) holds acknowledged-but-unsynced entries when the power is cut, not only for the
  * few hundred microseconds a local fdatasync takes.
  */
-export const fsyncDelayMs = Math.max(0, Math.min(1000, Number(process.env.RAFT_FSYNC_DELAY_MS ?? 0) || 0));
+const fsyncDelayMeanMs = Math.max(0, Math.min(1000, Number(process.env.RAFT_FSYNC_DELAY_MS ?? 0) || 0));
+// Uniform in [0, 2 x mean]: disks differ from sync to sync, so a follower's sync often ends after
+// the leader's, which is when acknowledging before the sync can lose a committed entry.
+const delayRandom = seededRandom(Number(process.env.RAFT_FSYNC_DELAY_SEED ?? process.pid));
+export function fsyncDelayMs(): number {
+  return fsyncDelayMeanMs === 0 ? 0 : Math.round(2 * fsyncDelayMeanMs * delayRandom());
+}
 const ledgers = new Map<string, LedgerFile>();
 
 /** Tests turn it on in-process; nodes read RAFT_SYNC_LEDGER. */

@@ -8,6 +8,7 @@ import { loadConfig, nodeSpec, peerUrl, raftTicks } from '../config.ts';
 import { Rng } from '../sim/rng.ts';
 import { FileStorage } from '../storage/file-storage.ts';
 import { AuditLog, auditLogPath } from './audit-log.ts';
+import { decideStart, hasRaftState, parseInitialClusterState, peersFormed, readNodeIdentity, writeNodeIdentity, type NodeIdentity } from './node-identity.ts';
 import { createNodeMetrics } from './node-metrics.ts';
 import { createNodeServer } from './node-app.ts';
 import { PeerTransport } from './peer-transport.ts';
@@ -23,6 +24,24 @@ await runCli(async () => {
   const peers = config.nodes.map((n) => n.id);
   const dataDir = join(config.dataDirAbs, id);
   const auditPath = auditLogPath(config.dataDirAbs, id);
+  // Lost-state rule (node-identity.ts): an empty node rejoining a formed cluster catches up first.
+  const start = decideStart({
+    nodeId: id, clusterId: config.clusterId, existing: readNodeIdentity(dataDir), hasRaftState: hasRaftState(join(dataDir, 'raft')),
+    initialClusterState: parseInitialClusterState(process.env.INITIAL_CLUSTER_STATE),
+    peerFormed: peersFormed(config.dataDirAbs, peers, id), nowMs: Date.now(),
+  });
+  let identity: NodeIdentity = start.identity;
+  await writeNodeIdentity(dataDir, identity);
+  console.log(`${id}: ${start.reason} (incarnation ${identity.incarnation})`);
+  let identityWrites = Promise.resolve();
+  const updateIdentity = (change: Partial<NodeIdentity>) => {
+    identity = { ...identity, ...change, updatedAtMs: Date.now() };
+    const next = identity;
+    identityWrites = identityWrites.then(() => writeNodeIdentity(dataDir, next)).catch((err: unknown) => {
+      console.error(`${id}: cannot write identity, exiting: ${(err as Error).message}`);
+      process.exit(70);
+    });
+  };
   const metrics = createNodeMetrics(peers.filter((p) => p !== id));
   const audit = new AuditLog(id, auditPath, Date.now, 10_000, countLines(auditPath));
   const transport = new PeerTransport({
@@ -44,6 +63,11 @@ await runCli(async () => {
     storage: new FileStorage({ dir: join(dataDir, 'raft'), fsync: config.storage.fsync }),
     stateMachine: new StateMachine(),
     send: (m) => transport.send(m), audit, metrics, clock: Date.now, random: () => rng.next(),
+    catchingUp: start.catchingUp,
+    onRaftEvent: (ev) => {
+      if (ev.kind === 'caught-up') updateIdentity({ state: 'member' });
+      else if (ev.kind === 'role' && ev.leader !== null && !identity.formed) updateIdentity({ formed: true });
+    },
     onFatal: (err) => {
       console.error(`${id}: storage failure, exiting: ${(err as Error).message}`);
       process.exit(70);

@@ -55,11 +55,13 @@ function checkMessage(v: unknown): string | null {
     }
     case 'appendResp':
       if (typeof m.success !== 'boolean') return 'success must be a boolean';
+      if (m.catchingUp !== undefined && typeof m.catchingUp !== 'boolean') return 'catchingUp must be a boolean';
       return isIndex(m.index) && isIndex(m.hintIndex) && isIndex(m.hintTerm) ? null : 'index/hintIndex/hintTerm must be integers';
     case 'heartbeat':
       if (!isIndex(m.commit)) return 'commit must be an integer';
       return m.readCtx === null || isStr(m.readCtx) ? null : 'readCtx must be a string or null';
     case 'heartbeatResp':
+      if (m.catchingUp !== undefined && typeof m.catchingUp !== 'boolean') return 'catchingUp must be a boolean';
       return m.readCtx === null || isStr(m.readCtx) ? null : 'readCtx must be a string or null';
     case 'snapshot': {
       const s = m.snapshot as Record<string, unknown> | null;

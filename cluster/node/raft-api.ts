@@ -42,6 +42,7 @@ export function raftApi({ host, audit, tickMs, peers, nodeUrl }: RaftApiDeps): R
       snapshotIndex: st.snapshotIndex,
       votedFor: st.vote,
       transferee: st.transferee,
+      catchingUp: st.catchingUp,
       peers: peers.filter((p) => p !== st.id).map((id) => {
         const p = byId.get(id);
         return p

@@ -34,6 +34,10 @@ export interface RaftHostOptions extends CoreSettings {
   readonly random: () => number;
   /** Storage failed: the process must stop rather than run on with state it cannot persist. */
   readonly onFatal: (err: unknown) => void;
+  /** This node lost its state and rejoins a formed cluster (node-identity.ts): see RestoredState.catchingUp. */
+  readonly catchingUp?: boolean;
+  /** Every core event, after the batch that carried it was persisted (node identity bookkeeping). */
+  readonly onRaftEvent?: (ev: RaftEvent) => void;
 }
 
 /** A gap between ticks longer than this is audited as a loop stall (half the shortest election timeout). */
@@ -115,7 +119,7 @@ export class RaftHost {
     const { id, peers, electionTicksMin, electionTicksMax, heartbeatTicks, preVote, checkQuorum, maxInflightAppends, maxEntriesPerAppend, random } = this.o;
     this.raft = new RaftNode(
       { id, peers, random, electionTicksMin, electionTicksMax, heartbeatTicks, preVote, checkQuorum, maxInflightAppends, maxEntriesPerAppend },
-      restored,
+      { ...restored, catchingUp: this.o.catchingUp === true },
     );
     this.driver = new ReadyDriver(this.raft, this.seams);
     this.o.audit.record('started', {
@@ -365,6 +369,7 @@ export class RaftHost {
         break;
     }
     this.o.audit.record(ev.kind, { ...ev });
+    this.o.onRaftEvent?.(ev);
   }
 
   /**

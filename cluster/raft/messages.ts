@@ -69,6 +69,11 @@ export interface AppendResponse extends Envelope {
    */
   readonly hintIndex: number;
   readonly hintTerm: number;
+  /**
+   * Set by a node that lost its durable state and is catching up: its acknowledgement proves no
+   * durable copy of what it lost, so the leader must not count it towards commit (lost-state rule).
+   */
+  readonly catchingUp?: boolean;
 }
 
 export interface HeartbeatRequest extends Envelope {
@@ -82,6 +87,8 @@ export interface HeartbeatRequest extends Envelope {
 export interface HeartbeatResponse extends Envelope {
   readonly type: 'heartbeatResp';
   readonly readCtx: string | null;
+  /** As on AppendResponse: an idle leader learns from heartbeats that a follower lost its state. */
+  readonly catchingUp?: boolean;
 }
 
 export interface InstallSnapshot extends Envelope {

@@ -23,6 +23,8 @@ export class Progress {
   lastResponseTick = 0;
   /** Highest commit index sent to this follower (append or heartbeat); see Raft.flushCommit. */
   commitSent = 0;
+  /** The follower lost its durable state and is catching up: its match does not count for commit. */
+  catchingUp = false;
 
   constructor(next: number, private readonly maxInflight: number) {
     this.next = next;

@@ -25,6 +25,12 @@ export interface RestoredState {
   readonly hardState: HardState;
   readonly snapshot: Snapshot | null;
   readonly entries: readonly Entry[];
+  /**
+   * This node lost its durable state (a wiped disk) and rejoins a formed cluster: until it holds
+   * everything the leader had committed, it grants no votes, never campaigns, and its
+   * acknowledgements do not count towards commit (see `catchingUp` below).
+   */
+  readonly catchingUp?: boolean;
 }
 
 export interface ProgressStatus {
@@ -48,6 +54,8 @@ export interface RaftStatus {
   readonly snapshotIndex: number;
   readonly ticksSinceLeaderContact: number;
   readonly transferee: NodeId | null;
+  /** Lost its state and not yet caught up: no vote, no campaign, acks not counted. */
+  readonly catchingUp: boolean;
   /** Only on the leader. */
   readonly progress: readonly ProgressStatus[];
 }
@@ -95,6 +103,17 @@ export class RaftNode {
   private prevSoft: SoftState;
   private prevHard: HardState;
 
+  /**
+   * Lost-state rule: a node whose disk was wiped may have acknowledged entries it no longer holds,
+   * so the majorities that committed them may now lack a copy. Voting or counting towards commit
+   * before it holds them again could elect a leader without them. It becomes a voter once its
+   * durable log reaches the highest commit index the current term's leader sent it, and an entry
+   * of that term (so past the leader's no-op: by Leader Completeness everything committed earlier).
+   */
+  private catchingUp: boolean;
+  private catchUpTerm = -1;
+  private catchUpTarget = 0;
+
   constructor(options: RaftOptions, restored: RestoredState) {
     this.config = resolveRaftConfig(options);
     this.id = this.config.id;
@@ -102,6 +121,7 @@ export class RaftNode {
     this.log = new RaftLog(restored.snapshot, restored.entries, restored.hardState.commit);
     this.term = restored.hardState.term;
     this.vote = restored.hardState.vote;
+    this.catchingUp = restored.catchingUp === true;
     this.stepRole = this.stepFollower;
     this.resetElectionTimer();
     this.prevSoft = this.softState();
@@ -182,7 +202,7 @@ export class RaftNode {
 
   /** Start an election now (tests and the host's "campaign" command). */
   campaign(): void {
-    if (this.role === 'LEADER') return;
+    if (this.role === 'LEADER' || this.catchingUp) return;
     this.startElection(this.config.preVote ? 'prevote' : 'vote');
   }
 
@@ -246,6 +266,7 @@ export class RaftNode {
     if (last) this.log.stableTo(last.index, last.term);
     const applied = rd.committedEntries[rd.committedEntries.length - 1];
     if (applied) this.log.appliedTo(applied.index);
+    if (this.catchingUp) this.maybeCaughtUp();
     if (this.role === 'LEADER') {
       // The leader counts its own copy only once it is durable.
       const self = this.progress.get(this.id)!;
@@ -269,7 +290,7 @@ export class RaftNode {
       commit: this.log.committed, applied: this.log.applied, lastIndex: this.log.lastIndex(),
       snapshotIndex: this.log.snapshot.index,
       ticksSinceLeaderContact: this.role === 'LEADER' ? 0 : this.electionElapsed,
-      transferee: this.transferee, progress,
+      transferee: this.transferee, catchingUp: this.catchingUp, progress,
     };
   }
 
@@ -307,6 +328,11 @@ export class RaftNode {
 
   private handleVoteRequest(m: VoteRequest): void {
     const isPre = m.type === 'prevote';
+    if (this.catchingUp) {
+      // Lost-state rule: our empty or partial log says nothing about what was committed.
+      this.sendWithTerm({ type: isPre ? 'prevoteResp' : 'voteResp', to: m.from, granted: false }, this.term);
+      return;
+    }
     // §5.2 one vote per term; a prevote may be granted for a future term regardless.
     const canVote =
       this.vote === m.from ||
@@ -432,6 +458,7 @@ export class RaftNode {
 
   private tickElection(): void {
     this.electionElapsed++;
+    if (this.catchingUp) return; // it could not be elected safely, and must not disturb others
     if (this.electionElapsed >= this.randomizedElectionTicks) {
       this.startElection(this.config.preVote ? 'prevote' : 'vote');
     }
@@ -511,7 +538,7 @@ export class RaftNode {
         return;
       case 'timeoutNow':
         // Leadership transfer: campaign at once, skipping PreVote and voters' leases.
-        this.startElection('vote', true);
+        if (!this.catchingUp) this.startElection('vote', true);
         return;
       default:
         return; // stale responses from an earlier role
@@ -564,6 +591,7 @@ export class RaftNode {
   // ---------------------------------------------------------------- replication (§5.3)
 
   private handleAppend(m: AppendRequest): void {
+    if (this.catchingUp) this.noteCatchUpTarget(m.commit);
     if (m.prevIndex < this.log.committed) {
       // Everything up to our commit is settled; tell the leader where we really are.
       this.send({ type: 'appendResp', to: m.from, success: true, index: this.log.committed, hintIndex: 0, hintTerm: 0 });
@@ -603,6 +631,8 @@ export class RaftNode {
   }
 
   private handleAppendResponse(m: AppendResponse, pr: Progress): void {
+    if (this.noteCatchingUp(m, pr)) return;
+    if (m.catchingUp !== true && m.success) pr.catchingUp = false;
     if (!m.success) {
       // The follower's hint names its last index with term <= our prevTerm; find where our log
       // can agree with that, skipping whole terms at once.
@@ -631,6 +661,7 @@ export class RaftNode {
   }
 
   private handleHeartbeatResponse(m: HeartbeatResponse, pr: Progress): void {
+    if (this.noteCatchingUp(m, pr)) return;
     if (pr.state === 'probe') pr.probeSent = false;
     // Lost appends would otherwise leave a full window stuck forever.
     if (pr.state === 'replicate' && pr.paused()) pr.inflight.shift();
@@ -638,15 +669,27 @@ export class RaftNode {
     // past appends that may have been lost, and only a probe at next-1 (rejected if so) makes
     // the follower's gap visible. Without it an idle leader never retries a lost append.
     if (pr.match < this.log.lastIndex()) this.sendAppends(m.from, true);
-    if (m.readCtx !== null) {
+    if (m.readCtx !== null && !pr.catchingUp) {
       const released = this.reads.ack(m.readCtx, m.from, quorumSize(this.config.peers.length));
       for (const r of released) this.readStates.push(r);
     }
   }
 
+  /** A follower says it lost its state: its match from before is void; replicate from the start. */
+  private noteCatchingUp(m: AppendResponse | HeartbeatResponse, pr: Progress): boolean {
+    if (m.catchingUp !== true || pr.catchingUp) return false;
+    pr.catchingUp = true;
+    pr.match = 0;
+    pr.commitSent = 0;
+    pr.becomeProbe();
+    this.sendAppend(m.from, true);
+    return true;
+  }
+
   /** §5.3, §5.4.2: advance commit to the majority match, but only via an entry of this term. */
   private maybeCommit(): boolean {
-    const matches = [...this.progress.values()].map((p) => p.match);
+    // A catching-up follower's copy is not counted (lost-state rule), but it stays a voter slot.
+    const matches = [...this.progress.values()].map((p) => (p.catchingUp ? 0 : p.match));
     const candidate = majorityMatch(matches);
     if (candidate <= this.log.committed || this.log.term(candidate) !== this.term) return false;
     this.log.commitTo(candidate);
@@ -739,7 +782,28 @@ export class RaftNode {
   }
 
   private sendWithTerm(m: DistributiveOmit<Message, 'from' | 'term'>, term: number): void {
-    this.msgs.push({ ...m, from: this.id, term } as Message);
+    const flag = this.catchingUp && (m.type === 'appendResp' || m.type === 'heartbeatResp') ? { catchingUp: true } : null;
+    this.msgs.push({ ...m, ...flag, from: this.id, term } as Message);
+  }
+
+  // ---------------------------------------------------------------- lost state
+
+  /** Every append carries the leader's commit; the target is the highest seen in this term. */
+  private noteCatchUpTarget(leaderCommit: number): void {
+    if (this.catchUpTerm !== this.term) {
+      this.catchUpTerm = this.term;
+      this.catchUpTarget = 0;
+    }
+    this.catchUpTarget = Math.max(this.catchUpTarget, leaderCommit);
+  }
+
+  /** Called after a persist: the log up to `stable` is durable. */
+  private maybeCaughtUp(): void {
+    if (this.catchUpTerm !== this.term || this.role !== 'FOLLOWER' || this.log.pendingSnapshot !== null) return;
+    const c = this.log.committed;
+    if (c < this.catchUpTarget || this.log.stable < c || this.log.term(c) !== this.term) return;
+    this.catchingUp = false;
+    this.events.push({ kind: 'caught-up', index: c, term: this.term });
   }
 
   private softState(): SoftState {

@@ -23,7 +23,9 @@ export type RaftEvent =
   | { readonly kind: 'snapshot-installed'; readonly index: number; readonly term: number }
   | { readonly kind: 'compacted'; readonly index: number; readonly term: number }
   | { readonly kind: 'transfer'; readonly term: number; readonly target: NodeId }
-  | { readonly kind: 'read-dropped'; readonly ctx: string; readonly reason: string };
+  | { readonly kind: 'read-dropped'; readonly ctx: string; readonly reason: string }
+  /** A node that lost its state holds, durably, all the leader had committed: it votes again. */
+  | { readonly kind: 'caught-up'; readonly index: number; readonly term: number };
 
 /**
  * Everything the host must do after feeding the core, in this order:

@@ -53,6 +53,17 @@ export class TestHost {
     this.appliedIndex = snapshot?.index ?? 0;
   }
 
+  /** Lose the disk and restart empty; `catchingUp` as the host would decide (node-identity.ts). */
+  wipe(catchingUp: boolean): void {
+    this.storage.hardState = { term: 0, vote: null, commit: 0 };
+    this.storage.snapshot = null;
+    this.storage.entries = [];
+    this.raft = new RaftNode(this.options, { hardState: this.storage.hardState, snapshot: null, entries: [], catchingUp });
+    this.driver = this.makeDriver();
+    this.applied = [];
+    this.appliedIndex = 0;
+  }
+
   private makeDriver(): ReadyDriver {
     return new ReadyDriver(this.raft, {
       storage: { persist: (rd) => { this.readies.push(rd); this.persist(rd); return undefined; } },

@@ -39,6 +39,7 @@ import { access, mkdir, readdir, unlink } from 'node:fs/promises';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Entry, Snapshot } from '../raft/messages.ts';
 import { fsyncDir } from './dir-sync.ts';
+import { fsyncDelayMs, noteRemoved } from './sync-ledger.ts';
 import { StorageError, WalCorruptError, storageInvariant } from './errors.ts';
 import { checkEntry, checkHardState, LogModel } from './log-model.ts';
 import { mustSync, type DurableState, type FsyncPolicy, type PersistBatch, type RaftStorage } from './raft-storage.ts';
@@ -263,6 +264,8 @@ export class FileStorage implements RaftStorage {
     this.stats.walWrites++;
     this.stats.walBytesWritten += buf.length;
     if (this.sync && (syncNeeded || created)) {
+      const delayMs = fsyncDelayMs();
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       w.datasync();
       this.stats.walSyncs++;
       if (created) await fsyncDir(this.dir);
@@ -341,7 +344,11 @@ export class FileStorage implements RaftStorage {
       for (let p = resolvePath(this.dir); p !== dirname(resolvePath(created)); p = dirname(p)) await fsyncDir(dirname(p));
     }
     const names = await readdir(this.dir);
-    for (const name of names) if (name.endsWith(tempSuffix)) await unlink(join(this.dir, name));
+    for (const name of names) {
+      if (!name.endsWith(tempSuffix)) continue;
+      await unlink(join(this.dir, name));
+      noteRemoved(join(this.dir, name));
+    }
 
     const seqs = names.map(parseSegmentName).filter((s): s is number => s !== null).sort((a, b) => a - b);
     this.nextSeq = (seqs.at(-1) ?? 0) + 1;
@@ -355,6 +362,7 @@ export class FileStorage implements RaftStorage {
       tail = await this.scanSegment(lastSeq, true);
       if (tail.sizeBytes === 0) {
         await unlink(tail.path);
+        noteRemoved(tail.path);
         if (this.sync) await fsyncDir(this.dir);
         seqs.pop();
         tail = null;
@@ -486,4 +494,5 @@ async function fileExists(path: string): Promise<boolean> {
 
 async function unlinkIfPresent(path: string): Promise<void> {
   await unlink(path).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+  noteRemoved(path);
 }

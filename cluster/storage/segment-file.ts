@@ -3,6 +3,7 @@
 import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { noteCreate, noteSynced } from './sync-ledger.ts';
 
 const pattern = /^wal-(\d{16})\.log$/;
 
@@ -33,6 +34,7 @@ export class SegmentWriter {
   /** A new, empty segment; fails if the file exists (sequence numbers are never reused). */
   static create(dir: string, seq: number): SegmentWriter {
     const path = join(dir, segmentName(seq));
+    noteCreate(path);
     return new SegmentWriter(path, seq, openSync(path, 'wx'), 0);
   }
 
@@ -53,6 +55,7 @@ export class SegmentWriter {
   /** fdatasync: the data and the size; the mtime is not worth a metadata flush. */
   datasync(): void {
     fdatasyncSync(this.fd);
+    noteSynced(this.path, this.size);
   }
 
   close(): void {
@@ -69,7 +72,10 @@ export async function truncateSegment(path: string, sizeBytes: number, sync: boo
   const fh = await open(path, 'r+');
   try {
     await fh.truncate(sizeBytes);
-    if (sync) await fh.sync();
+    if (sync) {
+      await fh.sync();
+      noteSynced(path, sizeBytes);
+    }
   } finally {
     await fh.close();
   }

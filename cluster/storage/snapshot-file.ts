@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Snapshot } from '../raft/messages.ts';
 import { fsyncDir } from './dir-sync.ts';
 import { crc32 } from './crc32.ts';
+import { noteCreate, noteRename, noteSynced } from './sync-ledger.ts';
 import { StorageError } from './errors.ts';
 import { isStorableText } from './log-model.ts';
 import { frameHeaderBytes, readFrame, recordBytesMax } from './record-codec.ts';
@@ -57,6 +58,7 @@ export async function writeSnapshotFile(dir: string, s: Snapshot, sync: boolean)
   let crc = crc32(header, 0, 0, 4);
   crc = crc32(header, crc, 8, frameHeaderBytes);
   crc = crc32(meta, crc);
+  noteCreate(temp);
   const fh = await open(temp, 'w');
   try {
     let pos = frameHeaderBytes;
@@ -75,10 +77,14 @@ export async function writeSnapshotFile(dir: string, s: Snapshot, sync: boolean)
     }
     header.writeUInt32LE(crc, 4);
     await writeAll(fh, header, 0);
-    if (sync) await fh.sync();
+    if (sync) {
+      await fh.sync();
+      noteSynced(temp, pos);
+    }
   } finally {
     await fh.close();
   }
+  noteRename(temp, join(dir, name));
   await rename(temp, join(dir, name));
   if (sync) await fsyncDir(dir);
   return name;

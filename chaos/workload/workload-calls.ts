@@ -61,13 +61,13 @@ export abstract class OpenLoopWorkload {
     return false;
   }
 
-  /** Records the call as invoked, and its completion when `call` settles. */
-  protected track(f: string, input: Value, key: string | undefined, call: () => Promise<WriteCompletion>): Promise<WriteCompletion> {
+  /** Records the call as invoked (as `process`), and its completion when `call` settles. */
+  protected track(f: string, input: Value, key: string | undefined, call: (process: number) => Promise<WriteCompletion>): Promise<WriteCompletion> {
     const process = this.history.invoke(f, input, key);
     this.processes.add(process);
     this.counts.invoked++;
     this.open++;
-    return call().then((c) => {
+    return call(process).then((c) => {
       this.open--;
       this.history.complete(process, c.type, c.value);
       this.counts[c.type]++;

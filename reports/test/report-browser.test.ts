@@ -130,7 +130,7 @@ test('with GRAFANA_URL set, the chaos report links to Grafana at the run\'s exac
   try {
     const path = renderRun(chaosDir);
     await browser.page.goto(pathToFileURL(path).href);
-    const links = await browser.page.$$eval('#grafana a', (as) => as.map((a) => ({ text: a.textContent, href: (a as HTMLAnchorElement).href })));
+    const links = await browser.page.$$eval('#grafana a', (as) => as.map((a) => ({ text: a.textContent, href: (a as unknown as { href: string }).href })));
     assert.ok(links.some((l) => l.text === 'Chaos experiment'), JSON.stringify(links));
     await Promise.all([browser.page.waitForURL(/\/d\/chaos-experiment\//), browser.page.click('#grafana a:text("Chaos experiment")')]);
     assert.match(await browser.page.textContent('body') ?? '', /ok/);

@@ -44,8 +44,8 @@ test('list prints one line per experiment and exits 0', () => {
   const r = chaos('list');
   assert.is(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
-  assert.is(lines.length, 9);
-  for (const name of ['leader-kill', 'leader-pause', 'follower-kill', 'partition-leader', 'partition-bridge', 'flaky-network', 'slow-follower', 'rolling-restart', 'random']) {
+  assert.is(lines.length, 10);
+  for (const name of ['leader-kill', 'leader-pause', 'follower-kill', 'partition-leader', 'partition-bridge', 'flaky-network', 'slow-follower', 'rolling-restart', 'restart-all', 'random']) {
     assert.ok(lines.some((l) => l.startsWith(`${name} `)), name);
   }
 });

@@ -15,7 +15,7 @@ import { ProcessManager } from '../cluster/local/process-manager.ts';
 import { experiments, findExperiment } from './experiments/registry.ts';
 import { installHealOnExit } from './nemesis/heal-on-exit.ts';
 import { DEFAULT_BUDGET_MS } from './checker/linearizability.ts';
-import { runExperiment, type WorkloadChoice } from './runner.ts';
+import { runExperiment, type WorkloadChoice } from './runner/run-experiment.ts';
 import { openLocalTarget } from './runner/local-target.ts';
 import { summaryLines } from './runner/run-summary.ts';
 import { reportLine } from '../reports/render-run.ts';

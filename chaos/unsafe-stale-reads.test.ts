@@ -15,7 +15,7 @@ import { renderRun } from '../reports/render-run.ts';
 import { startCluster, type Cluster } from '../test/cluster-harness.ts';
 import { checkRun } from './checker/run-checks.ts';
 import { partitionLeader } from './experiments/partition-leader.ts';
-import { runExperiment, type RunOutcome } from './runner.ts';
+import { runExperiment, type RunOutcome } from './runner/run-experiment.ts';
 import { openLocalTarget } from './runner/local-target.ts';
 import { readStoredRun } from './runner/stored-run.ts';
 

@@ -58,5 +58,10 @@ export interface TrialOutcome {
   readonly isolatedLeader?: string;
   /** Wall-clock ms the trial's faults were all healed. */
   readonly healedAtMs: number;
+  /**
+   * When set, the trial's election and unavailability count from here instead of from the
+   * anchor (restart-all: from the moment every node was started again, not from the kill).
+   */
+  readonly measureFromMs?: number;
   readonly note?: string;
 }

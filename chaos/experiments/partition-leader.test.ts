@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startCluster, type Cluster } from '../../test/cluster-harness.ts';
-import { runExperiment } from '../runner.ts';
+import { runExperiment } from '../runner/run-experiment.ts';
 import { openLocalTarget } from '../runner/local-target.ts';
 import { partitionLeader } from './partition-leader.ts';
 

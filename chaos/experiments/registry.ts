@@ -6,12 +6,13 @@ import { leaderPause } from './leader-pause.ts';
 import { partitionBridge } from './partition-bridge.ts';
 import { partitionLeader } from './partition-leader.ts';
 import { randomMix } from './random-mix.ts';
+import { restartAll } from './restart-all.ts';
 import { rollingRestart } from './rolling-restart.ts';
 import { slowFollower } from './slow-follower.ts';
 
 /** Every named experiment, in the order `just chaos list` shows them. */
 export const experiments: readonly Experiment[] = [
-  leaderKill, leaderPause, followerKill, partitionLeader, partitionBridge, flakyNetwork, slowFollower, rollingRestart, randomMix,
+  leaderKill, leaderPause, followerKill, partitionLeader, partitionBridge, flakyNetwork, slowFollower, rollingRestart, restartAll, randomMix,
 ];
 
 export function findExperiment(name: string): Experiment | undefined {

@@ -3,58 +3,67 @@
  * the nemesis resolves roles against the live cluster into an AppliedFault, whose undo steps
  * are written to the ledger before anything is changed, so every fault can be healed by a
  * later process that knows nothing but the ledger.
+ *
+ * The fault kinds themselves live in `faults/<kind>.ts`, one module each, listed in
+ * `faults/registry.ts`; `Fault` is the union of their parameter schemas. This file holds the
+ * vocabulary several kinds share (targets, partition shapes, toxics, link selectors).
  */
+import { z } from 'zod';
+export type { Fault } from './faults/registry.ts';
+import type { Fault } from './faults/registry.ts';
 
 /** Whom a process fault hits, resolved when it is injected. */
-export type Target =
-  | { readonly role: 'leader' }
-  | { readonly role: 'follower' }
-  | { readonly role: 'random' }
+export const targetSchema = z.discriminatedUnion('role', [
+  z.object({ role: z.literal('leader') }),
+  z.object({ role: z.literal('follower') }),
+  z.object({ role: z.literal('random') }),
   /** Floor((N-1)/2) nodes, never including the leader unless `withLeader`. */
-  | { readonly role: 'minority'; readonly withLeader?: boolean }
-  | { readonly role: 'node'; readonly node: string };
+  z.object({ role: z.literal('minority'), withLeader: z.boolean().optional() }),
+  z.object({ role: z.literal('node'), node: z.string().min(1) }),
+]);
+export type Target = z.infer<typeof targetSchema>;
 
 /** Partition shapes; each resolves to a grudge (to -> the nodes it drops traffic from). */
-export type PartitionShape =
-  | 'isolate-one'
-  | 'isolate-leader'
+export const partitionShapes = [
+  'isolate-one',
+  'isolate-leader',
   /** The leader plus floor((N-1)/2)-1 others cut off from the rest: it must step down. */
-  | 'leader-minority'
-  | 'majority-minority'
-  | 'bridge'
-  | 'ring'
+  'leader-minority',
+  'majority-minority',
+  'bridge',
+  'ring',
   /** One direction only: `from`'s messages to `to` vanish, the reverse still flows. */
-  | 'one-way';
+  'one-way',
+] as const;
+export type PartitionShape = (typeof partitionShapes)[number];
 
-export interface ToxicSpec {
-  readonly type: 'latency' | 'bandwidth' | 'timeout' | 'reset_peer' | 'slow_close' | 'slicer' | 'limit_data';
-  readonly attributes: Readonly<Record<string, number>>;
-  readonly stream?: 'upstream' | 'downstream';
-  readonly toxicity?: number;
-}
+export const toxicTypes = ['latency', 'bandwidth', 'timeout', 'reset_peer', 'slow_close', 'slicer', 'limit_data'] as const;
+export const toxicSpecSchema = z.object({
+  type: z.enum(toxicTypes),
+  attributes: z.record(z.string(), z.number()),
+  stream: z.enum(['upstream', 'downstream']).optional(),
+  toxicity: z.number().optional(),
+});
+export type ToxicSpec = Readonly<z.infer<typeof toxicSpecSchema>>;
 
 /** Which links a toxic goes on: every peer link, every link, those of one node, or by name. */
-export type LinkSelector =
-  | { readonly links: 'peers' }
-  | { readonly links: 'all' }
-  | { readonly links: 'to-node' | 'from-node'; readonly target: Target }
-  | { readonly links: 'named'; readonly names: readonly string[] };
+export const linkSelectorSchema = z.discriminatedUnion('links', [
+  z.object({ links: z.literal('peers') }),
+  z.object({ links: z.literal('all') }),
+  z.object({ links: z.enum(['to-node', 'from-node']), target: targetSchema }),
+  z.object({ links: z.literal('named'), names: z.array(z.string()) }),
+]);
+export type LinkSelector = z.infer<typeof linkSelectorSchema>;
 
-export type Fault =
-  | { readonly kind: 'kill'; readonly target: Target }
-  | { readonly kind: 'pause'; readonly target: Target }
-  | { readonly kind: 'stop'; readonly target: Target }
-  | { readonly kind: 'partition'; readonly shape: PartitionShape; readonly nodes?: readonly string[] }
-  | { readonly kind: 'link-toxic'; readonly select: LinkSelector; readonly toxic: ToxicSpec }
-  /** Not a fault to heal but an action: move leadership (rolling restarts). */
-  | { readonly kind: 'transfer-leadership'; readonly to?: string };
-
-/** What undoes an applied fault; every step is idempotent so a heal can be retried. */
-export type UndoStep =
-  | { readonly kind: 'resume'; readonly member: string }
-  | { readonly kind: 'start'; readonly member: string }
-  | { readonly kind: 'remove-toxic'; readonly proxy: string; readonly toxic: string }
-  | { readonly kind: 'enable-proxy'; readonly proxy: string };
+/**
+ * What undoes an applied fault: `kind` names an undo-step module (faults/undo-steps.ts or a
+ * fault's own file) that a later process finds through the registry. Every step is
+ * idempotent, so a heal can be retried.
+ */
+export interface UndoStep {
+  readonly kind: string;
+  readonly [field: string]: unknown;
+}
 
 export interface AppliedFault {
   readonly id: string;

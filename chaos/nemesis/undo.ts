@@ -1,27 +1,16 @@
 /**
- * Runs the ledger's undo steps. Every step is idempotent, so a heal may be retried, may run
- * after a partial apply, and may run in a process that knows nothing but the ledger.
+ * Runs the ledger's undo steps, each through the undo-step module its kind names in the fault
+ * registry (faults/undo-steps.ts lists the shared ones, what each does when there is nothing
+ * left to undo). Every step is idempotent, so a heal may be retried, may run after a partial
+ * apply, and may run in a process that knows nothing but the ledger.
  *
  * Exports: `runUndoStep`, `undoFault`, `UndoDeps`, `UndoOutcome`.
- *
- *   resume / start   through the Runtime (resume of a non-paused member and start of a running
- *                    one are no-ops there); a member the runtime no longer knows — its cluster
- *                    was taken down and forgotten — has nothing left to undo
- *   remove-toxic     a missing proxy or toxic is already removed
- *   enable-proxy     an enabled or missing proxy needs nothing
- * When the proxy server refuses connections it is not running, and since Toxiproxy keeps its
- * state in memory only there is no toxic or disabled proxy left; that counts as undone. A
- * server that accepts but does not answer is a failure.
  */
-import type { Toxiproxy } from 'toxiproxy-node-client';
-import { RuntimeError, type Runtime } from '../runtime/runtime.ts';
 import type { AppliedFault, UndoStep } from './fault.ts';
-import { enableProxy, probeToxiproxy, removeToxic } from './proxy-control.ts';
+import type { UndoDeps } from './faults/fault-module.ts';
+import { findUndoStep, undoStepKinds } from './faults/registry.ts';
 
-export interface UndoDeps {
-  readonly runtime: Runtime;
-  readonly toxiproxy: Toxiproxy;
-}
+export type { UndoDeps };
 
 export interface UndoOutcome {
   /** One line per step: what was done ("removed toxic x from p", "node2 already running"). */
@@ -30,39 +19,17 @@ export interface UndoOutcome {
 }
 
 export async function runUndoStep(step: UndoStep, deps: UndoDeps): Promise<string> {
-  switch (step.kind) {
-    case 'resume':
-    case 'start':
-      try {
-        const before = (await deps.runtime.info(step.member)).state;
-        if (step.kind === 'resume') await deps.runtime.resume(step.member);
-        else await deps.runtime.start(step.member);
-        const acted = step.kind === 'resume' ? before === 'paused' : before === 'stopped';
-        return acted ? `${step.kind === 'resume' ? 'resumed' : 'started'} ${step.member}` : `${step.member} already ${before}`;
-      } catch (err) {
-        if (err instanceof RuntimeError && err.code === 'UNKNOWN_MEMBER') return `${step.member} no longer exists`;
-        throw err;
-      }
-    case 'remove-toxic':
-      return proxyStep(deps, async () => {
-        const r = await removeToxic(deps.toxiproxy, step.proxy, step.toxic);
-        return r === 'removed' ? `removed toxic ${step.toxic} from ${step.proxy}` : `toxic ${step.toxic} on ${step.proxy} already gone`;
-      });
-    case 'enable-proxy':
-      return proxyStep(deps, async () => {
-        const r = await enableProxy(deps.toxiproxy, step.proxy);
-        return r === 'enabled' ? `enabled proxy ${step.proxy}` : `proxy ${step.proxy} ${r === 'already' ? 'already enabled' : 'absent'}`;
-      });
-  }
+  const module = findUndoStep(step.kind);
+  if (!module) throw new Error(`unknown undo step kind "${step.kind}" (this build knows: ${undoStepKinds().join(', ')})`);
+  const parsed = module.schema.safeParse(step);
+  if (!parsed.success) throw new Error(`malformed ${step.kind} step: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return module.run(parsed.data, deps);
 }
 
-async function proxyStep(deps: UndoDeps, run: () => Promise<string>): Promise<string> {
-  try {
-    return await run();
-  } catch (err) {
-    if ((await probeToxiproxy(deps.toxiproxy.host)) === 'refused') return `no proxy server at ${deps.toxiproxy.host}: nothing left there`;
-    throw err;
-  }
+function describeStep(step: UndoStep): string {
+  const module = findUndoStep(step.kind);
+  const parsed = module?.schema.safeParse(step);
+  return module && parsed?.success ? module.describe(parsed.data) : `${step.kind} ${JSON.stringify(step)}`;
 }
 
 /** Every step is tried even after one fails, so a heal undoes as much as it can. */
@@ -73,7 +40,7 @@ export async function undoFault(applied: AppliedFault, deps: UndoDeps): Promise<
     try {
       steps.push(await runUndoStep(step, deps));
     } catch (err) {
-      errors.push(`${step.kind} ${'member' in step ? step.member : `${step.proxy}${'toxic' in step ? `/${step.toxic}` : ''}`}: ${(err as Error)?.message ?? String(err)}`);
+      errors.push(`${describeStep(step)}: ${(err as Error)?.message ?? String(err)}`);
     }
   }
   return { steps, errors };

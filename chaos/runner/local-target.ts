@@ -7,7 +7,7 @@ import type { HealReport } from '../nemesis/heal.ts';
 import { Ledger, ledgerPath } from '../nemesis/ledger.ts';
 import { Nemesis } from '../nemesis/nemesis.ts';
 import { LocalRuntime } from '../runtime/local.ts';
-import type { RunTarget } from '../runner.ts';
+import type { RunTarget } from './run-types.ts';
 
 /**
  * A run target over a local cluster's processes: the runtime, the control-path view, and a

@@ -1,6 +1,6 @@
 import { formatCounterexample, type Counterexample } from '../checker/counterexample.ts';
 import type { CheckResult } from '../checker/verdict.ts';
-import type { Quantiles, RunResults } from '../runner.ts';
+import type { Quantiles, RunResults } from './run-types.ts';
 
 /** The lines printed at the end of a run: the histograms as percentiles, each check, the verdict. */
 export function summaryLines(r: RunResults): string[] {

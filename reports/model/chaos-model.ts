@@ -1,4 +1,4 @@
-// The report of a chaos run folder (chaos/runner.ts): run.json, results.json, history.jsonl,
+// The report of a chaos run folder (chaos/runner/run-experiment.ts): run.json, results.json, history.jsonl,
 // events.jsonl, histograms.json. The runner stores no per-second series, so the timeline is
 // computed here from the history; fault windows and elections come from events.jsonl.
 import { grafanaBase, grafanaLinks } from './grafana-links.ts';

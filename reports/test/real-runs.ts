@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { leaderKill } from '../../chaos/experiments/leader-kill.ts';
-import { runExperiment } from '../../chaos/runner.ts';
+import { runExperiment } from '../../chaos/runner/run-experiment.ts';
 import { openLocalTarget } from '../../chaos/runner/local-target.ts';
 import { repoRoot } from '../../cluster/config.ts';
 import type { Cluster } from '../../test/cluster-harness.ts';

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeHistogram } from '../bench/histograms.ts';
-import { startCluster, type Cluster } from '../test/cluster-harness.ts';
-import { pairOperations, readHistoryJsonl } from './checker/history.ts';
-import { leaderKill } from './experiments/leader-kill.ts';
-import { runExperiment, type RunOutcome } from './runner.ts';
-import { openLocalTarget } from './runner/local-target.ts';
+import { decodeHistogram } from '../../bench/histograms.ts';
+import { startCluster, type Cluster } from '../../test/cluster-harness.ts';
+import { pairOperations, readHistoryJsonl } from '../checker/history.ts';
+import { leaderKill } from '../experiments/leader-kill.ts';
+import { runExperiment, type RunOutcome } from './run-experiment.ts';
+import { openLocalTarget } from './local-target.ts';
 
 let cluster: Cluster;
 let runsDir: string;

@@ -1,0 +1,50 @@
+/**
+ * Phase 7, store: results.json, history.jsonl, events.jsonl (faults, trials and node events by
+ * time) and histograms.json in the run folder.
+ */
+import { join } from 'node:path';
+import { encodeHistogram, percentileTable, type Histogram } from '../../../bench/histograms.ts';
+import { writeHistoryJsonl } from '../../checker/history.ts';
+import { exitCodeOf, type checkRun } from '../../checker/run-checks.ts';
+import type { WorkloadCounts } from '../../workload/append-workload.ts';
+import { writeJson, writeJsonl } from '../run-folder.ts';
+import type { RunContext } from '../run-context.ts';
+import type { Quantiles, RunOutcome, RunResults } from '../run-types.ts';
+
+export function quantiles(h: Histogram): Quantiles {
+  const t = percentileTable(h);
+  return { count: t.count, p50: t.p50Ms, p90: t.p90Ms, p99: t.p99Ms, max: t.maxMs };
+}
+
+export function store(ctx: RunContext, checked: ReturnType<typeof checkRun>): RunOutcome {
+  const o = ctx.options;
+  const appendCounts = ctx.appendLoad.stats();
+  const registerCounts = ctx.registerLoad.stats();
+  const writeLatency = ctx.appendLoad.latency;
+  const results: RunResults = {
+    verdict: checked.verdict, reason: checked.reason,
+    experiment: o.experiment.name, seed: o.seed, trials: ctx.perTrial.length, trialsPlanned: o.trials,
+    electionMs: quantiles(ctx.election), unavailabilityMs: quantiles(ctx.unavailability), writeLatencyMs: quantiles(writeLatency),
+    workload: sumCounts(ctx.runAppend ? appendCounts : null, ctx.runRegister ? registerCounts : null),
+    workloads: { ...(ctx.runAppend ? { append: appendCounts } : {}), ...(ctx.runRegister ? { register: registerCounts } : {}) },
+    checks: checked.checks, checkMs: checked.checkMs, perTrial: ctx.perTrial,
+  };
+  writeHistoryJsonl(join(ctx.runDir, 'history.jsonl'), ctx.history.events);
+  writeJsonl(ctx.runDir, 'events.jsonl', [
+    ...ctx.faultLog,
+    ...ctx.perTrial.map((t) => ({ type: 'trial', atMs: t.faultAtMs, ...t })),
+    ...ctx.poller.sorted().map((e) => ({ type: 'node', atMs: e.ts, ...e })),
+  ].sort((a, b) => ((a.atMs as number | null) ?? 0) - ((b.atMs as number | null) ?? 0)));
+  writeJson(ctx.runDir, 'histograms.json', {
+    unit: 'microseconds', encoding: 'HdrHistogram compressed base64',
+    electionMs: encodeHistogram(ctx.election), unavailabilityMs: encodeHistogram(ctx.unavailability), writeLatencyMs: encodeHistogram(writeLatency),
+  });
+  writeJson(ctx.runDir, 'results.json', results);
+  return { verdict: checked.verdict, exitCode: exitCodeOf(checked.verdict), runDir: ctx.runDir, results };
+}
+
+function sumCounts(...parts: (WorkloadCounts | null)[]): WorkloadCounts {
+  const sum = { invoked: 0, ok: 0, fail: 0, info: 0, skipped: 0, processes: 0 };
+  for (const p of parts) if (p) for (const k of Object.keys(sum) as (keyof WorkloadCounts)[]) sum[k] += p[k];
+  return sum;
+}

@@ -14,6 +14,8 @@ import { repoRoot } from '../../cluster/config.ts';
 import { Rng } from '../../cluster/sim/rng.ts';
 import type { IsolatedTrial } from '../checker/deposed-leader.ts';
 import { DEFAULT_BUDGET_MS } from '../checker/linearizability.ts';
+import type { LivenessBounds } from '../checker/liveness.ts';
+import { defaultLiveness } from '../experiments/liveness-bounds.ts';
 import type { FinalLogs } from '../checker/run-checks.ts';
 import type { CheckResult } from '../checker/verdict.ts';
 import type { FaultControl, LeaderInfo, TrialContext } from '../experiments/experiment.ts';
@@ -42,6 +44,8 @@ export interface RunContext {
   readonly registerClients: number;
   readonly unsafeStaleReads: boolean;
   readonly checkBudgetMs: number;
+  /** The experiment's liveness bounds for this cluster, stored in run.json. */
+  readonly liveness: LivenessBounds;
   readonly history: HistoryRecorder;
   readonly poller: NodeEventPoller;
   /** Both are built (their counts and histograms are reported either way); `runAppend`/`runRegister` say which run. */
@@ -89,11 +93,12 @@ export function openRun(target: RunTarget, o: RunOptions): RunContext {
   const registerKeys = Array.from({ length: o.registerKeys ?? 3 }, (_, i) => `${clientId}-k${i}`);
   const unsafeStaleReads = o.unsafeStaleReads ?? false;
   const checkBudgetMs = o.checkBudgetMs ?? DEFAULT_BUDGET_MS;
+  const liveness = o.experiment.liveness?.(target.config) ?? defaultLiveness(target.config);
   writeJson(runDir, 'run.json', {
     experiment: o.experiment.name, seed: o.seed, trials: o.trials, rateRps: o.rateRps, holdMs: o.holdMs,
     concurrencyMax: o.concurrencyMax, recoveryTimeoutMs: o.recoveryTimeoutMs, clientId,
     startedAt: new Date(startedAtMs).toISOString(), historyOriginEpochMs: clock.originEpochMs,
-    workload: workloadChoice, registerKeys, registerClients, unsafeStaleReads, checkBudgetMs,
+    workload: workloadChoice, registerKeys, registerClients, unsafeStaleReads, checkBudgetMs, liveness,
     runtime: target.runtime.kind, git: gitState(),
     versions: { project: projectVersion(), node: process.version, platform: `${platform()}-${arch()}` },
     gatewayUrl: target.gatewayUrl, config: target.config,
@@ -138,7 +143,7 @@ export function openRun(target: RunTarget, o: RunOptions): RunContext {
 
   return {
     target, options: o, log: o.log, clock, startedAtMs, runDir, rng, scheduleRng, clientId, workloadChoice,
-    registerKeys, registerClients, unsafeStaleReads, checkBudgetMs, history,
+    registerKeys, registerClients, unsafeStaleReads, checkBudgetMs, liveness, history,
     poller: new NodeEventPoller(target.nodes), appendLoad, registerLoad,
     runAppend: workloadChoice !== 'register', runRegister: workloadChoice !== 'append', faults, faultLog, requestedAtMs,
     election: createLatencyHistogram(), unavailability: createLatencyHistogram(),

@@ -3,6 +3,7 @@
  * TrialRecord): the runner's public types, shared by its phases, the CLI and the report.
  */
 import type { ClusterConfig } from '../../cluster/config.ts';
+import type { TrialLiveness } from '../checker/liveness.ts';
 import type { Verdict } from '../checker/run-checks.ts';
 import type { CheckResult } from '../checker/verdict.ts';
 import type { ClusterView } from '../cluster-view.ts';
@@ -60,6 +61,8 @@ export interface TrialRecord {
   readonly unavailabilityMs: number | null;
   readonly recovered: boolean;
   readonly recoveryMs: number;
+  /** The fault hit the leader: a new leader had to be elected. */
+  readonly expectsElection?: boolean;
   readonly note?: string;
   /** A trial that cut the leader off: the deposed-leader check's input (stored so a re-check can judge it). */
   readonly isolated?: { readonly node: string; readonly faultAtMs: number; readonly healedAtMs: number };
@@ -89,4 +92,9 @@ export interface RunOutcome {
   readonly exitCode: 0 | 1 | 2;
   readonly runDir: string;
   readonly results: RunResults;
+}
+
+/** A trial record as the liveness check reads it (live, and from events.jsonl on a re-check). */
+export function trialLiveness(t: Pick<TrialRecord, 'trial' | 'expectsElection' | 'electionMs' | 'unavailabilityMs'>): TrialLiveness {
+  return { trial: t.trial, expectsElection: t.expectsElection === true, electionMs: t.electionMs, unavailabilityMs: t.unavailabilityMs };
 }

@@ -75,7 +75,7 @@ async function measureTrial(ctx: RunContext, trial: number, outcome: TrialOutcom
   }
   return {
     trial, fault: anchor?.describe ?? null, faultAtMs, electionMs, newLeader, unavailabilityMs,
-    recovered, recoveryMs, ...(note !== undefined ? { note } : {}),
+    recovered, recoveryMs, expectsElection: outcome.expectsElection ?? false, ...(note !== undefined ? { note } : {}),
   };
 }
 

@@ -96,3 +96,7 @@ typecheck:
 # the test suite (same as npm test)
 test *args:
     npm test -- "$@"
+
+# a seeded 50-client kv history in Jepsen's format, valid or with one planted anomaly: just generate-history --out FILE [--anomaly stale-read]
+generate-history *args:
+    {{ts}} chaos/checker/generate-history-cli.ts "$@"

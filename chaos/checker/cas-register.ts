@@ -5,7 +5,7 @@
 // itself an observation the search must honour. Any other ok output (`true`, or Jepsen's echo of
 // [expected, new]) is a cas that swapped. Jepsen histories instead complete a cas that found
 // another value as fail, which simply leaves it out.
-import type { Value } from './history.ts';
+import type { Operation, Value } from './history.ts';
 import { UNKNOWN_OUTPUT, describeValue, hashValue, partitionByKey } from './model.ts';
 import type { Model, ModelInput, ModelOutput } from './model.ts';
 
@@ -51,5 +51,19 @@ export const casRegister: Model<Value> = {
   equal: valuesEqual,
   hash: hashValue,
   partition: partitionByKey,
+  impossibleOp: impossibleRead,
   describeState: describeValue,
 };
+
+/** An ok read of a value other than null that no write or cas of this key writes. */
+function impossibleRead(ops: readonly Operation[]): Operation | null {
+  const written = new Set<string>([JSON.stringify(null)]);
+  for (const op of ops) {
+    if (op.f === 'write') written.add(JSON.stringify(op.input));
+    if (op.f === 'cas' && Array.isArray(op.input)) written.add(JSON.stringify(op.input[1]));
+  }
+  for (const op of ops) {
+    if (op.f === 'read' && op.outcome === 'ok' && !written.has(JSON.stringify(op.output ?? null))) return op;
+  }
+  return null;
+}

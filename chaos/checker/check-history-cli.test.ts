@@ -31,16 +31,28 @@ test('exit 0 for a linearizable fixture, 1 with a counterexample for one that is
   assert.match(not.out, /stuck: no order of these \d+ ops fits before/);
 });
 
+test('a jepsen-cas log with spaces instead of tabs is judged, not refused', () => {
+  const lines = ['0 :invoke :write 1', '0 :ok :write 1', '1 :invoke :read nil', '1 :ok :read 1', '1 :invoke :read nil', '1 :ok :read 2'];
+  const file = join(dir, 'spaced.log');
+  writeFileSync(file, lines.slice(0, 4).map((l) => `INFO  jepsen.util - ${l}`).join('\n'));
+  const ok = run(file, '--format', 'jepsen-cas');
+  assert.is(ok.code, 0, ok.err);
+  writeFileSync(file, lines.map((l) => `INFO jepsen.util -  ${l.replaceAll(' ', '   ')}`).join('\n'));
+  const bad = run(file, '--format', 'jepsen-cas');
+  assert.is(bad.code, 1, bad.err);
+});
+
 test('exit 2 when the budget runs out', () => {
-  const h = new HistoryBuilder();
+  // A stale read (99 was overwritten) behind 26 pending info writes: the search must try their subsets.
+  const h = new HistoryBuilder().call(100, 'write', 99, 99).call(100, 'write', 98, 98);
   for (let p = 0; p < 26; p++) h.invoke(p, 'write', p);
   for (let p = 0; p < 26; p++) h.info(p, 'write');
-  h.call(26, 'read', null, -1);
+  h.call(26, 'read', null, 99);
   const file = join(dir, 'hard.jsonl');
   writeFileSync(file, formatHistoryJsonl(h.events));
   const r = run(file, '--format', 'jsonl', '--model', 'cas-register', '--budget-ms', '100');
   assert.is(r.code, 2, r.err);
-  assert.match(r.out, /unknown \(budget exhausted\)/);
+  assert.match(r.out, /unknown \(budget exhausted \(100 ms\)/);
 });
 
 test('exit 64 with one line (plus usage) for bad usage, unreadable files and parse errors', () => {

@@ -1,13 +1,13 @@
-// just check-history FILE --format jepsen-cas|jepsen-kv|jsonl [--model cas-register|kv] [--budget-ms N]
-// Exit: 0 linearizable, 1 not, 2 unknown (budget exhausted), 64 bad usage or unreadable input.
+// just check-history FILE --format jepsen-cas|jepsen-kv|jsonl [--model cas-register|kv] [--budget-ms N] [--max-memory-mb N]
+// Exit: 0 linearizable, 1 not, 2 unknown (time or memory budget exhausted), 64 bad usage or unreadable input.
 import { parseArgs } from 'node:util';
 import { formatCounterexample } from './counterexample.ts';
 import { CheckerError } from './errors.ts';
-import { checkLinearizable, DEFAULT_BUDGET_MS } from './linearizability.ts';
+import { checkLinearizable, DEFAULT_BUDGET_MS, DEFAULT_MAX_MEMORY_BYTES } from './linearizability.ts';
 import { FORMATS, MODELS, loadHistory } from './load-history.ts';
 import type { HistoryFormat } from './load-history.ts';
 
-const USAGE = `usage: just check-history FILE --format ${FORMATS.join('|')} [--model ${Object.keys(MODELS).join('|')}] [--budget-ms N]`;
+const USAGE = `usage: just check-history FILE --format ${FORMATS.join('|')} [--model ${Object.keys(MODELS).join('|')}] [--budget-ms N] [--max-memory-mb N]`;
 const EXIT_USAGE = 64;
 
 function usageError(message: string): never {
@@ -21,7 +21,7 @@ function main(): void {
     parsed = parseArgs({
       args: process.argv.slice(2),
       allowPositionals: true,
-      options: { format: { type: 'string' }, model: { type: 'string' }, 'budget-ms': { type: 'string' }, help: { type: 'boolean' } },
+      options: { format: { type: 'string' }, model: { type: 'string' }, 'budget-ms': { type: 'string' }, 'max-memory-mb': { type: 'string' }, help: { type: 'boolean' } },
     });
   } catch (e) {
     usageError((e as Error).message.split('\n')[0]!);
@@ -42,6 +42,12 @@ function main(): void {
     budgetMs = Number(values['budget-ms']);
     if (!/^\d+$/.test(values['budget-ms']) || !Number.isSafeInteger(budgetMs)) usageError(`--budget-ms must be a whole number of ms, got ${values['budget-ms']}`);
   }
+  let maxMemoryBytes = DEFAULT_MAX_MEMORY_BYTES;
+  if (values['max-memory-mb'] !== undefined) {
+    const mb = Number(values['max-memory-mb']);
+    if (!/^\d+$/.test(values['max-memory-mb']) || !Number.isSafeInteger(mb) || mb < 1) usageError(`--max-memory-mb must be a whole number of MiB (>= 1), got ${values['max-memory-mb']}`);
+    maxMemoryBytes = mb * 2 ** 20;
+  }
 
   let loaded;
   try {
@@ -53,8 +59,8 @@ function main(): void {
     throw e;
   }
 
-  const result = checkLinearizable(loaded.model, loaded.ops, { budgetMs });
-  const verdict = result.valid === true ? 'linearizable' : result.valid === false ? 'NOT linearizable' : 'unknown (budget exhausted)';
+  const result = checkLinearizable(loaded.model, loaded.ops, { budgetMs, maxMemoryBytes });
+  const verdict = result.valid === true ? 'linearizable' : result.valid === false ? 'NOT linearizable' : `unknown (${result.reason})`;
   const partitions = result.partitionCount === 1 ? '1 partition' : `${result.partitionCount} partitions`;
   process.stdout.write(`${file}: ${verdict}  (${loaded.model.name}, ${result.opCount} ops, ${partitions}, ${result.elapsedMs.toFixed(1)} ms)\n`);
   if (result.counterexample !== undefined) process.stdout.write(`${formatCounterexample(result.counterexample)}\n`);

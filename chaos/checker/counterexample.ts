@@ -27,6 +27,8 @@ export interface Counterexample {
   stateAfterPrefix: string;
   blocking: OpSummary;
   window: OpSummary[];
+  /** Set when `blocking` returned what no sequence of the partition's calls could give. */
+  impossible?: true;
 }
 
 const PREFIX_TAIL_LENGTH = 5;
@@ -68,6 +70,12 @@ export function buildCounterexample(
   };
 }
 
+/** The counterexample for an op the model's precheck found impossible on its own. */
+export function impossibleCounterexample(key: string | null, ops: readonly Operation[], op: Operation, initialState: string): Counterexample {
+  const s = summarize(op);
+  return { key, linearizedCount: 0, partitionSize: ops.length, prefixTail: [], stateAfterPrefix: initialState, blocking: s, window: [s], impossible: true };
+}
+
 export function describeOp(op: OpSummary): string {
   const key = op.key === undefined ? '' : ` key=${JSON.stringify(op.key)}`;
   const result = op.outcome === 'ok' ? ` -> ${describeValue(op.output)}` : ` (${op.outcome})`;
@@ -78,6 +86,7 @@ export function describeOp(op: OpSummary): string {
 /** A few lines for a terminal or a report. */
 export function formatCounterexample(cx: Counterexample, maxWindowLines = 12): string {
   const lines: string[] = [];
+  if (cx.impossible) return `no sequence of the ${cx.partitionSize} ops${cx.key === null ? '' : ` of key ${JSON.stringify(cx.key)}`} can give what this one returned:\n  ${describeOp(cx.blocking)}`;
   const part = cx.key === null ? '' : ` of key ${JSON.stringify(cx.key)}`;
   lines.push(`linearized ${cx.linearizedCount} of ${cx.partitionSize} ops${part}; the last of them:`);
   for (const op of cx.prefixTail) lines.push(`  ${describeOp(op)}`);

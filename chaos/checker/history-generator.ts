@@ -23,6 +23,8 @@ export interface GeneratorOptions {
    * cas that found another value completed as ok with output false rather than as fail.
    */
   chaosShape?: boolean;
+  /** kv only: Jepsen's etcd kv mix (about 49% append, 46% get, 5% put) and values "x <process> <n> y". */
+  jepsenKvShape?: boolean;
   random: () => number;
 }
 
@@ -71,6 +73,10 @@ export function generateHistory(options: GeneratorOptions): HistoryEvent[] {
     } else if (options.workload === 'cas-register') {
       f = ['read', 'write', 'cas'][pick]!;
       input = f === 'read' ? null : f === 'write' ? int(valueCount) : [int(valueCount), int(valueCount)];
+    } else if (options.jepsenKvShape) {
+      const r = random();
+      f = r < 0.46 ? 'get' : r < 0.51 ? 'put' : 'append';
+      input = f === 'get' ? null : `x ${process} ${appendCount++} y`;
     } else {
       f = ['get', 'put', 'append'][pick]!;
       // Separators keep every appended piece distinguishable in the concatenation.

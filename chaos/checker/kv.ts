@@ -1,8 +1,9 @@
 // A string per key with get, put and append (concatenation); a missing key reads as "".
 // get: output the value read (null also means ""). put/append: input the string.
 import { CheckerError } from './errors.ts';
-import { UNKNOWN_OUTPUT, hashString, partitionByKey } from './model.ts';
+import { UNKNOWN_OUTPUT, continueHashString, hashString, partitionByKey } from './model.ts';
 import type { Model, ModelInput, ModelOutput } from './model.ts';
+import type { Operation } from './history.ts';
 
 export const kv: Model<string> = {
   name: 'kv',
@@ -33,6 +34,65 @@ export const kv: Model<string> = {
   },
   equal: (a, b) => a === b,
   hash: hashString,
+  hashAfterStep: (state, stateHash, input) => (input.f === 'put' ? hashString(input.value as string) : input.f === 'append' ? continueHashString(stateHash, input.value as string) : stateHash),
+  isStepResult(candidate, state, input) {
+    const v = input.value as string;
+    if (input.f === 'put') return candidate === v;
+    if (input.f !== 'append') return candidate === state;
+    return candidate.length === state.length + v.length && candidate.endsWith(v) && candidate.startsWith(state);
+  },
+  // A V8 string: a header and, for these ASCII values, a byte a character.
+  stateBytes: (s) => 24 + s.length,
   partition: partitionByKey,
+  impossibleOp: impossibleGet,
   describeState: (s) => JSON.stringify(s),
 };
+
+/** A get whose value is not "" nor a put's value (or "") followed by appended pieces of this key. */
+function impossibleGet(ops: readonly Operation[]): Operation | null {
+  const puts: string[] = [];
+  const appends = new Set<string>();
+  for (const op of ops) {
+    if (op.f === 'put') puts.push(op.input as string);
+    if (op.f === 'append' && op.input !== '') appends.add(op.input as string);
+  }
+  const index = indexPieces([...appends]);
+  const possible = new Map<string, boolean>();
+  for (const op of ops) {
+    if (op.f !== 'get' || op.outcome !== 'ok') continue;
+    const value = (op.output as string | null) ?? '';
+    let ok = possible.get(value);
+    if (ok === undefined) possible.set(value, (ok = buildable(value, puts, index)));
+    if (!ok) return op;
+  }
+  return null;
+}
+
+interface PieceIndex { prefixLength: number; byPrefix: Map<string, string[]> }
+
+/** Pieces by their first `prefixLength` characters, so each position of a value tries few of them. */
+function indexPieces(pieces: readonly string[]): PieceIndex {
+  const prefixLength = Math.min(8, ...pieces.map((p) => p.length));
+  const byPrefix = new Map<string, string[]>();
+  for (const piece of pieces) {
+    const head = piece.slice(0, prefixLength);
+    let list = byPrefix.get(head);
+    if (list === undefined) byPrefix.set(head, (list = []));
+    list.push(piece);
+  }
+  return { prefixLength, byPrefix };
+}
+
+/** Whether `value` is a start ("" or a put value) then pieces, each piece usable any number of times. */
+function buildable(value: string, puts: readonly string[], { prefixLength, byPrefix }: PieceIndex): boolean {
+  const reached = new Uint8Array(value.length + 1);
+  reached[0] = 1;
+  for (const put of puts) if (value.startsWith(put)) reached[put.length] = 1;
+  for (let at = 0; at < value.length; at++) {
+    if (reached[at] === 0) continue;
+    for (const piece of byPrefix.get(value.slice(at, at + prefixLength)) ?? []) {
+      if (value.startsWith(piece, at)) reached[at + piece.length] = 1;
+    }
+  }
+  return reached[value.length] === 1;
+}

@@ -15,10 +15,11 @@ const register = (h: HistoryBuilder, budgetMs = 10_000) => checkLinearizable(cas
 
 test('sequential write then read of it is linearizable; of another value is not', () => {
   assert.is(register(new HistoryBuilder().call(0, 'write', 1, 1).call(1, 'read', null, 1)).valid, true);
-  const bad = register(new HistoryBuilder().call(0, 'write', 1, 1).call(1, 'read', null, 2));
+  assert.is(register(new HistoryBuilder().call(0, 'write', 1, 1).call(1, 'read', null, 2)).valid, false);
+  const bad = register(new HistoryBuilder().call(0, 'write', 1, 1).call(0, 'write', 2, 2).call(1, 'read', null, 1));
   assert.is(bad.valid, false);
   assert.is(bad.counterexample?.blocking.f, 'read');
-  assert.is(bad.counterexample?.stateAfterPrefix, '1');
+  assert.is(bad.counterexample?.stateAfterPrefix, '2');
 });
 
 test('a read concurrent with a write may see either value, but not after the write returned', () => {
@@ -145,13 +146,14 @@ test('the chaos register workload\'s shape (unique values, cas misses ok false):
   assert.is(checkLinearizable(casRegister, pairOperations(lying), { budgetMs: 60_000 }).valid, false);
 });
 
-// Many info writes all pending, then a read no subset of them explains: the exact search has to
-// try the subsets, far more than fits in 100 ms.
+// Many info writes all pending, then a stale read no subset of them explains (99 was overwritten
+// before it, so no precheck sees it): the exact search has to try the subsets, far more than fits
+// in 100 ms.
 function hardHistory(infoWrites: number): HistoryBuilder {
-  const h = new HistoryBuilder();
+  const h = new HistoryBuilder().call(100, 'write', 99, 99).call(100, 'write', 98, 98);
   for (let p = 0; p < infoWrites; p++) h.invoke(p, 'write', p);
   for (let p = 0; p < infoWrites; p++) h.info(p, 'write');
-  return h.call(infoWrites, 'read', null, -1);
+  return h.call(infoWrites, 'read', null, 99);
 }
 
 test('budget exhaustion gives unknown, never a guess', () => {
@@ -160,6 +162,36 @@ test('budget exhaustion gives unknown, never a guess', () => {
   assert.equal(r.unknownKeys, [null]);
   assert.is(r.counterexample, undefined);
   assert.is(register(hardHistory(3)).valid, false, 'a small one is decided');
+});
+
+test('the memory limit gives unknown with the reason, and the memory is given back', () => {
+  const r = checkLinearizable(casRegister, pairOperations(hardHistory(26).events), { budgetMs: 60_000, maxMemoryBytes: 2 ** 20 });
+  assert.is(r.valid, 'unknown');
+  assert.match(r.reason ?? '', /memory limit of 1 MiB reached/);
+  assert.ok(r.peakMemoryBytes <= 2 ** 20, `peak ${r.peakMemoryBytes}`);
+  assert.ok(r.peakMemoryBytes > 2 ** 19, `the limit was what stopped it (peak ${r.peakMemoryBytes})`);
+});
+
+test('a refuted partition decides at once, even behind one whose search would not end', () => {
+  const h = hardHistory(26);
+  for (const e of h.events) e.key = 'slow';
+  h.call(40, 'write', 1, 1, 'fast').call(40, 'write', 2, 2, 'fast').call(41, 'read', null, 1, 'fast');
+  const r = checkLinearizable(casRegister, pairOperations(h.events), { budgetMs: 60_000 });
+  assert.is(r.valid, false);
+  assert.equal(r.failedKeys, ['fast']);
+  assert.equal(r.abandonedKeys, ['slow']);
+  assert.match(r.reason ?? '', /1 left unfinished/);
+});
+
+test('a read of a value no call writes is refuted before any search, naming that read', () => {
+  const h = new HistoryBuilder().call(0, 'write', 1, 1).invoke(1, 'write', 2).info(1, 'write')
+    .call(2, 'cas', [1, 3], [1, 3]).call(0, 'read', null, null).call(0, 'read', null, 7).call(0, 'read', null, 3);
+  const r = register(h);
+  assert.is(r.valid, false);
+  assert.is(r.steps, 0);
+  assert.is(r.counterexample?.impossible, true);
+  assert.is(r.counterexample?.blocking.output, 7);
+  assert.is(register(new HistoryBuilder().call(0, 'write', 1, 1).call(2, 'cas', [1, 3], [1, 3]).call(0, 'read', null, 3)).valid, true);
 });
 
 test('budget is read from the injected clock, and checked before each partition', () => {

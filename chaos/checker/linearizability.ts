@@ -1,26 +1,30 @@
 // Linearizability of a history against a model: P-compositional (one search per partition, the
-// whole is linearizable iff every part is) with a shared time budget after which the verdict is
-// "unknown".
+// whole is linearizable iff every part is). The partitions' searches run interleaved in slices of
+// steps, as Porcupine runs them in parallel, so the first refutation decides at once instead of
+// waiting behind a partition whose search space is huge. Time and memory are bounded: running
+// out of either leaves a partition "unknown" with the reason, never a crash.
 //
-// A partition with info calls is first searched under a stricter rule: an info call takes effect
-// no later than the slowest ok call of the partition took to return, or never. Any linearization
-// found that way is a linearization, so "true" stands; the stricter search keeps calls that never
-// took effect from piling up as candidates (each a branch at every step after them). Only if it
-// fails is the exact search (info may take effect at any later time) run with what budget is left.
-import { buildCounterexample } from './counterexample.ts';
+// A partition with info calls is also searched under a stricter rule, interleaved with the exact
+// one: an info call takes effect no later than the slowest ok call of the partition took to
+// return, or never. A linearization found that way is a linearization, so "true" stands; the
+// stricter search keeps calls that never took effect from piling up as candidates.
+import { buildCounterexample, impossibleCounterexample } from './counterexample.ts';
 import type { Counterexample } from './counterexample.ts';
 import { CheckerError } from './errors.ts';
 import type { Operation } from './history.ts';
+import { MemoryBudget } from './memory-budget.ts';
 import { UNKNOWN_OUTPUT } from './model.ts';
-import type { Model } from './model.ts';
+import type { Model, Partition } from './model.ts';
 import type { CheckResult, Validity } from './verdict.ts';
 import { combineValidity } from './verdict.ts';
-import { searchPartition } from './wgl-search.ts';
+import { PartitionSearch } from './wgl-search.ts';
 import type { SearchOutcome } from './wgl-search.ts';
 
 export interface LinearizabilityOptions {
   /** Wall-clock budget for the whole check; Infinity for none. */
   budgetMs?: number;
+  /** Bytes the searches' memos may hold together; past it a partition ends "unknown". */
+  maxMemoryBytes?: number;
   /** Monotonic clock in ms, injectable for tests. */
   nowMs?: () => number;
 }
@@ -34,14 +38,30 @@ export interface LinearizabilityResult extends CheckResult {
   /** Keys (null: the unkeyed partition) found not linearizable, and those left undecided. */
   failedKeys: (string | null)[];
   unknownKeys: (string | null)[];
+  /** Keys whose search was stopped because another partition was already refuted. */
+  abandonedKeys: (string | null)[];
   elapsedMs: number;
   /** Search effort: entries visited and distinct configurations cached. */
   steps: number;
   configurations: number;
+  /** Most bytes the memos held at once. */
+  peakMemoryBytes: number;
   counterexample?: Counterexample;
 }
 
 export const DEFAULT_BUDGET_MS = 60_000;
+export const DEFAULT_MAX_MEMORY_BYTES = 512 * 2 ** 20;
+/** Steps per turn: small at first so quick refutations come out early, then growing by a quarter (the overshoot past the quickest refutation stays small). */
+const FIRST_SLICE_STEPS = 512;
+const MAX_SLICE_STEPS = 16_384;
+
+interface Task<S> {
+  part: Partition;
+  /** The exact search, then (if the partition has info calls) the stricter one. */
+  searches: PartitionSearch<S>[];
+  outcome: SearchOutcome<S> | null;
+  impossible?: Operation;
+}
 
 export function checkLinearizable<S>(
   model: Model<S>,
@@ -50,7 +70,9 @@ export function checkLinearizable<S>(
 ): LinearizabilityResult {
   const nowMs = options.nowMs ?? (() => performance.now());
   const startedMs = nowMs();
-  const deadlineMs = startedMs + (options.budgetMs ?? DEFAULT_BUDGET_MS);
+  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  const deadlineMs = startedMs + budgetMs;
+  const budget = new MemoryBudget(options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES);
   const readOnly = new Set(model.readOnly);
   const relevant: Operation[] = [];
   for (const op of ops) {
@@ -65,53 +87,102 @@ export function checkLinearizable<S>(
   }
 
   const partitions = model.partition(relevant);
+  const tasks: Task<S>[] = partitions.map((part) => {
+    // A read no write explains refutes the partition without a search (garbage read).
+    const impossible = model.impossibleOp?.(part.ops) ?? null;
+    if (impossible === null) return { part, searches: searchesFor(model, part.ops, budget), outcome: null };
+    const init = model.init();
+    return { part, searches: [], outcome: { valid: false, bestPrefix: [], stateAfterPrefix: init, steps: 0, configurations: 0 }, impossible };
+  });
+  let open = tasks.filter((t) => !settle(t));
+  let refuted = tasks.some((t) => t.outcome?.valid === false);
+  let timedOut = false;
+  let sliceSteps = FIRST_SLICE_STEPS;
+  while (open.length > 0 && !refuted && !timedOut) {
+    for (const task of open) {
+      if (nowMs() >= deadlineMs) { timedOut = true; break; }
+      for (const search of task.searches) search.run(sliceSteps);
+      if (settle(task) && task.outcome!.valid === false) { refuted = true; break; }
+    }
+    open = open.filter((t) => t.outcome === null);
+    sliceSteps = Math.min(MAX_SLICE_STEPS, Math.ceil(sliceSteps * 1.25));
+  }
+
   const validities: Validity[] = [];
   const failedKeys: (string | null)[] = [];
   const unknownKeys: (string | null)[] = [];
+  const abandonedKeys: (string | null)[] = [];
+  const memoryReasons = new Set<string>();
   let counterexample: Counterexample | undefined;
   let steps = 0;
   let configurations = 0;
-  for (const part of partitions) {
-    // Once out of budget, later partitions are unknown without trying; an earlier false still wins.
-    if (nowMs() >= deadlineMs) {
-      validities.push('unknown');
-      unknownKeys.push(part.key);
+  for (const task of tasks) {
+    for (const search of task.searches) {
+      steps += search.steps;
+      configurations += search.configurations;
+    }
+    const key = task.part.key;
+    if (task.outcome === null) {
+      for (const search of task.searches) search.abandon('stopped');
+      if (refuted) abandonedKeys.push(key);
+      else { unknownKeys.push(key); validities.push('unknown'); }
       continue;
     }
-    const outcome = searchWithInfoShortcut(model, part.ops, deadlineMs, nowMs);
-    steps += outcome.steps;
-    configurations += outcome.configurations;
+    const outcome = task.outcome;
     validities.push(outcome.valid);
-    if (outcome.valid === 'unknown') unknownKeys.push(part.key);
+    if (outcome.valid === 'unknown') {
+      unknownKeys.push(key);
+      if (outcome.reason !== undefined) memoryReasons.add(outcome.reason);
+    }
     if (outcome.valid === false) {
-      failedKeys.push(part.key);
-      counterexample ??= buildCounterexample(part.key, part.ops, outcome.bestPrefix, model.describeState(outcome.stateAfterPrefix));
+      failedKeys.push(key);
+      counterexample ??= task.impossible !== undefined
+        ? impossibleCounterexample(key, task.part.ops, task.impossible, model.describeState(outcome.stateAfterPrefix))
+        : buildCounterexample(key, task.part.ops, outcome.bestPrefix, model.describeState(outcome.stateAfterPrefix));
     }
   }
   const valid = combineValidity(validities);
   const result: LinearizabilityResult = {
     checker: 'linearizable', model: model.name, valid, opCount: relevant.length, partitionCount: partitions.length,
-    failedKeys, unknownKeys, elapsedMs: nowMs() - startedMs, steps, configurations,
+    failedKeys, unknownKeys, abandonedKeys, elapsedMs: nowMs() - startedMs, steps, configurations, peakMemoryBytes: budget.peakBytes,
   };
-  if (valid === false) result.reason = `${failedKeys.length} of ${partitions.length} partitions not linearizable`;
-  if (valid === 'unknown') result.reason = `budget exhausted with ${unknownKeys.length} of ${partitions.length} partitions undecided`;
+  if (valid === false) {
+    result.reason = `${failedKeys.length} of ${partitions.length} partitions not linearizable`
+      + (abandonedKeys.length > 0 ? ` (${abandonedKeys.length} left unfinished: one refutation decides)` : '');
+  }
+  if (valid === 'unknown') {
+    const causes = [...memoryReasons];
+    if (timedOut) causes.unshift(`budget exhausted (${budgetMs} ms)`);
+    result.reason = `${causes.join('; ')} with ${unknownKeys.length} of ${partitions.length} partitions undecided`;
+  }
   if (counterexample !== undefined) result.counterexample = counterexample;
   return result;
 }
 
-function searchWithInfoShortcut<S>(model: Model<S>, ops: readonly Operation[], deadlineMs: number, nowMs: () => number): SearchOutcome<S> {
+function searchesFor<S>(model: Model<S>, ops: readonly Operation[], budget: MemoryBudget): PartitionSearch<S>[] {
   let slowestOkNs = -1;
   let hasInfo = false;
   for (const op of ops) {
     if (op.outcome === 'ok') slowestOkNs = Math.max(slowestOkNs, op.returnNs - op.callNs);
     else hasInfo = true;
   }
-  if (!hasInfo || slowestOkNs < 0) return searchPartition(model, ops, { deadlineMs, nowMs });
-  const startMs = nowMs();
-  // Half of what is left, so that a failed shortcut still leaves the exact search room.
-  const shortcutDeadlineMs = startMs + (deadlineMs - startMs) / 2;
-  const quick = searchPartition(model, ops, { deadlineMs: shortcutDeadlineMs, nowMs, infoWindowNs: slowestOkNs });
-  if (quick.valid === true) return quick;
-  const exact = searchPartition(model, ops, { deadlineMs, nowMs });
-  return { ...exact, steps: exact.steps + quick.steps, configurations: exact.configurations + quick.configurations };
+  const exact = new PartitionSearch(model, ops, { budget });
+  if (!hasInfo || slowestOkNs < 0) return [exact];
+  return [exact, new PartitionSearch(model, ops, { budget, infoWindowNs: slowestOkNs })];
+}
+
+/** Decides the task if its searches allow; true once decided. */
+function settle<S>(task: Task<S>): boolean {
+  if (task.outcome !== null) return true;
+  const [exact, quick] = task.searches as [PartitionSearch<S>, PartitionSearch<S> | undefined];
+  const exactResult = exact.result;
+  const quickResult = quick?.result ?? null;
+  if (exactResult !== null && exactResult.valid !== 'unknown') task.outcome = exactResult;
+  else if (quickResult?.valid === true) task.outcome = quickResult;
+  // The exact search gave up (memory) and the stricter one cannot refute: nothing left to learn.
+  else if (exactResult !== null && (quick === undefined || quickResult !== null)) task.outcome = exactResult;
+  if (task.outcome === null) return false;
+  exact.abandon('decided');
+  quick?.abandon('decided');
+  return true;
 }

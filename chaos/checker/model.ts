@@ -32,6 +32,21 @@ export interface Model<S> {
   equal(a: S, b: S): boolean;
   /** 32-bit hash, consistent with equal. */
   hash(state: S): number;
+  /**
+   * Optional, together: hash of step's new state from the old state's hash, and whether a kept
+   * state equals that new state. Lets the search find a state it already holds without reading
+   * the whole new one (a kv append's result is a fresh long string to hash and then discard).
+   */
+  hashAfterStep?(state: S, stateHash: number, input: ModelInput): number;
+  isStepResult?(candidate: S, state: S, input: ModelInput): boolean;
+  /** Estimated bytes one kept state holds, for the search's memory limit (default 64). */
+  stateBytes?(state: S): number;
+  /**
+   * An ok op of this partition whose output no sequence of the partition's calls could give (a
+   * read of a value never written), or null. Sound only: never names a possible op. Refutes at
+   * once what the search could only refute after exhausting every order before that op.
+   */
+  impossibleOp?(ops: readonly Operation[]): Operation | null;
   /** Independent sub-histories (P-compositionality): the whole is linearizable iff every part is. */
   partition(ops: Operation[]): Partition[];
   describeState(state: S): string;
@@ -50,8 +65,11 @@ export function partitionByKey(ops: Operation[]): Partition[] {
 }
 
 export function hashString(s: string): number {
-  // FNV-1a, 32-bit.
-  let h = 0x811c9dc5;
+  return continueHashString(0x811c9dc5, s);
+}
+
+/** FNV-1a (32-bit) of a string whose first part hashed to `h`, over its remaining part `s`. */
+export function continueHashString(h: number, s: string): number {
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);

@@ -50,4 +50,16 @@ test('partitionByKey keeps per-key order and puts keyless ops together', () => {
   assert.equal(parts.map((p) => [p.key, p.ops.map((o) => o.id)]), [['a', [0, 2]], ['b', [1]], [null, [3]]]);
 });
 
+test('kv: the incremental hash of a step equals the hash of its result, and isStepResult recognises it', () => {
+  const state = 'x 1 2 yx 3 4 y';
+  const stateHash = kv.hash(state) | 0;
+  for (const input of [{ f: 'append', value: 'x 9 9 y' }, { f: 'put', value: 'x 9 9 y' }]) {
+    const [, next] = kv.step(state, input, input.value);
+    assert.is(kv.hashAfterStep!(state, stateHash, input) >>> 0, kv.hash(next) >>> 0, input.f);
+    assert.ok(kv.isStepResult!(next, state, input));
+    assert.not.ok(kv.isStepResult!(`${next}x`, state, input));
+  }
+  assert.not.ok(kv.isStepResult!('x 9 9 yx 1 2 yx 3 4 y'.slice(0, 21), state, { f: 'append', value: 'x 9 9 y' }));
+});
+
 test.run();

@@ -1,11 +1,12 @@
 // Jepsen's etcd log format, one event a line: `INFO  jepsen.util - <process>\t:<type>\t:<f>\t<value>`.
+// Fields may be separated by any run of spaces or tabs, as Porcupine's parser (`\s+`) accepts.
 // The logs carry no clock, so an event's line order is its time (timeNs = its index).
 import type { EventType, HistoryEvent, Value } from './history.ts';
 import { CheckerError } from './errors.ts';
 import { EdnKeyword, EdnSyntaxError, parseEdn } from './edn.ts';
 import type { Edn } from './edn.ts';
 
-const LINE = /^INFO\s+jepsen\.util\s+-\s+(\d+)\t:([a-z-]+)\t:([a-z-]+)\t(.*)$/;
+const LINE = /^INFO\s+jepsen\.util\s+-\s+(\d+)\s+:([a-z-]+)\s+:([a-z-]+)\s+(\S.*?)\s*$/;
 const TYPES = new Set<string>(['invoke', 'ok', 'fail', 'info']);
 const FUNCTIONS = new Set(['read', 'write', 'cas']);
 
@@ -24,7 +25,7 @@ export function parseJepsenCas(text: string): ParsedHistory {
     if (raw.trim() === '') continue;
     const lineNo = i + 1;
     const m = LINE.exec(raw);
-    if (m === null) throw new CheckerError('HISTORY_PARSE', 'not a jepsen.util event line (INFO  jepsen.util - <process>\\t:<type>\\t:<f>\\t<value>)', lineNo);
+    if (m === null) throw new CheckerError('HISTORY_PARSE', 'not a jepsen.util event line (INFO  jepsen.util - <process> :<type> :<f> <value>, fields separated by tabs or spaces)', lineNo);
     const [, process, type, f, valueText] = m as unknown as [string, string, string, string, string];
     if (!TYPES.has(type)) throw new CheckerError('HISTORY_PARSE', `unknown event type :${type}`, lineNo);
     if (!FUNCTIONS.has(f)) throw new CheckerError('HISTORY_PARSE', `unknown function :${f} (read, write, cas)`, lineNo);

@@ -33,6 +33,23 @@ test('jepsen-cas: errors name the source line, counting blank lines', () => {
   assert.match(lineOfError(() => pairOperations(parsed.events, { lineOf: parsed.lineOf })), /^HISTORY_INVALID@3/);
 });
 
+test('jepsen-cas: fields separated by spaces parse like tabs (Porcupine reads any whitespace)', () => {
+  const lines = ['0 | :invoke | :cas | [3 nil]', '1 | :invoke | :read | nil', '1 | :ok | :read | 4', '0 | :info | :cas | :timed-out'];
+  const tabbed = cas(lines).events;
+  for (const sep of [' ', '   ', ' \t ']) {
+    const text = lines.map((l) => `INFO  jepsen.util - ${l.replaceAll(' | ', sep)}  `).join('\n');
+    assert.equal(parseJepsenCas(text).events, tabbed, `separator ${JSON.stringify(sep)}`);
+  }
+  assert.match(lineOfError(() => parseJepsenCas('INFO  jepsen.util - 0 :invoke:read nil')), /^HISTORY_PARSE@1: .*tabs or spaces/);
+  assert.match(lineOfError(() => parseJepsenCas('INFO  jepsen.util - 0 :invoke :read')), /^HISTORY_PARSE@1/);
+});
+
+test('jepsen-kv: tabs or runs of spaces between fields parse like the usual ", "', () => {
+  const usual = '{:process 0, :type :invoke, :f :append, :key "0", :value "x 0 0 y"}';
+  const spaced = '{:process 0  :type\t:invoke   :f :append,\t:key "0"  :value "x 0 0 y"}';
+  assert.equal(parseJepsenKv(spaced).events, parseJepsenKv(usual).events);
+});
+
 test('jepsen-kv: EDN maps with keys and string values', () => {
   const { events } = parseJepsenKv([
     '{:process 0, :type :invoke, :f :append, :key "0", :value "x 0 0 y"}',

@@ -1,7 +1,8 @@
 // Wing & Gong's search as Lowe refined it, for one partition: walk the calls that could take
 // effect next (those before the first return entry in the list), linearize the first the model
 // accepts, and backtrack when a return entry is reached with nothing left to try. Configurations
-// (linearized set, state) already explored are memoised.
+// (resolved set, interned state) already explored are memoised. The search runs in slices of
+// steps (`run`), so the caller can interleave partitions and stop at the first refutation.
 //
 // Info ops take effect at most `infoWindowNs` after their call, or never. With the default
 // (+Infinity) their return entries sit after every ok op's, so they never force anything and the
@@ -12,20 +13,24 @@
 // future depends on. At each configuration ok calls are tried before info calls, so a correct
 // history is usually found on the first path instead of after every subset of pending info calls.
 import { EntryList } from './entry-list.ts';
+import { MemoryBudget, MemoryLimitError } from './memory-budget.ts';
 import { UNKNOWN_OUTPUT } from './model.ts';
 import type { Model, ModelInput, ModelOutput } from './model.ts';
 import type { Operation } from './history.ts';
 import { StateCache } from './state-cache.ts';
+import { StateTable, mixHash } from './state-table.ts';
 
-export interface SearchLimits {
-  deadlineMs: number;
-  nowMs: () => number;
+export interface SearchOptions {
   /** How long after its call an info op may still take effect; Infinity is the exact rule. */
   infoWindowNs?: number;
+  /** Shared by all searches of one check; growth past it ends this search "unknown". */
+  budget?: MemoryBudget;
 }
 
 export interface SearchOutcome<S> {
   valid: boolean | 'unknown';
+  /** Why "unknown" (memory limit); time limits are the caller's to report. */
+  reason?: string;
   /** Indices (into the partition's ops) of the longest linearizable prefix found, in order. */
   bestPrefix: number[];
   stateAfterPrefix: S;
@@ -33,135 +38,237 @@ export interface SearchOutcome<S> {
   configurations: number;
 }
 
-const DEADLINE_CHECK_MASK = 0xfff;
 const OMITTED = 2;
 
-export function searchPartition<S>(model: Model<S>, ops: readonly Operation[], limits: SearchLimits): SearchOutcome<S> {
-  const n = ops.length;
-  const inputs: ModelInput[] = ops.map((op) => ({ f: op.f, value: op.input }));
-  const outputs: ModelOutput[] = ops.map((op) => (op.outcome === 'ok' ? (op.output ?? null) : UNKNOWN_OUTPUT));
-  const definite = new Uint8Array(n);
-  let remaining = 0;
-  let infoCount = 0;
-  for (let k = 0; k < n; k++) {
-    if (ops[k]!.outcome === 'ok') { definite[k] = 1; remaining++; } else infoCount++;
+export class PartitionSearch<S> {
+  steps = 0;
+  private outcome: SearchOutcome<S> | null = null;
+  private readonly n: number;
+  private readonly inputs: ModelInput[];
+  private readonly outputs: ModelOutput[];
+  private readonly definite: Uint8Array;
+  private readonly infoCount: number;
+  private remaining = 0;
+  private readonly zLow: Int32Array;
+  private readonly zHigh: Int32Array;
+  private readonly list: EntryList;
+  private readonly bits: Uint32Array;
+  private readonly budget: MemoryBudget;
+  private cache: StateCache | null = null;
+  private states: StateTable<S> | null = null;
+  // The path: which call entry was resolved, in which phase (2: omitted), and the state id before it.
+  private readonly stackCall: Int32Array;
+  private readonly stackPhase: Uint8Array;
+  private readonly stackStateId: Int32Array;
+  private depth = 0;
+  private stateId = 0;
+  private hashLow = 0;
+  private hashHigh = 0;
+  private phase = 0;
+  private entry: number;
+  private bestDefinite = -1;
+  private bestPrefix: number[] = [];
+  private stateAfterPrefix: S;
+
+  constructor(private readonly model: Model<S>, ops: readonly Operation[], options: SearchOptions = {}) {
+    const n = (this.n = ops.length);
+    this.inputs = ops.map((op) => ({ f: op.f, value: op.input }));
+    this.outputs = ops.map((op) => (op.outcome === 'ok' ? (op.output ?? null) : UNKNOWN_OUTPUT));
+    this.definite = new Uint8Array(n);
+    let infoCount = 0;
+    for (let k = 0; k < n; k++) {
+      if (ops[k]!.outcome === 'ok') { this.definite[k] = 1; this.remaining++; } else infoCount++;
+    }
+    this.infoCount = infoCount;
+    [this.zLow, this.zHigh] = zobristTables(n);
+    const infoWindowNs = options.infoWindowNs ?? Infinity;
+    this.list = new EntryList(ops.map((op) => ({
+      callNs: op.callNs,
+      returnNs: op.outcome === 'ok' ? op.returnNs : op.callNs + infoWindowNs,
+    })));
+    const words = Math.max(1, Math.ceil(n / 32));
+    this.bits = new Uint32Array(words);
+    this.budget = options.budget ?? new MemoryBudget(Infinity);
+    this.stackCall = new Int32Array(n);
+    this.stackPhase = new Uint8Array(n);
+    this.stackStateId = new Int32Array(n);
+    this.entry = this.list.next[this.list.head]!;
+    const init = model.init();
+    this.stateAfterPrefix = init;
+    try {
+      this.states = new StateTable<S>(model.equal, model.stateBytes ?? (() => 64), this.budget);
+      this.stateId = this.states.intern(init, model.hash(init));
+      this.cache = new StateCache(words, this.budget);
+    } catch (e) {
+      this.finish(this.memoryOutcome(e));
+      return;
+    }
+    this.recordBest();
   }
-  const [zLow, zHigh] = zobristTables(n);
-  const infoWindowNs = limits.infoWindowNs ?? Infinity;
-  const list = new EntryList(ops.map((op) => ({
-    callNs: op.callNs,
-    returnNs: op.outcome === 'ok' ? op.returnNs : op.callNs + infoWindowNs,
-  })));
-  const { next, head } = list;
-  const bits = new Uint32Array(Math.max(1, Math.ceil(n / 32)));
-  const cache = new StateCache<S>(model.equal);
 
-  // The path: which call entry was resolved, in which phase (2: omitted), and the state before it.
-  const stackCall = new Int32Array(n);
-  const stackPhase = new Uint8Array(n);
-  const stackState: S[] = new Array<S>(n);
-  let depth = 0;
+  private finalConfigurations = 0;
 
-  let state = model.init();
-  let hashLow = 0;
-  let hashHigh = 0;
-  let bestDefinite = -1;
-  let bestPrefix: number[] = [];
-  let stateAfterPrefix = state;
-  let steps = 0;
-  const recordBest = (): void => {
-    const done = ops.length - infoCount - remaining;
-    if (done <= bestDefinite) return;
-    bestDefinite = done;
-    bestPrefix = [];
-    for (let d = 0; d < depth; d++) if (stackPhase[d] !== OMITTED) bestPrefix.push(stackCall[d]! >> 1);
-    stateAfterPrefix = state;
-  };
-  recordBest();
+  get configurations(): number {
+    return this.cache?.size ?? this.finalConfigurations;
+  }
 
-  // phase 0 tries ok calls, phase 1 info calls, each over the same candidates.
-  let phase = 0;
-  let entry = next[head]!;
-  while (remaining > 0) {
-    if ((++steps & DEADLINE_CHECK_MASK) === 0 && limits.nowMs() >= limits.deadlineMs) {
-      return { valid: 'unknown', bestPrefix, stateAfterPrefix, steps, configurations: cache.size };
+  /** Bytes this search holds in the shared budget. */
+  get bytes(): number {
+    return (this.cache?.bytes ?? 0) + (this.states?.bytes ?? 0);
+  }
+
+  get result(): SearchOutcome<S> | null {
+    return this.outcome;
+  }
+
+  /** Ends the search as "unknown" (if still running) and gives its memory back. */
+  abandon(reason: string): SearchOutcome<S> {
+    return this.outcome ?? this.finish({ ...this.partial('unknown'), reason });
+  }
+
+  /** Runs up to `maxSteps` more steps; the outcome once decided, else null. */
+  run(maxSteps: number): SearchOutcome<S> | null {
+    if (this.outcome !== null) return this.outcome;
+    try {
+      return this.loop(this.steps + maxSteps);
+    } catch (e) {
+      return this.finish(this.memoryOutcome(e));
     }
-    if (entry !== -1 && (entry & 1) === 0) {
-      const k = entry >> 1;
-      if (definite[k] === 1 - phase) {
-        const [legal, nextState] = model.step(state, inputs[k]!, outputs[k]!);
-        if (legal) {
-          const word = k >>> 5;
-          const mask = 1 << (k & 31);
-          bits[word]! |= mask;
-          const stateHash = model.hash(nextState);
-          const low = hashLow ^ zLow[k]! ^ stateHash;
-          const high = hashHigh ^ zHigh[k]! ^ Math.imul(stateHash, 0x9e3779b1);
-          if (cache.add(bits, low, high, nextState)) {
-            stackCall[depth] = entry;
-            stackPhase[depth] = phase;
-            stackState[depth] = state;
-            depth++;
-            hashLow ^= zLow[k]!;
-            hashHigh ^= zHigh[k]!;
-            state = nextState;
-            if (definite[k] === 1) remaining--;
-            list.lift(entry);
-            recordBest();
-            phase = 0;
-            entry = next[head]!;
-            continue;
-          }
-          bits[word]! &= ~mask;
-        }
+  }
+
+  private loop(stopAtSteps: number): SearchOutcome<S> | null {
+    const { model, inputs, outputs, definite, zLow, zHigh, list, bits, stackCall, stackPhase, stackStateId } = this;
+    const { next, head } = list;
+    const cache = this.cache!;
+    const states = this.states!;
+    const isStepResult = model.hashAfterStep !== undefined ? model.isStepResult : undefined;
+    let { depth, stateId, hashLow, hashHigh, phase, entry, steps, remaining } = this;
+    let state = states.state(stateId);
+    const save = (): void => {
+      Object.assign(this, { depth, stateId, hashLow, hashHigh, phase, entry, steps, remaining });
+    };
+    while (remaining > 0) {
+      if (++steps > stopAtSteps) {
+        steps--;
+        save();
+        return null;
       }
-      entry = next[entry]!;
-      continue;
-    }
-    // A return entry (or the end): every candidate of this phase has been tried.
-    if (phase === 0 && infoCount > 0) {
-      phase = 1;
-      entry = next[head]!;
-      continue;
-    }
-    if (phase === 1 && entry !== -1 && definite[entry >> 1] === 0) {
-      const k = entry >> 1;
-      const word = k >>> 5;
-      const mask = 1 << (k & 31);
-      bits[word]! |= mask;
-      const stateHash = model.hash(state);
-      if (cache.add(bits, hashLow ^ zLow[k]! ^ stateHash, hashHigh ^ zHigh[k]! ^ Math.imul(stateHash, 0x9e3779b1), state)) {
-        stackCall[depth] = entry - 1;
-        stackPhase[depth] = OMITTED;
-        stackState[depth] = state;
-        depth++;
-        hashLow ^= zLow[k]!;
-        hashHigh ^= zHigh[k]!;
-        list.lift(entry - 1);
-        phase = 0;
+      if (entry !== -1 && (entry & 1) === 0) {
+        const k = entry >> 1;
+        if (definite[k] === 1 - phase) {
+          const [legal, nextState] = model.step(state, inputs[k]!, outputs[k]!);
+          if (legal) {
+            const word = k >>> 5;
+            const mask = 1 << (k & 31);
+            bits[word]! |= mask;
+            let nextId = stateId;
+            if (nextState !== state) {
+              if (isStepResult !== undefined) {
+                const hash = model.hashAfterStep!(state, states.hashOf(stateId), inputs[k]!);
+                nextId = states.find(hash, isStepResult, state, inputs[k]!);
+                if (nextId < 0) nextId = states.intern(nextState, hash);
+              } else nextId = states.intern(nextState, model.hash(nextState));
+            }
+            const stateMix = mixHash(nextId + 1);
+            if (cache.add(bits, hashLow ^ zLow[k]! ^ stateMix, hashHigh ^ zHigh[k]! ^ Math.imul(nextId + 1, 0x9e3779b1), nextId)) {
+              stackCall[depth] = entry;
+              stackPhase[depth] = phase;
+              stackStateId[depth] = stateId;
+              depth++;
+              hashLow ^= zLow[k]!;
+              hashHigh ^= zHigh[k]!;
+              state = nextState;
+              stateId = nextId;
+              if (definite[k] === 1) remaining--;
+              list.lift(entry);
+              this.remaining = remaining;
+              this.depth = depth;
+              this.recordBest(state);
+              phase = 0;
+              entry = next[head]!;
+              continue;
+            }
+            bits[word]! &= ~mask;
+          }
+        }
+        entry = next[entry]!;
+        continue;
+      }
+      // A return entry (or the end): every candidate of this phase has been tried.
+      if (phase === 0 && this.infoCount > 0) {
+        phase = 1;
         entry = next[head]!;
         continue;
       }
-      bits[word]! &= ~mask;
+      if (phase === 1 && entry !== -1 && definite[entry >> 1] === 0) {
+        const k = entry >> 1;
+        const word = k >>> 5;
+        const mask = 1 << (k & 31);
+        bits[word]! |= mask;
+        const stateMix = mixHash(stateId + 1);
+        if (cache.add(bits, hashLow ^ zLow[k]! ^ stateMix, hashHigh ^ zHigh[k]! ^ Math.imul(stateId + 1, 0x9e3779b1), stateId)) {
+          stackCall[depth] = entry - 1;
+          stackPhase[depth] = OMITTED;
+          stackStateId[depth] = stateId;
+          depth++;
+          hashLow ^= zLow[k]!;
+          hashHigh ^= zHigh[k]!;
+          list.lift(entry - 1);
+          phase = 0;
+          entry = next[head]!;
+          continue;
+        }
+        bits[word]! &= ~mask;
+      }
+      if (depth === 0) {
+        save();
+        return this.finish(this.partial(false));
+      }
+      depth--;
+      const call = stackCall[depth]!;
+      const k = call >> 1;
+      list.unlift(call);
+      bits[k >>> 5]! &= ~(1 << (k & 31));
+      hashLow ^= zLow[k]!;
+      hashHigh ^= zHigh[k]!;
+      stateId = stackStateId[depth]!;
+      state = states.state(stateId);
+      if (definite[k] === 1) remaining++;
+      phase = stackPhase[depth]!;
+      // Omission is the last move tried at a configuration: nothing is left there.
+      entry = phase === OMITTED ? -1 : next[call]!;
     }
-    if (depth === 0) {
-      return { valid: false, bestPrefix, stateAfterPrefix, steps, configurations: cache.size };
-    }
-    depth--;
-    const call = stackCall[depth]!;
-    const k = call >> 1;
-    list.unlift(call);
-    bits[k >>> 5]! &= ~(1 << (k & 31));
-    hashLow ^= zLow[k]!;
-    hashHigh ^= zHigh[k]!;
-    state = stackState[depth]!;
-    if (definite[k] === 1) remaining++;
-    phase = stackPhase[depth]!;
-    // Omission is the last move tried at a configuration: nothing is left there.
-    entry = phase === OMITTED ? -1 : next[call]!;
+    save();
+    this.recordBest(state);
+    return this.finish(this.partial(true));
   }
-  recordBest();
-  return { valid: true, bestPrefix, stateAfterPrefix, steps, configurations: cache.size };
+
+  private recordBest(state: S = this.states!.state(this.stateId)): void {
+    const done = this.n - this.infoCount - this.remaining;
+    if (done <= this.bestDefinite) return;
+    this.bestDefinite = done;
+    this.bestPrefix = [];
+    for (let d = 0; d < this.depth; d++) if (this.stackPhase[d] !== OMITTED) this.bestPrefix.push(this.stackCall[d]! >> 1);
+    this.stateAfterPrefix = state;
+  }
+
+  private partial(valid: boolean | 'unknown'): SearchOutcome<S> {
+    return { valid, bestPrefix: this.bestPrefix, stateAfterPrefix: this.stateAfterPrefix, steps: this.steps, configurations: this.configurations };
+  }
+
+  private memoryOutcome(e: unknown): SearchOutcome<S> {
+    if (!(e instanceof MemoryLimitError)) throw e;
+    return { ...this.partial('unknown'), reason: e.message };
+  }
+
+  private finish(outcome: SearchOutcome<S>): SearchOutcome<S> {
+    this.outcome = outcome;
+    this.finalConfigurations = this.configurations;
+    this.budget.release(this.bytes);
+    this.cache = null;
+    this.states = null;
+    return outcome;
+  }
 }
 
 /** Two random 32-bit words per op (fixed seed, so runs repeat); a set hashes to their xor. */

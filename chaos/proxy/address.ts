@@ -16,8 +16,9 @@ export interface HostPort {
 
 /** Go's net.SplitHostPort plus port parsing; `op` prefixes the message ("listen tcp"). */
 export function splitHostPort(address: string, op: string): HostPort {
+  const prefix = op === '' ? '' : `${op}: `;
   const fail = (why: string, what = address): never => {
-    throw new AddressError(`${op}: address ${what}: ${why}`);
+    throw new AddressError(`${prefix}address ${what}: ${why}`);
   };
   // Go's net.Listen takes "" as "all interfaces, any port".
   if (address === '') return { host: '', port: 0 };
@@ -37,7 +38,7 @@ export function splitHostPort(address: string, op: string): HostPort {
     portText = address.slice(colon + 1);
   }
   if (portText === '') return { host, port: 0 };
-  if (!/^\d+$/.test(portText)) throw new AddressError(`${op}: lookup tcp/${portText}: unknown port`);
+  if (!/^\d+$/.test(portText)) throw new AddressError(`${prefix}lookup tcp/${portText}: unknown port`);
   const port = Number(portText);
   if (port > 65535) return fail('invalid port', portText);
   return { host, port };
@@ -67,7 +68,7 @@ export async function resolveListen(address: string): Promise<ListenTarget> {
     const found = await lookup(host, { family: 4 }).catch(() => lookup(host));
     return { bindHost: found.address, port, errorName: joinHostPort(found.address, port), wildcard: false };
   } catch {
-    throw new AddressError(`listen tcp: lookup ${host}: no such host`);
+    throw new AddressError(`listen tcp: lookup ${host}${await resolverSuffix()}: no such host`);
   }
 }
 
@@ -103,4 +104,50 @@ export async function listenGoStyle(server: net.Server, target: ListenTarget): P
 function bindError(err: NodeJS.ErrnoException, target: ListenTarget): AddressError {
   const text = bindErrorTexts[err.code ?? ''] ?? err.message;
   return new AddressError(`listen tcp ${target.errorName}: bind: ${text}`);
+}
+
+/**
+ * Go's net.ResolveTCPAddr("tcp", address).String(): how Toxiproxy decides whether a new listen
+ * address differs from the current one. Errors carry Go's text without the "listen tcp: " prefix
+ * ("address foo: missing port in address"), as ResolveTCPAddr returns them. Names resolve to their
+ * first IPv4 address ("localhost:P" is "127.0.0.1:P"); an empty host prints as ":P".
+ */
+export async function resolveTcpAddr(address: string): Promise<string> {
+  if (address === '') return ':0';
+  const { host, port } = splitHostPort(address, '');
+  if (host === '') return `:${port}`;
+  if (net.isIP(host)) return joinHostPort(canonicalIp(host), port);
+  if (host === 'localhost') return `127.0.0.1:${port}`;
+  try {
+    const found = await lookup(host, { family: 4 }).catch(() => lookup(host));
+    return joinHostPort(found.address, port);
+  } catch {
+    throw new AddressError(`lookup ${host}${await resolverSuffix()}: no such host`);
+  }
+}
+
+/** Go prints IPv4-mapped IPv6 as dotted quad and IPv6 in its shortest form. */
+function canonicalIp(ip: string): string {
+  if (net.isIPv4(ip)) return ip;
+  const url = new URL(`http://[${ip}]/`);
+  const short = url.hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(short);
+  if (mapped) {
+    const hi = parseInt(mapped[1]!, 16);
+    const lo = parseInt(mapped[2]!, 16);
+    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  }
+  return short;
+}
+
+/** Go's pure resolver names the server it asked: " on 127.0.0.53:53". */
+async function resolverSuffix(): Promise<string> {
+  try {
+    const { readFile } = await import('node:fs/promises');
+    const conf = await readFile('/etc/resolv.conf', 'utf8');
+    const server = /^\s*nameserver\s+(\S+)/m.exec(conf)?.[1];
+    return server ? ` on ${joinHostPort(server, 53)}` : '';
+  } catch {
+    return '';
+  }
 }

@@ -183,7 +183,7 @@ test('[33]-[36] populate: 201 {proxies:[...]}, [] gives null, same address keeps
   assert.is(moved.text, `{"proxies":[${proxyBody('pop1', `127.0.0.1:${p1}`, '127.0.0.1:1')}]}`);
 });
 
-test('[51]-[55],[77] populate errors: JSON with proxies:null, and nothing in the batch is applied', async () => {
+test('[51]-[55],[77] populate validation errors: JSON with proxies:null, and nothing in the batch is applied', async () => {
   const up = `127.0.0.1:${upstreamPort}`;
   const populateError = (r: Raw, status: number, message: string) => {
     assert.is(r.status, status);
@@ -196,11 +196,6 @@ test('[51]-[55],[77] populate errors: JSON with proxies:null, and nothing in the
   populateError(obj, 400, 'bad request body: json: cannot unmarshal object into Go value of type []struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }');
   populateError(await raw('POST', '/populate', '[{"name":"pop3","listen":"127.0.0.1:26392"}]'), 400, 'missing required field: upstream at proxy 1');
   populateError(await raw('POST', '/populate', `[{"name":"pop4","listen":"127.0.0.1:0","upstream":"${up}"},{"listen":"127.0.0.1:0","upstream":"${up}"}]`), 400, 'missing required field: name at proxy 2');
-  const apiPort = new URL(server.url).port;
-  populateError(
-    await raw('POST', '/populate', `[{"name":"ok","listen":"127.0.0.1:0","upstream":"${up}"},{"name":"clash2","listen":"127.0.0.1:${apiPort}","upstream":"${up}"}]`),
-    500, `listen tcp 127.0.0.1:${apiPort}: bind: address already in use`,
-  );
   assert.is((await raw('GET', '/proxies')).text, '{}');
 });
 

@@ -1,11 +1,11 @@
-// Toxiproxy 2.12's HTTP API on node:http, matching the reference transcript byte for byte where
-// clients could notice: status codes, JSON key order, Content-Type (errors are text/plain, as Go's
+// Toxiproxy 2.12's HTTP API (gorilla/mux routing over go-http-server.ts), matching the real server byte for
+// byte where clients could notice: status codes, JSON key order, Content-Type (errors are text/plain, as Go's
 // http.Error sends them, with a trailing newline), X-Toxiproxy-Request-Id on routed responses
 // only, bare 404/405 for unrouted paths and wrong methods, 403 for browser User-Agents.
-import type http from 'node:http';
-import type { ProxyCollection } from './collection.ts';
+import { PopulateError, type ProxyCollection } from './collection.ts';
 import { ApiError, apiErrors } from './errors.ts';
 import { GoInt, goStringify, type GoJson } from './go-json-encode.ts';
+import type { GoHandler, GoResponse } from './go-http-server.ts';
 import { nextRequestId } from './request-id.ts';
 import {
   decodePopulate, decodeProxyCreate, decodeProxyUpdate, decodeToxicCreate, decodeToxicUpdate,
@@ -38,7 +38,7 @@ function errorReply(err: ApiError): Reply {
   };
 }
 
-export function createApiHandler(collection: ProxyCollection, log: ProxyLog): http.RequestListener {
+export function createApiHandler(collection: ProxyCollection, log: ProxyLog): GoHandler {
   const locked = (fn: Handler): Handler => (params, body) => collection.exclusive(() => fn(params, body));
 
   const routes: Array<{ path: string[]; methods: Record<string, Handler> }> = [
@@ -95,42 +95,63 @@ export function createApiHandler(collection: ProxyCollection, log: ProxyLog): ht
     },
   ];
 
-  return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const segments = url.pathname.split('/').slice(1);
+  // gorilla/mux: a path that is not clean is redirected (301) to its clean form; routes match the
+  // decoded path ({proxy} is one segment); a known path with another method is a bare 405.
+  return async (req) => {
+    const clean = cleanPath(req.path);
+    if (clean !== req.path) {
+      const location = escapePath(clean) + (req.rawQuery ? `?${req.rawQuery}` : '');
+      return { status: 301, headers: { Location: location } };
+    }
+    const segments = req.path.split('/').slice(1);
     let params: Params | undefined;
     let route: (typeof routes)[number] | undefined;
     for (const candidate of routes) {
       params = matchPath(candidate.path, segments);
       if (params) { route = candidate; break; }
     }
-    if (!route || !params) { writeBare(res, 404, '404 page not found\n'); req.resume(); return; }
-    const handler = route.methods[req.method ?? ''];
-    if (!handler) { writeBare(res, 405); req.resume(); return; }
+    if (!route || !params) return plainText(404, '404 page not found\n');
+    const handler = route.methods[req.method];
+    if (!handler) return { status: 405, headers: {} };
     const requestId = nextRequestId();
-    if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) {
-      req.resume();
-      write(res, requestId, { status: 403, body: 'User agent not allowed\n', contentType: 'text/plain; charset=utf-8', plainError: true });
-      return;
+    if ((req.headers.get('User-Agent')?.[0] ?? '').startsWith('Mozilla/')) {
+      return reply(requestId, { status: 403, body: 'User agent not allowed\n', contentType: 'text/plain; charset=utf-8', plainError: true });
     }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      Promise.resolve()
-        .then(() => handler(params!, body))
-        .then(
-          (reply) => write(res, requestId, reply),
-          (err: unknown) => {
-            if (err instanceof ApiError) write(res, requestId, route!.path[0] === 'populate' ? populateError(err) : errorReply(err));
-            else {
-              log('warn', 'Internal error', { error: String((err as Error)?.stack ?? err) });
-              write(res, requestId, errorReply(new ApiError(500, String((err as Error)?.message ?? err), 'INTERNAL')));
-            }
-          },
-        );
-    });
+    // Bytes as Go's decoder sees them (one char per byte): see parseGoJson.
+    const body = req.body.toString('latin1');
+    try {
+      return reply(requestId, await handler(params, body));
+    } catch (err) {
+      if (err instanceof ApiError) return reply(requestId, route.path[0] === 'populate' ? populateError(err) : errorReply(err));
+      log('warn', 'Internal error', { error: String((err as Error)?.stack ?? err) });
+      return reply(requestId, errorReply(new ApiError(500, String((err as Error)?.message ?? err), 'INTERNAL')));
+    }
   };
+}
+
+/** mux's cleanPath: path.Clean, rooted, keeping a trailing slash. */
+export function cleanPath(p: string): string {
+  if (p === '') return '/';
+  if (!p.startsWith('/')) p = `/${p}`;
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  let np = `/${out.join('/')}`;
+  if (p.endsWith('/') && np !== '/') np += '/';
+  return np;
+}
+
+/** Go's url.URL.EscapedPath for a path with no raw form: escapes all but unreserved and $&+,/:;=@. */
+function escapePath(p: string): string {
+  let out = '';
+  for (const byte of Buffer.from(p, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    out += /[A-Za-z0-9\-_.~$&+,/:;=@]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
 }
 
 function matchPath(pattern: string[], segments: string[]): Params | undefined {
@@ -141,9 +162,7 @@ function matchPath(pattern: string[], segments: string[]): Params | undefined {
     const got = segments[i]!;
     if (want.startsWith(':')) {
       if (got === '') return undefined;
-      let value: string;
-      try { value = decodeURIComponent(got); } catch { value = got; }
-      params[want.slice(1) as keyof Params] = value;
+      params[want.slice(1) as keyof Params] = got;
     } else if (want !== got) return undefined;
   }
   return params;
@@ -176,35 +195,29 @@ async function populate(collection: ProxyCollection, body: string): Promise<Repl
   return json(201, { proxies: specs.length === 0 ? null : proxies.map(proxyJson) });
 }
 
-/** /populate reports errors as JSON (not text/plain), with "proxies":null and no newline. */
+/**
+ * /populate reports errors as JSON (not text/plain) with no newline, and beside the error the
+ * proxies applied before the failing entry (null when none: Go encodes a nil slice).
+ */
 function populateError(err: ApiError): Reply {
+  const applied = err instanceof PopulateError && err.applied.length > 0 ? err.applied.map(proxyJson) : null;
   return {
     status: err.status,
-    body: `{"error":${goStringify(err.message)},"status":${err.status},"proxies":null}`,
+    body: goStringify({ error: err.message, status: new GoInt(err.status), proxies: applied }),
     contentType: 'application/json',
   };
 }
 
-function write(res: http.ServerResponse, requestId: string, reply: Reply): void {
+/** Routed responses carry the request id; errors add nosniff, as Go's http.Error does. */
+function reply(requestId: string, r: Reply): GoResponse {
   const headers: Record<string, string> = {};
-  if (reply.contentType) headers['Content-Type'] = reply.contentType;
-  if (reply.plainError) headers['X-Content-Type-Options'] = 'nosniff';
+  if (r.contentType) headers['Content-Type'] = r.contentType;
+  if (r.plainError) headers['X-Content-Type-Options'] = 'nosniff';
   headers['X-Toxiproxy-Request-Id'] = requestId;
-  headers.Date = new Date().toUTCString();
-  if (reply.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(reply.body));
-  res.writeHead(reply.status, headers);
-  res.end(reply.body);
+  return { status: r.status, headers, body: r.body };
 }
 
-/** Unrouted responses: no request id; 405 has an empty body and no Content-Type. */
-function writeBare(res: http.ServerResponse, status: number, body?: string): void {
-  const headers: Record<string, string> = {};
-  if (body !== undefined) {
-    headers['Content-Type'] = 'text/plain; charset=utf-8';
-    headers['X-Content-Type-Options'] = 'nosniff';
-  }
-  headers.Date = new Date().toUTCString();
-  headers['Content-Length'] = String(body === undefined ? 0 : Buffer.byteLength(body));
-  res.writeHead(status, headers);
-  res.end(body);
+/** Unrouted 404: Go's NotFound, without a request id. */
+function plainText(status: number, body: string): GoResponse {
+  return { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }, body };
 }

@@ -50,7 +50,7 @@ function parseFlags(argv: string[]): Flags {
 function readConfig(path: string): ProxySpec[] {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(path, 'latin1');
   } catch (err) {
     throw new UsageError(`cannot read config ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }

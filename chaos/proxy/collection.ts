@@ -1,9 +1,8 @@
 // The set of proxies by name, and the operations that change more than one proxy at a time.
 // Every mutation runs through `exclusive`, so concurrent API calls see each other's effects in
 // order (Toxiproxy holds a collection lock for the same reason) even across awaits on bind().
-import type net from 'node:net';
-import { AddressError, joinHostPort, resolveListen } from './address.ts';
-import { apiErrors } from './errors.ts';
+import { AddressError, resolveTcpAddr } from './address.ts';
+import { ApiError, apiErrors } from './errors.ts';
 import type { LinkEnv } from './link.ts';
 import { Proxy, type ProxyLog } from './proxy.ts';
 import type { ProxySpec } from './requests.ts';
@@ -11,6 +10,13 @@ import type { ProxySpec } from './requests.ts';
 function listenError(err: unknown): never {
   if (err instanceof AddressError) throw apiErrors.listenFailed(err.message);
   throw err;
+}
+
+/** A /populate entry failed: `applied` are the proxies created or kept before it. */
+export class PopulateError extends ApiError {
+  constructor(cause: ApiError, readonly applied: Proxy[]) {
+    super(cause.status, cause.message, cause.code);
+  }
 }
 
 export class ProxyCollection {
@@ -25,9 +31,9 @@ export class ProxyCollection {
     return run;
   }
 
-  /** Sorted by name, as Go's encoder sorts map keys. */
+  /** Sorted by name as Go's encoder sorts map keys: by UTF-8 bytes, not UTF-16 units. */
   list(): Proxy[] {
-    return [...this.proxies.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...this.proxies.values()].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
   }
 
   get(name: string): Proxy {
@@ -49,15 +55,28 @@ export class ProxyCollection {
     this.proxies.delete(name);
   }
 
-  /** Toxiproxy's Proxy.Update: a changed address restarts the listener (dropping connections). */
+  /**
+   * Toxiproxy's Proxy.Update, rule by rule: the new listen is resolved first, and a resolve error
+   * is a 500 with nothing changed. Only a listen that resolves to a different address than the
+   * one bound (or an upstream string that differs) restarts the listener and drops connections;
+   * `localhost:P` for a proxy on `127.0.0.1:P` keeps them. A restart that cannot bind leaves the
+   * proxy disabled at the new address (500), as upstream does.
+   */
   async update(proxy: Proxy, input: Omit<ProxySpec, 'name'>): Promise<void> {
-    if (input.listen !== proxy.listen || input.upstream !== proxy.upstream) {
+    if (await this.differs(proxy, input)) {
       proxy.stop();
       proxy.listen = input.listen;
       proxy.upstream = input.upstream;
     }
-    if (input.enabled && !proxy.enabled) await proxy.start().catch(listenError);
-    if (!input.enabled) proxy.stop();
+    if (input.enabled === proxy.enabled) return;
+    if (input.enabled) await proxy.start().catch(listenError);
+    else proxy.stop();
+  }
+
+  /** Go's Proxy.Differs; a listen that does not resolve is the caller's 500. */
+  private async differs(proxy: Proxy, input: { listen: string; upstream: string }): Promise<boolean> {
+    const resolved = await resolveTcpAddr(input.listen).catch(listenError);
+    return resolved !== proxy.listen || input.upstream !== proxy.upstream;
   }
 
   /** Removes every toxic and enables every proxy; proxies themselves are kept. */
@@ -69,65 +88,36 @@ export class ProxyCollection {
   }
 
   /**
-   * Creates or replaces proxies, all or nothing. An entry naming an existing proxy with the same
-   * listen and upstream keeps it as it is (toxics, connections and enabled state); otherwise it
-   * replaces it with a fresh one. Every new listener is bound before anything visible changes, and
-   * a failure closes them all and leaves the collection untouched. A replacement listening where
-   * its predecessor does takes over the predecessor's bound socket instead of rebinding.
+   * Toxiproxy's PopulateJson after validation: entries are applied one by one. An entry naming an
+   * existing proxy with an equivalent listen and the same upstream keeps it as it is (toxics,
+   * connections, enabled state); otherwise the old one stops and a fresh one takes its name. The
+   * first entry that fails (a listen that does not resolve or bind) ends the batch: the proxies
+   * applied before it stay, and are returned beside the error as a PopulateError.
    */
   async populate(specs: ProxySpec[]): Promise<Proxy[]> {
-    const result: Proxy[] = [];
-    const staged = new Map<string, { proxy: Proxy; server?: net.Server; adopt?: Proxy }>();
-    const fresh: net.Server[] = [];
-    try {
-      for (const spec of specs) {
-        const current = staged.get(spec.name)?.proxy ?? this.proxies.get(spec.name);
-        const normalized = current ? await this.normalizedListen(spec.listen) : undefined;
-        if (current && normalized === current.listen && spec.upstream === current.upstream) {
-          result.push(current);
-          continue;
-        }
-        const proxy = new Proxy(spec.name, spec.listen, spec.upstream, this.env, this.log);
-        const entry: { proxy: Proxy; server?: net.Server; adopt?: Proxy } = { proxy };
-        const live = this.proxies.get(spec.name);
-        if (spec.enabled) {
-          if (current === live && live?.enabled && normalized === live.listen) {
-            entry.adopt = live;
-            proxy.listen = live.listen;
-          } else {
-            const bound = await Proxy.bind(spec.listen).catch(listenError);
-            fresh.push(bound.server);
-            entry.server = bound.server;
-            proxy.listen = bound.listen;
-          }
-        }
-        staged.set(spec.name, entry);
-        result.push(proxy);
+    const applied: Proxy[] = [];
+    for (const spec of specs) {
+      try {
+        applied.push(await this.addOrReplace(spec));
+      } catch (err) {
+        if (err instanceof ApiError) throw new PopulateError(err, applied);
+        throw err;
       }
-    } catch (err) {
-      for (const server of fresh) server.close();
-      throw err;
     }
-    for (const [name, entry] of staged) {
-      const old = this.proxies.get(name);
-      const server = entry.adopt ? entry.adopt.detachListener() ?? undefined : entry.server;
-      if (old && old !== entry.adopt) old.stop();
-      this.proxies.set(name, entry.proxy);
-      if (server) await entry.proxy.start(server);
-    }
-    // A staged proxy replaced again later in the same batch never started: release its socket.
-    for (const server of fresh) if (![...staged.values()].some((e) => e.server === server)) server.close();
-    return result;
+    return applied;
   }
 
-  private async normalizedListen(listen: string): Promise<string | undefined> {
-    try {
-      const target = await resolveListen(listen);
-      if (target.port === 0) return undefined;
-      return target.wildcard ? `[::]:${target.port}` : joinHostPort(target.bindHost, target.port);
-    } catch {
-      return undefined;
+  private async addOrReplace(spec: ProxySpec): Promise<Proxy> {
+    const existing = this.proxies.get(spec.name);
+    if (existing) {
+      if (!(await this.differs(existing, spec))) return existing;
+      existing.stop();
     }
+    const proxy = new Proxy(spec.name, spec.listen, spec.upstream, this.env, this.log);
+    // Upstream leaves a stopped predecessor in place when the new one cannot listen.
+    if (spec.enabled) await proxy.start().catch(listenError);
+    this.proxies.set(spec.name, proxy);
+    return proxy;
   }
 
   closeAll(): void {

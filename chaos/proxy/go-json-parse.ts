@@ -131,11 +131,14 @@ class Parser {
   parseString(): string {
     this.pos++;
     let out = '';
+    let rawStart = this.pos;
+    const flushRaw = () => { out += goDecodeUtf8(this.text.slice(rawStart, this.pos)); };
     for (;;) {
       const c = this.peek();
-      if (c === 0x22) { this.pos++; return out; }
+      if (c === 0x22) { flushRaw(); this.pos++; return goFixSurrogates(out); }
       if (c < 0x20) this.invalid(c, 'in string literal');
-      if (c !== 0x5c) { out += this.text[this.pos]; this.pos++; continue; }
+      if (c !== 0x5c) { this.pos++; continue; }
+      flushRaw();
       this.pos++;
       const e = this.peek();
       this.pos++;
@@ -161,6 +164,7 @@ class Parser {
         }
         default: this.pos--; this.invalid(e, 'in string escape code');
       }
+      rawStart = this.pos;
     }
   }
 
@@ -194,7 +198,44 @@ class Parser {
   }
 }
 
-/** Throws GoJsonSyntaxError with Go's message; the body is read as UTF-8 text. */
-export function parseGoJson(text: string): GoJsonNode {
-  return new Parser(text).parseTop();
+/**
+ * Throws GoJsonSyntaxError with Go's message. `bytes` is the body as a byte string (latin1: one
+ * char per byte), because Go scans bytes: an offending byte is quoted as that one byte ('Ã' for
+ * the first byte of "é"), and a string decodes each invalid UTF-8 byte to its own U+FFFD.
+ */
+export function parseGoJson(bytes: string): GoJsonNode {
+  return new Parser(bytes).parseTop();
+}
+
+/**
+ * Go's UTF-8 decoding of a JSON string's raw bytes: a valid sequence is one code point, anything
+ * else (a stray continuation byte, a truncated or overlong sequence, an encoded surrogate) yields
+ * U+FFFD for its first byte and decoding resumes at the next byte. Lone \u surrogates are
+ * replaced after the whole string is built (see goFixSurrogates).
+ */
+export function goDecodeUtf8(bytes: string): string {
+  let out = '';
+  const at = (i: number) => (i < bytes.length ? bytes.charCodeAt(i) : -1);
+  const inRange = (b: number, lo: number, hi: number) => b >= lo && b <= hi;
+  for (let i = 0; i < bytes.length;) {
+    const b0 = bytes.charCodeAt(i);
+    if (b0 < 0x80) { out += bytes[i]; i++; continue; }
+    let size = 0;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (inRange(b0, 0xc2, 0xdf)) size = 2;
+    else if (inRange(b0, 0xe0, 0xef)) { size = 3; if (b0 === 0xe0) lo = 0xa0; if (b0 === 0xed) hi = 0x9f; }
+    else if (inRange(b0, 0xf0, 0xf4)) { size = 4; if (b0 === 0xf0) lo = 0x90; if (b0 === 0xf4) hi = 0x8f; }
+    let ok = size > 0 && inRange(at(i + 1), lo, hi);
+    for (let k = 2; ok && k < size; k++) ok = inRange(at(i + k), 0x80, 0xbf);
+    if (!ok) { out += '\ufffd'; i++; continue; }
+    out += Buffer.from(bytes.slice(i, i + size), 'latin1').toString('utf8');
+    i += size;
+  }
+  return out;
+}
+
+/** Go pairs \uD83D\uDE00 into one code point and turns a lone \u surrogate into U+FFFD. */
+function goFixSurrogates(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }

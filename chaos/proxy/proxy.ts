@@ -9,7 +9,10 @@ import type { Attributes } from './toxics/stage.ts';
 
 export interface Toxic extends ChainToxic {
   type: string;
-  stream: StreamName;
+  /** As the client sent it ("Upstream" stays "Upstream"); Toxiproxy echoes it back unchanged. */
+  stream: string;
+  /** The chain it acts on: `stream` lowercased. */
+  direction: StreamName;
 }
 
 export interface ProxyLog {
@@ -73,16 +76,6 @@ export class Proxy {
     this.log('info', 'Terminated proxy', { name: this.name, listen: this.listen, upstream: this.upstream });
   }
 
-  /** Stops serving but hands the bound listener over (populate replacing a proxy in place). */
-  detachListener(): net.Server | null {
-    const server = this.server;
-    server?.removeAllListeners('connection');
-    this.server = null;
-    this.enabled = false;
-    for (const link of [...this.links]) link.destroy();
-    return server;
-  }
-
   private accept(client: net.Socket): void {
     let target: { host: string; port: number };
     try {
@@ -96,20 +89,20 @@ export class Proxy {
   }
 
   addToxic(toxic: Toxic): void {
-    this.toxics[toxic.stream].push(toxic);
-    for (const link of this.links) link.addToxic(toxic.stream, toxic);
+    this.toxics[toxic.direction].push(toxic);
+    for (const link of this.links) link.addToxic(toxic.direction, toxic);
   }
 
   updateToxic(toxic: Toxic, attributes: Attributes, toxicity: number): void {
     toxic.attributes = attributes;
     toxic.toxicity = toxicity;
-    for (const link of this.links) link.updateToxic(toxic.stream, toxic);
+    for (const link of this.links) link.updateToxic(toxic.direction, toxic);
   }
 
   removeToxic(toxic: Toxic): void {
-    const list = this.toxics[toxic.stream];
+    const list = this.toxics[toxic.direction];
     list.splice(list.indexOf(toxic), 1);
-    for (const link of [...this.links]) link.removeToxic(toxic.stream, toxic.name, toxic.kind);
+    for (const link of [...this.links]) link.removeToxic(toxic.direction, toxic.name, toxic.kind);
   }
 
   removeAllToxics(): void {

@@ -17,7 +17,8 @@ export interface ProxySpec {
 export interface ToxicSpec {
   name: string;
   type: string;
-  stream: StreamName;
+  stream: string;
+  direction: StreamName;
   toxicity: number;
   kind: ToxicKind;
   attributes: Attributes;
@@ -123,8 +124,10 @@ export function decodeToxicCreate(body: string, exists: (name: string) => boolea
     decoder.valueError(node.kind, 'toxics.ToxicWrapper');
   }
   finish(decoder);
+  // Go's stream.ParseDirection lowercases; the name and the stored stream keep the sender's case.
   const stream = wrapper.stream as string;
-  if (stream !== 'upstream' && stream !== 'downstream') throw apiErrors.invalidStream();
+  const direction = goToLower(stream);
+  if (direction !== 'upstream' && direction !== 'downstream') throw apiErrors.invalidStream();
   const type = wrapper.type as string;
   const name = (wrapper.name as string) || `${type}_${stream}`;
   const kind = toxicKind(type);
@@ -134,7 +137,7 @@ export function decodeToxicCreate(body: string, exists: (name: string) => boolea
   const attrDecoder = new GoDecoder();
   if (attributesNode) attrDecoder.decodeStruct(attributesNode, { name: kind.goStruct, fields: kind.fields }, attributes, ['attributes']);
   finish(attrDecoder);
-  return { name, type, stream, toxicity: wrapper.toxicity as number, kind, attributes };
+  return { name, type, stream, direction, toxicity: wrapper.toxicity as number, kind, attributes };
 }
 
 /** PATCH|POST /proxies/{p}/toxics/{t}: merges attributes and toxicity; other keys are ignored. */
@@ -161,3 +164,11 @@ export function decodeToxicUpdate(
   return { attributes, toxicity: update.toxicity as number };
 }
 
+
+/**
+ * Go's strings.ToLower. JS differs only on a few characters (U+0130 becomes two code points), none
+ * of which can lower to a letter of "upstream"/"downstream", so the stream check agrees.
+ */
+function goToLower(text: string): string {
+  return text.toLowerCase();
+}

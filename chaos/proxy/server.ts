@@ -1,12 +1,12 @@
 // The programmatic entry: start a Toxiproxy-compatible server in this process.
 //   const tp = await startToxiproxyServer({ host: '127.0.0.1', port: 0 });
 //   ... new Toxiproxy(tp.url) ...; await tp.close();
-import http from 'node:http';
 import { randomInt } from 'node:crypto';
 import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { listenGoStyle, resolveListen, AddressError } from './address.ts';
 import { createApiHandler, toxiproxyVersion } from './api.ts';
+import { createGoHttpServer } from './go-http-server.ts';
 import { ProxyCollection } from './collection.ts';
 import { ApiError } from './errors.ts';
 import type { ProxyLog } from './proxy.ts';
@@ -20,7 +20,7 @@ export interface ToxiproxyServerOptions {
   port?: number;
   /** Seed for toxicity rolls, jitter and slicer sizes. Default: random (reported back). */
   seed?: number;
-  /** Proxies to create before serving, like `toxiproxy-server -config`; all or nothing. */
+  /** Proxies to create before serving, like `toxiproxy-server -config`; a failure fails the start. */
   proxies?: ProxySpec[];
   log?: ProxyLog;
 }
@@ -53,12 +53,16 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
     try {
       await collection.populate(options.proxies);
     } catch (err) {
+      // Entries before the failing one are listening: close them, the start fails as a whole.
+      collection.closeAll();
       if (err instanceof ApiError) throw new ServerStartError(err.message, 'CONFIG_REJECTED');
       throw err;
     }
   }
 
-  const server = http.createServer(createApiHandler(collection, log));
+  const server = createGoHttpServer(createApiHandler(collection, log));
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (s: net.Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   let address: string;
   try {
     address = await listenGoStyle(server, await resolveListen(`${host}:${port}`));
@@ -82,7 +86,7 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
       closing ??= new Promise<void>((resolve) => {
         collection.closeAll();
         server.close(() => resolve());
-        server.closeAllConnections();
+        for (const s of sockets) s.destroy();
       });
       return closing;
     },

@@ -12,6 +12,7 @@ import { createNodeMetrics } from './node-metrics.ts';
 import { createNodeServer } from './node-app.ts';
 import { PeerTransport } from './peer-transport.ts';
 import { RaftHost } from './raft-host.ts';
+import { StateMachine } from './state-machine.ts';
 
 await runCli(async () => {
   const { values } = parseCliArgs(process.argv.slice(2), { id: { type: 'string' } });
@@ -41,6 +42,7 @@ await runCli(async () => {
     // node k's first snapshot comes k/(2N) of an interval later: snapshots are never simultaneous.
     snapshotOffsetEntries: Math.floor((config.raft.snapshotEntries * peers.indexOf(id)) / (2 * peers.length)),
     storage: new FileStorage({ dir: join(dataDir, 'raft'), fsync: config.storage.fsync }),
+    stateMachine: new StateMachine(),
     send: (m) => transport.send(m), audit, metrics, clock: Date.now, random: () => rng.next(),
     onFatal: (err) => {
       console.error(`${id}: storage failure, exiting: ${(err as Error).message}`);

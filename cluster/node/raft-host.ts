@@ -3,6 +3,7 @@ import { RaftError } from '../raft/errors.ts';
 import type { Entry, Message, NodeId, Snapshot } from '../raft/messages.ts';
 import { RaftNode, type RaftStatus } from '../raft/raft.ts';
 import type { RaftEvent, Ready } from '../raft/ready.ts';
+import { ReadyDriver, type ReadySeams } from '../raft/ready-driver.ts';
 import type { RaftStorage } from '../storage/raft-storage.ts';
 import { piecedSnapshot, snapshotChars } from '../storage/snapshot-text.ts';
 import { AppendRoundTrips } from './append-round-trips.ts';
@@ -24,6 +25,8 @@ export interface RaftHostOptions extends CoreSettings {
   readonly snapshotLogRatio: number;
   readonly requestTimeoutMs: number;
   readonly storage: RaftStorage;
+  /** Given, not created: the host applies committed entries to it and snapshots it. */
+  readonly stateMachine: StateMachine;
   readonly send: (messages: readonly Message[]) => void;
   readonly audit: AuditLog;
   readonly metrics: NodeMetrics;
@@ -67,8 +70,13 @@ interface ReadWaiter {
  */
 export class RaftHost {
   readonly id: NodeId;
-  readonly sm = new StateMachine();
+  readonly sm: StateMachine;
   private raft!: RaftNode;
+  /** The shared Ready loop (ready-driver.ts), over this host's storage, transport and state machine. */
+  private driver: ReadyDriver | null = null;
+  /** One clock reading per applied batch, taken at its first answered proposal. */
+  private applyClockMs: number | null = null;
+  private persistStartedMs = 0;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private scheduled = false;
@@ -91,6 +99,7 @@ export class RaftHost {
 
   constructor(private readonly o: RaftHostOptions) {
     this.id = o.id;
+    this.sm = o.stateMachine;
     this.lastLeaderContactMs = o.clock();
     o.metrics.statusSource = () => (this.raft === undefined ? null : { ...this.raft.status(), applied: this.sm.appliedIndex });
   }
@@ -108,6 +117,7 @@ export class RaftHost {
       { id, peers, random, electionTicksMin, electionTicksMax, heartbeatTicks, preVote, checkQuorum, maxInflightAppends, maxEntriesPerAppend },
       restored,
     );
+    this.driver = new ReadyDriver(this.raft, this.seams);
     this.o.audit.record('started', {
       term: restored.hardState.term, commit: restored.hardState.commit,
       snapshotIndex: this.snapshotIndex, lastIndex: this.snapshotIndex + restored.entries.length,
@@ -127,6 +137,7 @@ export class RaftHost {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.driver?.halt();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.failAll(new NodeError('SHUTTING_DOWN', `node ${this.id} is shutting down`));
@@ -216,18 +227,8 @@ export class RaftHost {
     try {
       this.startReadRound();
       this.compactIfReady();
-      while (this.raft.hasReady() && !this.stopped) {
-        const rd = this.raft.ready();
-        // A leader's appends leave before its own fdatasync, so followers write while it does.
-        if (rd.sendBeforePersist) this.sendAll(rd.messages);
-        await this.persist(rd);
-        if (!rd.sendBeforePersist) this.sendAll(rd.messages);
-        this.apply(rd);
-        this.raft.advance(rd);
-        this.compactIfReady();
-        this.maybeStartSnapshot();
-        this.startReadRound();
-      }
+      // One await per batch that writes; batches with nothing to write finish synchronously.
+      for (let w = this.driver!.drain(); w !== undefined; w = this.driver!.drain()) await w;
     } catch (err) {
       this.fatal(err);
     } finally {
@@ -244,44 +245,67 @@ export class RaftHost {
   private fatal(err: unknown): void {
     if (this.stopped && !this.timer) return;
     this.stopped = true;
+    this.driver?.halt();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.failAll(new NodeError('SHUTTING_DOWN', `node ${this.id} hit a storage failure`));
     this.o.onFatal(err);
   }
 
-  private async persist(rd: Ready): Promise<void> {
-    if (!rd.hardState && rd.entries.length === 0 && !rd.snapshot) return;
-    const t0 = performance.now();
-    const synced = await this.o.storage.persist(rd);
+  /**
+   * The driver's seams. A leader's appends leave before its own fdatasync when the batch allows
+   * (ready.ts), so followers write while it does; clients are answered as their entry is applied.
+   */
+  private readonly seams: ReadySeams = {
+    storage: { persist: (rd) => this.persist(rd) },
+    transport: { send: (messages) => this.sendAll(messages) },
+    stateMachine: {
+      restore: (snapshot) => {
+        this.sm.restore(snapshot.data);
+        this.snapshotIndex = snapshot.index;
+        this.snapshotPolicy.installed(snapshotChars(snapshot));
+        this.o.metrics.snapshotsTotal.inc({ kind: 'installed' });
+      },
+      apply: (e) => this.applyEntry(e),
+    },
+    observe: (rd) => this.observe(rd),
+    afterAdvance: () => {
+      this.compactIfReady();
+      this.maybeStartSnapshot();
+      this.startReadRound();
+    },
+  };
+
+  private readonly recordFsync = (synced: boolean): void => {
     // Only batches the storage syncs: a commit-only write is not an fsync (raft-storage.ts).
-    if (synced) this.o.metrics.fsyncSeconds.observe((performance.now() - t0) / 1000);
+    if (synced) this.o.metrics.fsyncSeconds.observe((performance.now() - this.persistStartedMs) / 1000);
+  };
+
+  private persist(rd: Ready): Promise<void> | undefined {
+    if (!rd.hardState && rd.entries.length === 0 && !rd.snapshot) return undefined;
+    this.persistStartedMs = performance.now();
+    return this.o.storage.persist(rd).then(this.recordFsync);
   }
 
-  private apply(rd: Ready): void {
-    const m = this.o.metrics;
-    if (rd.snapshot) {
-      this.sm.restore(rd.snapshot.data);
-      this.snapshotIndex = rd.snapshot.index;
-      this.snapshotPolicy.installed(snapshotChars(rd.snapshot));
-      m.snapshotsTotal.inc({ kind: 'installed' });
+  private applyEntry(e: Entry): void {
+    this.snapshotPolicy.applied(e.data.length);
+    const outcome = this.sm.apply(e);
+    const p = this.pending.get(e.index);
+    if (!p) return;
+    this.pending.delete(e.index);
+    if (p.term === e.term) {
+      const now = this.applyClockMs ??= this.o.clock();
+      this.o.metrics.proposeCommitSeconds.observe((now - p.startedMs) / 1000);
+      this.o.metrics.writesTotal.inc();
+      p.resolve(outcome);
+    } else {
+      // Another leader's entry took this index: ours was never committed anywhere.
+      p.reject(new NodeError('PROPOSAL_DROPPED', `proposal at ${e.index} was replaced by a newer leader's entry`));
     }
-    const now = this.o.clock();
-    for (const e of rd.committedEntries) {
-      this.snapshotPolicy.applied(e.data.length);
-      const outcome = this.sm.apply(e);
-      const p = this.pending.get(e.index);
-      if (!p) continue;
-      this.pending.delete(e.index);
-      if (p.term === e.term) {
-        m.proposeCommitSeconds.observe((now - p.startedMs) / 1000);
-        m.writesTotal.inc();
-        p.resolve(outcome);
-      } else {
-        // Another leader's entry took this index: ours was never committed anywhere.
-        p.reject(new NodeError('PROPOSAL_DROPPED', `proposal at ${e.index} was replaced by a newer leader's entry`));
-      }
-    }
+  }
+
+  private observe(rd: Ready): void {
+    this.applyClockMs = null;
     for (const rs of rd.readStates) {
       const waiters = this.readsByCtx.get(rs.ctx);
       if (!waiters) continue;

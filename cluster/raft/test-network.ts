@@ -8,6 +8,7 @@ import type { RaftOptions } from './config.ts';
 import type { Entry, HardState, Message, MessageType, NodeId, Snapshot } from './messages.ts';
 import { RaftNode, type RestoredState } from './raft.ts';
 import type { RaftEvent, Ready, ReadState } from './ready.ts';
+import { ReadyDriver, type ReadySeams } from './ready-driver.ts';
 import { seededRandom } from '../sim/rng.ts';
 
 export type Tuning = Partial<Omit<RaftOptions, 'id' | 'peers' | 'random'>>;
@@ -21,6 +22,10 @@ export interface Storage {
 
 export class TestHost {
   raft: RaftNode;
+  /** The shared Ready loop over this host's seams; rebuilt with the core on restart. */
+  driver: ReadyDriver;
+  /** Set by the network: where sent messages and per-batch checks go. */
+  seams: Pick<ReadySeams, 'transport' | 'afterAdvance'> = { transport: { send: () => {} } };
   readonly storage: Storage;
   /** The state machine: command payloads in apply order (a snapshot replaces it wholesale). */
   applied: string[] = [];
@@ -32,6 +37,7 @@ export class TestHost {
   constructor(readonly id: NodeId, private readonly options: RaftOptions, restored: RestoredState) {
     this.storage = { hardState: restored.hardState, snapshot: restored.snapshot, entries: [...restored.entries] };
     this.raft = new RaftNode(options, restored);
+    this.driver = this.makeDriver();
     if (restored.snapshot) {
       this.applied = JSON.parse(restored.snapshot.data) as string[];
       this.appliedIndex = restored.snapshot.index;
@@ -42,8 +48,32 @@ export class TestHost {
   restart(): void {
     const { hardState, snapshot, entries } = this.storage;
     this.raft = new RaftNode(this.options, { hardState, snapshot, entries: [...entries] });
+    this.driver = this.makeDriver();
     this.applied = snapshot ? (JSON.parse(snapshot.data) as string[]) : [];
     this.appliedIndex = snapshot?.index ?? 0;
+  }
+
+  private makeDriver(): ReadyDriver {
+    return new ReadyDriver(this.raft, {
+      storage: { persist: (rd) => { this.readies.push(rd); this.persist(rd); return undefined; } },
+      transport: { send: (messages, beforePersist) => this.seams.transport.send(messages, beforePersist) },
+      stateMachine: {
+        restore: (snapshot) => {
+          this.applied = JSON.parse(snapshot.data) as string[];
+          this.appliedIndex = snapshot.index;
+        },
+        apply: (e) => {
+          assert.equal(e.index, this.appliedIndex + 1, `${this.id}: applied out of order`);
+          if (e.kind === 'command') this.applied.push(e.data);
+          this.appliedIndex = e.index;
+        },
+      },
+      observe: (rd) => {
+        this.readStates.push(...rd.readStates);
+        this.events.push(...rd.events);
+      },
+      afterAdvance: (rd) => this.seams.afterAdvance?.(rd),
+    });
   }
 
   persist(rd: Ready): void {
@@ -60,20 +90,6 @@ export class TestHost {
       this.storage.entries = [...kept, ...rd.entries];
     }
     if (rd.hardState) this.storage.hardState = rd.hardState;
-  }
-
-  apply(rd: Ready): void {
-    if (rd.snapshot) {
-      this.applied = JSON.parse(rd.snapshot.data) as string[];
-      this.appliedIndex = rd.snapshot.index;
-    }
-    for (const e of rd.committedEntries) {
-      assert.equal(e.index, this.appliedIndex + 1, `${this.id}: applied out of order`);
-      if (e.kind === 'command') this.applied.push(e.data);
-      this.appliedIndex = e.index;
-    }
-    this.readStates.push(...rd.readStates);
-    this.events.push(...rd.events);
   }
 
   /** Take a state-machine snapshot at the applied index and let the core compact its log. */
@@ -118,7 +134,12 @@ export class TestNetwork {
     const seed = options.seed ?? 1;
     ids.forEach((id, i) => {
       const raftOptions: RaftOptions = { ...options.tuning, id, peers: ids, random: seededRandom(seed * 1000 + i) };
-      this.hosts.set(id, new TestHost(id, raftOptions, options.restored?.[id] ?? emptyState));
+      const h = new TestHost(id, raftOptions, options.restored?.[id] ?? emptyState);
+      h.seams = {
+        transport: { send: (messages, beforePersist) => this.enqueueSent(h, messages, beforePersist) },
+        afterAdvance: (rd) => this.checkSafety(h, rd),
+      };
+      this.hosts.set(id, h);
     });
   }
 
@@ -134,19 +155,9 @@ export class TestNetwork {
 
   // ------------------------------------------------------------ host loop
 
-  /** Run one node's host loop until it has nothing ready: persist, send, apply, advance. */
+  /** Run one node's host loop (the shared ReadyDriver) until it has nothing ready. */
   process(id: NodeId): void {
-    const h = this.host(id);
-    while (h.raft.hasReady()) {
-      const rd = h.raft.ready();
-      h.readies.push(rd);
-      if (rd.sendBeforePersist) this.enqueueSent(h, rd.messages, true);
-      h.persist(rd);
-      if (!rd.sendBeforePersist) this.enqueueSent(h, rd.messages, false);
-      h.apply(rd);
-      h.raft.advance(rd);
-      this.checkSafety(h, rd);
-    }
+    this.host(id).driver.drain();
   }
 
   private enqueueSent(h: TestHost, messages: readonly Message[], beforePersist: boolean): void {

@@ -11,8 +11,17 @@ export type FaultAction = { readonly atMs: number; readonly describe: string } &
   | { readonly kind: 'loss'; readonly rate: number }
   | { readonly kind: 'duplicate'; readonly rate: number }
   | { readonly kind: 'delay'; readonly maxMs: number }
+  /** This share of messages arrives 20 ms to 1 s late, often after the term that sent it. */
+  | { readonly kind: 'straggle'; readonly rate: number }
+  /** Deliver again `count` messages drawn from everything sent so far (old terms included). */
+  | { readonly kind: 'replay'; readonly count: number }
   | { readonly kind: 'crash'; readonly node: NodeId }
   | { readonly kind: 'restart'; readonly node: NodeId }
+  /** Power loss in the middle of the node's next write: what it had not synced is lost or torn. */
+  | { readonly kind: 'crash-in-write'; readonly node: NodeId }
+  /** Power loss for the whole cluster: every node crashes at once (writes in flight are lost). */
+  | { readonly kind: 'crash-all' }
+  | { readonly kind: 'restart-all' }
   | { readonly kind: 'transfer' }
 );
 
@@ -29,7 +38,7 @@ type Kind = FaultAction['kind'];
  * and how hard, so some seeds hammer one mechanism and others mix everything (as VOPR does).
  */
 export function planFaults(rng: Rng, ids: readonly NodeId[], faultMs: number): FaultPlan {
-  const menu: Kind[] = ['partition', 'loss', 'duplicate', 'delay', 'crash', 'transfer'];
+  const menu: Kind[] = ['partition', 'loss', 'duplicate', 'delay', 'straggle', 'replay', 'crash', 'crash-all', 'transfer'];
   const enabled = menu.filter(() => rng.chance(0.6));
   if (enabled.length === 0) enabled.push(rng.pick(menu));
   const tornWriteRate = rng.chance(0.3) ? 0.0005 : 0;
@@ -67,12 +76,36 @@ export function planFaults(rng: Rng, ids: readonly NodeId[], faultMs: number): F
         actions.push({ atMs: at, kind: 'delay', maxMs, describe: `${at}ms delay up to ${maxMs}ms (reorders)` });
         break;
       }
+      case 'straggle': {
+        const rate = rng.pick([0, 0.01, 0.05]);
+        actions.push({ atMs: at, kind: 'straggle', rate, describe: `${at}ms ${rate} of messages straggle 20-1000ms` });
+        break;
+      }
+      case 'replay': {
+        const count = rng.int(5, 60);
+        actions.push({ atMs: at, kind: 'replay', count, describe: `${at}ms replay ${count} old messages` });
+        break;
+      }
+      case 'crash-all': {
+        // Restart together after a short outage; the next fault comes after the restart.
+        const downMs = rng.int(10, 300);
+        actions.push({ atMs: at, kind: 'crash-all', describe: `${at}ms crash all nodes` });
+        actions.push({ atMs: at + downMs, kind: 'restart-all', describe: `${at + downMs}ms restart all nodes` });
+        down.clear();
+        t += downMs;
+        break;
+      }
       case 'crash': {
         const up = ids.filter((id) => !down.has(id));
         if (up.length > 0 && (down.size === 0 || rng.chance(0.5))) {
           const node = rng.pick(up);
-          down.add(node);
-          actions.push({ atMs: at, kind: 'crash', node, describe: `${at}ms crash ${node}` });
+          if (rng.chance(0.5)) {
+            // Restarted by the simulation after the torn write, like any torn write.
+            actions.push({ atMs: at, kind: 'crash-in-write', node, describe: `${at}ms crash ${node} during its next write` });
+          } else {
+            down.add(node);
+            actions.push({ atMs: at, kind: 'crash', node, describe: `${at}ms crash ${node}` });
+          }
         } else if (down.size > 0) {
           const node = rng.pick([...down]);
           down.delete(node);
@@ -80,6 +113,8 @@ export function planFaults(rng: Rng, ids: readonly NodeId[], faultMs: number): F
         }
         break;
       }
+      case 'restart-all':
+        break;
       case 'transfer':
         actions.push({ atMs: at, kind: 'transfer', describe: `${at}ms transfer leadership` });
         break;

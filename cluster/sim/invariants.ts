@@ -42,6 +42,11 @@ export class InvariantChecker {
     }
   }
 
+  /** A state machine applies each index once, in order (a host that applies early breaks this). */
+  applyOrder(node: NodeId, got: number, applied: number): void {
+    this.fail('apply-order', `${node} was given entry ${got} to apply after ${applied}`);
+  }
+
   snapshotApplied(node: NodeId, snapshot: Snapshot, hash: number): void {
     const seen = this.committed.get(snapshot.index);
     if (seen && seen.hash !== hash) this.fail('state-machine-safety', `${node} installed snapshot ${snapshot.index} with state ${hash}, committed state is ${seen.hash}`);

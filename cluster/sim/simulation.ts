@@ -1,11 +1,11 @@
-import { RaftError } from '../raft/errors.ts';
 import type { Message, NodeId } from '../raft/messages.ts';
 import { EventQueue } from './event-queue.ts';
-import { planFaults, type FaultAction } from './fault-plan.ts';
-import { drops, type Grudge } from './grudge.ts';
+import { planFaults, type FaultAction, type FaultPlan } from './fault-plan.ts';
 import { InvariantChecker, type Violation } from './invariants.ts';
 import { Rng } from './rng.ts';
-import { SimNode } from './sim-node.ts';
+import { SimClients } from './sim-clients.ts';
+import { SimNetwork } from './sim-network.ts';
+import { SimNode, type DriverFactory } from './sim-node.ts';
 
 export interface SimOptions {
   readonly seed: number;
@@ -18,6 +18,8 @@ export interface SimOptions {
   readonly snapshotEntries: number;
   readonly preVote: boolean;
   readonly checkQuorum: boolean;
+  /** The hosts' Ready loop; only tests replace the shared driver (to plant ordering bugs). */
+  readonly driver?: DriverFactory;
 }
 
 export const simDefaults: Omit<SimOptions, 'seed'> = {
@@ -57,310 +59,290 @@ type SimEvent =
   | { kind: 'fault'; action: FaultAction }
   | { kind: 'check' };
 
-interface Pending {
-  readonly index: number;
-  readonly term: number;
-  readonly data: string;
-}
-
 /**
- * One deterministic run: the real Raft core on N simulated hosts, a seeded network (delay,
- * reordering, loss, duplication, partitions), crashes that tear the last write, and clients
- * that propose and read. Safety is checked all along; liveness only after every fault healed.
+ * One deterministic run: the real Raft core and the hosts' own Ready loop on N simulated hosts,
+ * a seeded network (delay, reordering, loss, duplication, stragglers, replays of old messages,
+ * partitions), crashes of one node or of all at once that lose or tear writes, and clients that
+ * propose and read. Safety is checked all along; liveness only after every fault healed.
  */
 export function runSimulation(partial: Partial<SimOptions> & { seed: number }): SimResult {
-  const o: SimOptions = { ...simDefaults, ...partial };
-  const root = new Rng(o.seed);
-  const netRng = root.fork('network');
-  const clientRng = root.fork('client');
-  const crashRng = root.fork('crash');
-  const ids = Array.from({ length: o.nodes }, (_, i) => `n${i + 1}`);
-  const plan = planFaults(root.fork('faults'), ids, o.faultMs);
-  const checker = new InvariantChecker();
-  const queue = new EventQueue<SimEvent>();
+  return new Simulation({ ...simDefaults, ...partial }).run();
+}
 
-  let now = 0;
-  let grudge: Grudge = new Map();
-  let lossRate = 0;
-  let dupRate = 0;
-  let delayMsMax = 5;
-  let messagesSent = 0;
-  let messagesDropped = 0;
-  let crashes = 0;
-  let snapshotsInstalled = 0;
-  let stepsDuringWrites = 0;
-  let elections = 0;
-  let maxTerm = 0;
-  let proposed = 0;
-  let acknowledged = 0;
-  let reads = 0;
-  let maxAcked = 0;
-  let healed = false;
-  const pending = new Map<NodeId, Pending[]>();
-  const readsInFlight = new Map<string, number>();
+/** Counters for the result that no single piece owns. */
+interface HostStats {
+  elections: number;
+  maxTerm: number;
+  crashes: number;
+  snapshotsInstalled: number;
+  stepsDuringWrites: number;
+}
 
-  // Small batches and windows split replication into many partial appends, which is where
-  // commit-rule mistakes (Figure 8) show up.
-  const flow = root.fork('flow');
-  const maxEntriesPerAppend = flow.pick([1, 2, 8, 1024]);
-  const maxInflightAppends = flow.pick([1, 4, 64]);
-  // Some seeds give every synced write a duration, during which messages are stepped into the
-  // core and a crash loses the write: the real host's interleaving (raft-host.ts).
-  // Not 10 ms with one entry per append and one append in flight: a write per entry per round
-  // trip falls behind the clients, and the run fails liveness for capacity, not for a bug.
-  const disk = root.fork('disk');
-  const diskMsMax = disk.pick(maxEntriesPerAppend === 1 && maxInflightAppends === 1 ? [0, 0, 2] : [0, 0, 2, 10]);
-  const nodes = new Map<NodeId, SimNode>();
-  for (const id of ids) {
-    nodes.set(id, new SimNode(
-      {
-        id, peers: ids, rng: root.fork(`node-${id}`), snapshotEntries: o.snapshotEntries, preVote: o.preVote,
-        checkQuorum: o.checkQuorum, maxEntriesPerAppend, maxInflightAppends,
-      },
-      {
-        send: (m) => {
-          messagesSent++;
-          if (!healed && (netRng.chance(lossRate) || drops(grudge, m.from, m.to))) {
-            messagesDropped++;
-            return;
-          }
-          queue.push(now + netRng.int(1, delayMsMax), { kind: 'deliver', msg: m });
-          if (!healed && netRng.chance(dupRate)) queue.push(now + netRng.int(1, delayMsMax * 3), { kind: 'deliver', msg: m });
+class Simulation {
+  private now = 0;
+  private healed = false;
+  private readonly ids: NodeId[];
+  private readonly root: Rng;
+  private readonly crashRng: Rng;
+  private readonly disk: Rng;
+  private readonly plan: FaultPlan;
+  private readonly checker = new InvariantChecker();
+  private readonly queue = new EventQueue<SimEvent>();
+  private readonly net: SimNetwork;
+  private readonly clients: SimClients;
+  private readonly nodes = new Map<NodeId, SimNode>();
+  private readonly stats: HostStats = { elections: 0, maxTerm: 0, crashes: 0, snapshotsInstalled: 0, stepsDuringWrites: 0 };
+  private readonly diskMsMax: number;
+  /** Nodes whose next write a power cut tears (crash-in-write faults). */
+  private readonly doomed = new Set<NodeId>();
+
+  constructor(private readonly o: SimOptions) {
+    this.root = new Rng(o.seed);
+    const netRng = this.root.fork('network');
+    const clientRng = this.root.fork('client');
+    this.crashRng = this.root.fork('crash');
+    this.ids = Array.from({ length: o.nodes }, (_, i) => `n${i + 1}`);
+    this.plan = planFaults(this.root.fork('faults'), this.ids, o.faultMs);
+    this.net = new SimNetwork(netRng, this.root.fork('replay'), (at, msg) => this.queue.push(at, { kind: 'deliver', msg }));
+    this.clients = new SimClients(clientRng, this.checker);
+    // Small batches and windows split replication into many partial appends, which is where
+    // commit-rule mistakes (Figure 8, a follower committing past what it verified) show up.
+    const flow = this.root.fork('flow');
+    const maxEntriesPerAppend = flow.pick([1, 2, 8, 1024]);
+    const maxInflightAppends = flow.pick([1, 4, 64]);
+    // Some seeds give every synced write a duration, during which messages are stepped into the
+    // core and a crash loses the write: the real host's interleaving (raft-host.ts).
+    // Not 10 ms with one entry per append and one append in flight: a write per entry per round
+    // trip falls behind the clients, and the run fails liveness for capacity, not for a bug.
+    this.disk = this.root.fork('disk');
+    this.diskMsMax = this.disk.pick(maxEntriesPerAppend === 1 && maxInflightAppends === 1 ? [0, 0, 2] : [0, 0, 2, 10]);
+    for (const id of this.ids) {
+      this.nodes.set(id, new SimNode(
+        {
+          id, peers: this.ids, rng: this.root.fork(`node-${id}`), snapshotEntries: o.snapshotEntries, preVote: o.preVote,
+          checkQuorum: o.checkQuorum, maxEntriesPerAppend, maxInflightAppends, driver: o.driver,
         },
-        applied: (node, entry, hash) => {
-          checker.applied(node.id, entry, hash);
-          const mine = pending.get(node.id);
-          while (mine && mine.length > 0 && mine[0]!.index <= entry.index) {
-            const p = mine.shift()!;
-            if (p.index === entry.index && p.term === entry.term) {
-              // The client hears "ok" only now, when its leader applied the entry.
-              checker.acknowledged(p.index, p.data);
-              acknowledged++;
-              if (p.index > maxAcked) maxAcked = p.index;
-            }
-          }
-        },
-        snapshotApplied: (node, snap, hash) => {
-          snapshotsInstalled++;
-          checker.snapshotApplied(node.id, snap, hash);
-        },
-        events: (node, events) => {
-          for (const ev of events) {
-            if (ev.kind === 'elected') {
-              elections++;
-              maxTerm = Math.max(maxTerm, ev.term);
-              checker.elected(node.id, ev.term);
-              checker.leaderComplete(node);
-            } else if (ev.kind === 'step-down' || ev.kind === 'role') {
-              // A leader that lost its role will never answer its pending proposals.
-              if (ev.kind === 'step-down') pending.delete(node.id);
-            }
-          }
-        },
-        readStates: (node, states) => {
-          for (const rs of states) {
-            const before = readsInFlight.get(rs.ctx);
-            if (before === undefined) continue;
-            readsInFlight.delete(rs.ctx);
-            checker.readServed(node.id, rs.index, before);
-          }
-        },
-        persisted: () => {},
-        writeStarted: (node, seq) => {
-          if (diskMsMax === 0) return false;
-          queue.push(now + disk.int(1, diskMsMax), { kind: 'disk', node: node.id, seq });
-          return true;
-        },
-      },
-    ));
+        this.hostHooks(),
+      ));
+    }
   }
 
-  const leaders = (): SimNode[] => [...nodes.values()].filter((n) => n.raft?.status().role === 'LEADER');
-  const tearNow = (node: SimNode): boolean =>
-    !healed && plan.tornWriteRate > 0 && node.alive && crashRng.chance(plan.tornWriteRate);
-  const process = (node: SimNode): void => {
-    const tear = node.raft?.hasReady() === true && tearNow(node);
-    node.process(tear ? crashRng : null);
-    afterTear(node, tear);
-  };
-  /** A torn write crashed the node (a write left in flight was not torn): restart it later. */
-  const afterTear = (node: SimNode, tear: boolean): void => {
-    if (tear && !node.alive) {
-      crashes++;
-      pending.delete(node.id);
-      const at = now + crashRng.int(50, 500);
-      queue.push(at, { kind: 'fault', action: { atMs: at, kind: 'restart', node: node.id, describe: `${at}ms restart ${node.id} after a torn write` } });
+  run(): SimResult {
+    this.schedule();
+    const liveAt = this.loop();
+    if (this.checker.violations.length === 0 && liveAt === null) this.failLiveness();
+    return this.result();
+  }
+
+  // ---------------------------------------------------------------- pieces
+
+  /** What the simulated hosts report: applied entries, snapshots, events, reads, disk writes. */
+  private hostHooks(): ConstructorParameters<typeof SimNode>[1] {
+    const { checker, clients, stats } = this;
+    return {
+      send: (m) => this.net.send(this.now, m),
+      applied: (node, entry, hash) => {
+        checker.applied(node.id, entry, hash);
+        // The client hears "ok" only now, when its leader applied the entry.
+        clients.applied(node.id, entry);
+      },
+      snapshotApplied: (node, snap, hash) => {
+        stats.snapshotsInstalled++;
+        checker.snapshotApplied(node.id, snap, hash);
+      },
+      events: (node, events) => {
+        for (const ev of events) {
+          if (ev.kind === 'elected') {
+            stats.elections++;
+            stats.maxTerm = Math.max(stats.maxTerm, ev.term);
+            checker.elected(node.id, ev.term);
+            checker.leaderComplete(node);
+          } else if (ev.kind === 'step-down') {
+            clients.forget(node.id);
+          }
+        }
+      },
+      readStates: (node, states) => clients.readStates(node.id, states),
+      outOfOrder: (node, got, applied) => checker.applyOrder(node.id, got, applied),
+      writeStarted: (node, seq) => {
+        if (this.diskMsMax === 0) return false;
+        this.queue.push(this.now + this.disk.int(1, this.diskMsMax), { kind: 'disk', node: node.id, seq });
+        return true;
+      },
+    };
+  }
+
+  /** The first events: ticks at a per-node phase (timers not in lockstep), clients, checks, faults. */
+  private schedule(): void {
+    for (const id of this.ids) this.queue.push(this.root.int(0, this.o.tickMs - 1), { kind: 'tick', node: id });
+    this.queue.push(5, { kind: 'client' });
+    this.queue.push(7, { kind: 'read' });
+    this.queue.push(50, { kind: 'check' });
+    for (const f of this.plan.actions) this.queue.push(f.atMs, { kind: 'fault', action: f });
+  }
+
+  /** Run events until a violation, liveness reached after healing, or the deadline; returns when live. */
+  private loop(): number | null {
+    const deadline = this.o.faultMs + this.o.livenessMs;
+    while (this.queue.size > 0) {
+      const ev = this.queue.pop()!;
+      this.now = ev.at;
+      this.checker.now = ev.at;
+      if (this.now > deadline) break;
+      if (!this.healed && this.now >= this.o.faultMs) this.heal();
+      try {
+        this.handle(ev.item);
+      } catch (err) {
+        // A core invariant tripped: a real node would crash on it.
+        this.checker.violations.push({ invariant: 'node-crash', atMs: this.now, detail: (err as Error).message });
+      }
+      if (this.checker.violations.length > 0) break;
+      if (this.healed && this.clients.live([...this.nodes.values()])) return this.now;
     }
-  };
+    return null;
+  }
 
-  // Ticks at a per-node phase, so nodes' timers are not in lockstep.
-  for (const id of ids) queue.push(root.int(0, o.tickMs - 1), { kind: 'tick', node: id });
-  queue.push(5, { kind: 'client' });
-  queue.push(7, { kind: 'read' });
-  queue.push(50, { kind: 'check' });
-  for (const f of plan.actions) queue.push(f.atMs, { kind: 'fault', action: f });
-
-  let seq = 0;
-  const propose = (): void => {
-    const candidates = leaders();
-    if (candidates.length === 0) return;
-    const leader = clientRng.pick(candidates); // a stale leader may be picked: it must not ack
-    const count = clientRng.int(1, 3);
-    const data = Array.from({ length: count }, () => `c${++seq}`);
-    try {
-      const r = leader.raft!.propose(data);
-      proposed += count;
-      const list = pending.get(leader.id) ?? [];
-      for (let i = 0; i < count; i++) list.push({ index: r.firstIndex + i, term: r.term, data: data[i]! });
-      pending.set(leader.id, list);
-      process(leader);
-    } catch (err) {
-      if (!(err instanceof RaftError)) throw err;
-    }
-  };
-
-  const endFaultsAt = o.faultMs;
-  const deadline = o.faultMs + o.livenessMs;
-  let liveAt: number | null = null;
-  const livenessTargets: { index: number; data: string }[] = [];
-  let lastLivenessProposalMs = -Infinity;
-
-  while (queue.size > 0) {
-    const ev = queue.pop()!;
-    now = ev.at;
-    checker.now = now;
-    if (now > deadline) break;
-    if (!healed && now >= endFaultsAt) {
-      healed = true;
-      grudge = new Map();
-      lossRate = 0;
-      dupRate = 0;
-      delayMsMax = 5;
-      for (const n of nodes.values()) if (!n.alive) { n.start(); process(n); }
-    }
-    const item = ev.item;
+  private handle(item: SimEvent): void {
     switch (item.kind) {
       case 'tick': {
-        const n = nodes.get(item.node)!;
+        const n = this.nodes.get(item.node)!;
         if (n.raft) {
           n.raft.tick();
-          process(n);
+          this.process(n);
         }
-        queue.push(now + o.tickMs, item);
-        break;
+        this.queue.push(this.now + this.o.tickMs, item);
+        return;
       }
       case 'disk': {
-        const n = nodes.get(item.node)!;
-        const tear = tearNow(n);
-        n.finishWrite(item.seq, tear ? crashRng : null);
-        afterTear(n, tear);
-        break;
+        const n = this.nodes.get(item.node)!;
+        const tear = this.tearNow(n);
+        n.finishWrite(item.seq, tear ? this.crashRng : null);
+        this.afterTear(n, tear);
+        return;
       }
       case 'deliver': {
-        const n = nodes.get(item.msg.to)!;
+        const n = this.nodes.get(item.msg.to)!;
         if (n.raft) {
-          if (n.writeInFlight) stepsDuringWrites++;
+          if (n.writeInFlight) this.stats.stepsDuringWrites++;
           n.raft.step(item.msg);
-          process(n);
+          this.process(n);
         }
-        break;
+        return;
       }
       case 'client':
-        if (!healed) propose();
-        else if (now - lastLivenessProposalMs >= 200) {
-          // After healing, keep proposing (a proposal to a stale leader is lawfully lost) until one
-          // is committed and applied on every node.
-          const [leader] = leaders();
-          if (leader) {
-            try {
-              const data = `liveness-${livenessTargets.length}`;
-              const r = leader.raft!.propose([data]);
-              livenessTargets.push({ index: r.firstIndex, data });
-              lastLivenessProposalMs = now;
-              process(leader);
-            } catch (err) {
-              if (!(err instanceof RaftError)) throw err;
-            }
-          }
-        }
-        queue.push(now + clientRng.int(2, 15), item);
-        break;
-      case 'read': {
-        const candidates = leaders();
-        if (candidates.length > 0 && !healed) {
-          const leader = clientRng.pick(candidates);
-          const ctx = `r${reads++}`;
-          readsInFlight.set(ctx, maxAcked);
-          try {
-            leader.raft!.readIndex(ctx);
-            process(leader);
-          } catch (err) {
-            if (!(err instanceof RaftError)) throw err;
-          }
-        }
-        queue.push(now + clientRng.int(10, 40), item);
-        break;
-      }
-      case 'fault': {
-        const a = item.action;
-        if (healed) break;
-        switch (a.kind) {
-          case 'partition': grudge = a.grudge; break;
-          case 'heal-partition': grudge = new Map(); break;
-          case 'loss': lossRate = a.rate; break;
-          case 'duplicate': dupRate = a.rate; break;
-          case 'delay': delayMsMax = a.maxMs; break;
-          case 'crash': {
-            const n = nodes.get(a.node)!;
-            if (n.alive) { n.crash(); crashes++; pending.delete(n.id); }
-            break;
-          }
-          case 'restart': {
-            const n = nodes.get(a.node)!;
-            if (!n.alive) { n.start(); process(n); }
-            break;
-          }
-          case 'transfer': {
-            const [leader] = leaders();
-            if (leader) {
-              const target = ids.find((x) => x !== leader.id && nodes.get(x)!.alive);
-              if (target) { leader.raft!.transferLeadership(target); process(leader); }
-            }
-            break;
-          }
-        }
-        break;
-      }
+        if (!this.healed) this.clients.propose(this.leaders(), this.processFn);
+        else this.clients.proposeForLiveness(this.now, this.leaders()[0], this.processFn);
+        this.queue.push(this.now + this.clientRngDelay(2, 15), item);
+        return;
+      case 'read':
+        if (!this.healed) this.clients.read(this.leaders(), this.processFn);
+        this.queue.push(this.now + this.clientRngDelay(10, 40), item);
+        return;
+      case 'fault':
+        if (!this.healed) this.fault(item.action);
+        return;
       case 'check':
-        checker.logMatching([...nodes.values()]);
-        queue.push(now + 50, item);
-        break;
-    }
-    if (checker.violations.length > 0) break;
-    if (healed && livenessTargets.length > 0) {
-      const done = livenessTargets.some((t) => checker.committedEntry(t.index)?.data === t.data &&
-        [...nodes.values()].every((n) => n.appliedIndex >= t.index));
-      if (done) {
-        liveAt = now;
-        break;
-      }
+        this.checker.logMatching([...this.nodes.values()]);
+        this.queue.push(this.now + 50, item);
+        return;
     }
   }
-  if (checker.violations.length === 0 && liveAt === null) {
-    checker.now = now;
-    checker.violations.push({
+
+  private fault(a: FaultAction): void {
+    if (this.net.apply(this.now, a)) return;
+    switch (a.kind) {
+      case 'crash': this.crash(this.nodes.get(a.node)!); break;
+      case 'restart': this.restart(this.nodes.get(a.node)!); break;
+      case 'crash-in-write': if (this.nodes.get(a.node)!.alive) this.doomed.add(a.node); break;
+      case 'crash-all': for (const n of this.nodes.values()) this.crash(n); break;
+      case 'restart-all': for (const n of this.nodes.values()) this.restart(n); break;
+      case 'transfer': {
+        const [leader] = this.leaders();
+        if (!leader) break;
+        const target = this.ids.find((x) => x !== leader.id && this.nodes.get(x)!.alive);
+        if (target) {
+          leader.raft!.transferLeadership(target);
+          this.process(leader);
+        }
+        break;
+      }
+      default: break;
+    }
+  }
+
+  /** End of the fault period: the network heals and every node is up again. */
+  private heal(): void {
+    this.healed = true;
+    this.doomed.clear();
+    this.net.heal();
+    for (const n of this.nodes.values()) this.restart(n);
+  }
+
+  private crash(n: SimNode): void {
+    if (!n.alive) return;
+    n.crash();
+    this.stats.crashes++;
+    this.clients.forget(n.id);
+  }
+
+  private restart(n: SimNode): void {
+    if (n.alive) return;
+    n.start();
+    this.process(n);
+  }
+
+  private readonly processFn = (n: SimNode): void => this.process(n);
+
+  /** Drain a node's ready batches; now and then the first write is torn by a crash. */
+  private process(node: SimNode): void {
+    const tear = node.raft?.hasReady() === true && this.tearNow(node);
+    node.process(tear ? this.crashRng : null);
+    this.afterTear(node, tear);
+  }
+
+  private tearNow(node: SimNode): boolean {
+    if (!this.healed && node.alive && this.doomed.has(node.id)) return true;
+    return !this.healed && this.plan.tornWriteRate > 0 && node.alive && this.crashRng.chance(this.plan.tornWriteRate);
+  }
+
+  /** A torn write crashed the node (a write left in flight was not torn yet): restart it later. */
+  private afterTear(node: SimNode, tear: boolean): void {
+    if (!tear || node.alive) return;
+    this.doomed.delete(node.id);
+    this.stats.crashes++;
+    this.clients.forget(node.id);
+    const at = this.now + this.crashRng.int(50, 500);
+    this.queue.push(at, { kind: 'fault', action: { atMs: at, kind: 'restart', node: node.id, describe: `${at}ms restart ${node.id} after a torn write` } });
+  }
+
+  private leaders(): SimNode[] {
+    return [...this.nodes.values()].filter((n) => n.raft?.status().role === 'LEADER');
+  }
+
+  private clientRngDelay(lo: number, hi: number): number {
+    return this.clients.delay(lo, hi);
+  }
+
+  private failLiveness(): void {
+    this.checker.violations.push({
       invariant: 'liveness',
-      atMs: now,
-      detail: `no proposal committed on every node within ${o.livenessMs} ms of healing: ${[...nodes.values()].map((n) => describeNode(n)).join('; ')}`,
+      atMs: this.now,
+      detail: `no proposal committed on every node within ${this.o.livenessMs} ms of healing: ${[...this.nodes.values()].map((n) => describeNode(n)).join('; ')}`,
     });
   }
-  return {
-    seed: o.seed, nodes: o.nodes, faults: plan.actions.map((a) => a.describe), violations: checker.violations,
-    stats: {
-      proposed, acknowledged, reads, elections, maxTerm, committedIndex: checker.committedIndex(),
-      messagesSent, messagesDropped, crashes, snapshotsInstalled, simulatedMs: now, diskMsMax, stepsDuringWrites,
-    },
-  };
+
+  private result(): SimResult {
+    const { o, stats, clients, net } = this;
+    return {
+      seed: o.seed, nodes: o.nodes, faults: this.plan.actions.map((a) => a.describe), violations: this.checker.violations,
+      stats: {
+        proposed: clients.proposed, acknowledged: clients.acknowledged, reads: clients.reads, elections: stats.elections,
+        maxTerm: stats.maxTerm, committedIndex: this.checker.committedIndex(), messagesSent: net.sent,
+        messagesDropped: net.dropped, crashes: stats.crashes, snapshotsInstalled: stats.snapshotsInstalled,
+        simulatedMs: this.now, diskMsMax: this.diskMsMax, stepsDuringWrites: stats.stepsDuringWrites,
+      },
+    };
+  }
 }
 
 function describeNode(n: SimNode): string {

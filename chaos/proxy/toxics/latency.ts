@@ -13,8 +13,9 @@ class LatencyStage implements Stage {
   private delayMs(): number {
     const latency = this.attributes.latency ?? 0;
     const jitter = this.attributes.jitter ?? 0;
-    if (jitter === 0) return latency;
-    return latency + Math.round((this.out.random() * 2 - 1) * jitter);
+    if (jitter <= 0) return latency;
+    // Go's rand.Int63n(2*jitter) - jitter: a whole number of ms in [-jitter, jitter).
+    return latency + Math.floor(this.out.random() * 2 * jitter) - jitter;
   }
 
   write(chunk: Chunk): void {

@@ -1,19 +1,31 @@
-// Lets nothing through: data is dropped, and after `timeout` ms the connection is closed. With
-// timeout 0 the connection stays open, silently swallowing data, until the toxic is removed.
-// Removing it closes the connection too (as Toxiproxy does since 2.1.1, PR #168): bytes were lost,
-// so resuming the stream would hand the peer a corrupted one.
+// Lets nothing through. With timeout > 0 the connection is closed once `timeout` ms pass WITHOUT
+// data: every chunk that arrives (and is dropped) restarts the clock, as Toxiproxy's select on a
+// fresh time.After per loop does. With timeout 0 the connection stays open, silently swallowing
+// data, until the toxic is removed. Removing it closes the connection too (as Toxiproxy does since
+// 2.1.1, PR #168): bytes were lost, so resuming the stream would hand the peer a corrupted one.
 import type { Chunk, Stage, StageOutput, ToxicKind } from './stage.ts';
 
 class TimeoutStage implements Stage {
-  private readonly timer: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | undefined;
 
-  constructor(timeoutMs: number, private readonly out: StageOutput) {
-    if (timeoutMs > 0) this.timer = setTimeout(() => out.close(), timeoutMs);
+  constructor(private readonly timeoutMs: number, private readonly out: StageOutput) {
+    this.arm();
   }
 
-  write(chunk: Chunk): void { this.out.drop(chunk.data.length); }
+  private arm(): void {
+    clearTimeout(this.timer);
+    if (this.timeoutMs > 0) this.timer = setTimeout(() => this.out.close(), this.timeoutMs);
+  }
 
-  end(): void { this.out.close(); }
+  write(chunk: Chunk): void {
+    this.out.drop(chunk.data.length);
+    this.arm();
+  }
+
+  end(): void {
+    clearTimeout(this.timer);
+    this.out.close();
+  }
 
   stop(): Chunk[] {
     clearTimeout(this.timer);

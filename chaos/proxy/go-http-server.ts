@@ -1,0 +1,354 @@
+// An HTTP/1.x server that frames requests and responses the way Go's net/http server does, because
+// Toxiproxy's API is one and clients notice the difference: any token is a method (lowercase and
+// unknown ones reach the router and get 405, where node:http answers 400), Go's texts for bad
+// requests, Content-Length only for bodies that fit Go's 2048-byte buffer and chunked encoding
+// beyond it, HTTP/1.0 answered as HTTP/1.0 (kept alive only on request, closed otherwise), no
+// Keep-Alive header, a 60 s idle timeout and a 15 s limit to read one request.
+import net from 'node:net';
+
+export interface GoRequest {
+  method: string;
+  /** The request-target as sent ("/proxies?x=1", "http://h/p"). */
+  requestUri: string;
+  /** Decoded path (%2F is already "/"), as Go's URL.Path. */
+  path: string;
+  rawQuery: string;
+  /** Canonical header names (Go's CanonicalMIMEHeaderKey) to their values, in order. */
+  headers: Map<string, string[]>;
+  body: Buffer;
+  proto: 'HTTP/1.0' | 'HTTP/1.1';
+}
+
+export interface GoResponse {
+  status: number;
+  /** Handler headers; written sorted by name, as Go's Header.Write does. */
+  headers: Record<string, string>;
+  body?: Buffer | string;
+}
+
+export type GoHandler = (req: GoRequest) => Promise<GoResponse>;
+
+export interface GoHttpTimeouts {
+  idleMs: number;
+  readMs: number;
+}
+
+/** Go's http.Server limits: DefaultMaxHeaderBytes plus bufio slack, and Toxiproxy's timeouts. */
+const maxHeaderBytes = (1 << 20) + 4096;
+const bufferBeforeChunkingBytes = 2048;
+/** Go reads bodies without a limit; we cap them (a listed deviation): no API body comes near. */
+const maxBodyBytes = 16 * 1024 * 1024;
+const defaultTimeouts: GoHttpTimeouts = { idleMs: 60_000, readMs: 15_000 };
+
+const statusText: Record<number, string> = {
+  100: 'Continue', 200: 'OK', 201: 'Created', 204: 'No Content', 301: 'Moved Permanently',
+  400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
+  413: 'Request Entity Too Large', 417: 'Expectation Failed', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
+  501: 'Not Implemented', 503: 'Service Unavailable', 505: 'HTTP Version Not Supported',
+};
+
+/** A request Go rejects before any handler runs; `text` follows the status, as Go writes it. */
+class RejectError extends Error {
+  constructor(readonly status: number, readonly text = '') {
+    super(text);
+  }
+}
+
+const tokenChar = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+export function canonicalHeaderKey(key: string): string {
+  if (!tokenChar.test(key)) return key;
+  return key.toLowerCase().replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+}
+
+/** Go's url.PathUnescape-style decoding of a request path; a bad escape is a 400. */
+function unescapePath(raw: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 0x25) {
+      const hex = raw.slice(i + 1, i + 3);
+      if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw new RejectError(400);
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else bytes.push(c & 0xff);
+  }
+  // Names are compared as Go compares strings: as bytes. We keep them as UTF-8 text.
+  return Buffer.from(bytes).toString('utf8');
+}
+
+function parseRequestUri(uri: string, method: string): { path: string; rawQuery: string } {
+  if (uri === '' || /[\x00-\x1f\x7f]/.test(uri)) throw new RejectError(400);
+  let rest = uri;
+  if (uri === '*') return { path: '*', rawQuery: '' };
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(uri);
+  if (scheme && !uri.startsWith('/')) {
+    rest = uri.slice(scheme[0].length);
+    if (rest.startsWith('//')) {
+      const slash = rest.indexOf('/', 2);
+      const q = rest.indexOf('?', 2);
+      const end = slash < 0 ? (q < 0 ? rest.length : q) : (q >= 0 && q < slash ? q : slash);
+      rest = rest.slice(end);
+    }
+  } else if (!uri.startsWith('/') && method !== 'CONNECT') throw new RejectError(400);
+  const q = rest.indexOf('?');
+  const rawPath = q < 0 ? rest : rest.slice(0, q);
+  return { path: unescapePath(rawPath), rawQuery: q < 0 ? '' : rest.slice(q + 1) };
+}
+
+interface Parsed {
+  req: GoRequest;
+  keepAlive: boolean;
+  consumed: number;
+}
+
+/** The head is complete but the body is not: Go answers "100 Continue" if the client asked. */
+interface Partial {
+  expectsContinue: boolean;
+}
+
+function headerHas(values: string[] | undefined, token: string): boolean {
+  return (values ?? []).some((v) => v.split(',').some((t) => t.trim().toLowerCase() === token));
+}
+
+/** Parses one request from `buf`; undefined or Partial when more bytes are needed. */
+function parseRequest(buf: Buffer): Parsed | Partial | undefined {
+  const headEnd = findHeadEnd(buf);
+  if (headEnd === undefined) {
+    if (buf.length > maxHeaderBytes) throw new RejectError(431);
+    return undefined;
+  }
+  const head = buf.subarray(0, headEnd.start).toString('latin1');
+  const lines = head.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  // Go skips nothing: the first line must be the request line.
+  const requestLine = lines.shift() ?? '';
+  const sp1 = requestLine.indexOf(' ');
+  const sp2 = sp1 < 0 ? -1 : requestLine.indexOf(' ', sp1 + 1);
+  if (sp1 < 0 || sp2 < 0) throw new RejectError(400);
+  const method = requestLine.slice(0, sp1);
+  const requestUri = requestLine.slice(sp1 + 1, sp2);
+  const protoText = requestLine.slice(sp2 + 1);
+  const version = /^HTTP\/(\d)\.(\d)$/.exec(protoText);
+  if (!version) throw new RejectError(400);
+  if (!tokenChar.test(method)) throw new RejectError(400);
+  const { path, rawQuery } = parseRequestUri(requestUri, method);
+
+  const headers = new Map<string, string[]>();
+  let lastKey: string | undefined;
+  for (const line of lines) {
+    if ((line.startsWith(' ') || line.startsWith('\t')) && lastKey) {
+      const values = headers.get(lastKey)!;
+      values[values.length - 1] = `${values[values.length - 1]} ${line.trim()}`.trim();
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new RejectError(400);
+    const rawKey = line.slice(0, colon);
+    if (!tokenChar.test(rawKey)) throw new RejectError(400);
+    const key = canonicalHeaderKey(rawKey);
+    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
+    headers.set(key, [...(headers.get(key) ?? []), value]);
+    lastKey = key;
+  }
+
+  const major = Number(version[1]);
+  const minor = Number(version[2]);
+  if (major !== 1) throw new RejectError(505, 'unsupported protocol version');
+  const hosts = headers.get('Host');
+  if (minor >= 1 && !hosts && method !== 'CONNECT') throw new RejectError(400, 'missing required Host header');
+  if (hosts && hosts.length > 1) throw new RejectError(400);
+  if (hosts && !/^[A-Za-z0-9!$&'()*+,\-.:;=[\]_~%@]*$/.test(hosts[0]!)) throw new RejectError(400, 'malformed Host header');
+  for (const values of headers.values()) {
+    for (const v of values) if (/[\x00-\x08\x0a-\x1f\x7f]/.test(v)) throw new RejectError(400, 'invalid header value');
+  }
+
+  const expect = headers.get('Expect');
+  if (expect && minor >= 1 && expect.some((e) => e.toLowerCase() !== '100-continue')) throw new RejectError(417);
+  const partial: Partial = { expectsContinue: minor >= 1 && expect !== undefined };
+  let bodyStart = headEnd.end;
+  let body: Buffer;
+  let consumed: number;
+  let trailerPending = false;
+  const te = headers.get('Transfer-Encoding');
+  if (te && minor >= 1) {
+    if (te.length !== 1 || te[0]!.toLowerCase() !== 'chunked') throw new RejectError(501);
+    const chunked = readChunked(buf, bodyStart);
+    if (!chunked && buf.length - bodyStart > maxBodyBytes) throw new RejectError(413);
+    if (!chunked) return partial;
+    body = chunked.body;
+    consumed = chunked.end;
+    trailerPending = chunked.trailerPending;
+  } else {
+    const lengths = headers.get('Content-Length');
+    let length = 0;
+    if (lengths) {
+      const distinct = new Set(lengths.map((l) => l.trim()));
+      if (distinct.size > 1) throw new RejectError(400);
+      const text = [...distinct][0]!;
+      if (!/^\d+$/.test(text)) throw new RejectError(400);
+      length = Number(text);
+      if (length > maxBodyBytes) throw new RejectError(413);
+    }
+    if (buf.length < bodyStart + length) return partial;
+    body = buf.subarray(bodyStart, bodyStart + length);
+    consumed = bodyStart + length;
+  }
+  bodyStart = consumed;
+
+  const connection = headers.get('Connection');
+  const keepAlive = !trailerPending && (minor >= 1 ? !headerHas(connection, 'close') : headerHas(connection, 'keep-alive'));
+  const proto = minor >= 1 ? 'HTTP/1.1' : 'HTTP/1.0';
+  return { req: { method, requestUri, path, rawQuery, headers, body: Buffer.from(body), proto }, keepAlive, consumed };
+}
+
+/** End of the header block: Go's textproto accepts "\n" as well as "\r\n" line ends. */
+function findHeadEnd(buf: Buffer): { start: number; end: number } | undefined {
+  for (let i = 0; i < buf.length; i++) {
+    if (buf[i] !== 0x0a) continue;
+    if (buf[i + 1] === 0x0a) return { start: i, end: i + 2 };
+    if (buf[i + 1] === 0x0d && buf[i + 2] === 0x0a) return { start: i, end: i + 3 };
+  }
+  return undefined;
+}
+
+/**
+ * A chunked body. Go's handler sees the body end at the last chunk, so it answers before the
+ * trailer's blank line arrives; the connection then cannot be reused (`trailerPending`).
+ */
+function readChunked(buf: Buffer, start: number): { body: Buffer; end: number; trailerPending: boolean } | undefined {
+  const parts: Buffer[] = [];
+  let at = start;
+  for (;;) {
+    const lineEnd = buf.indexOf('\n', at);
+    if (lineEnd < 0) return undefined;
+    const sizeText = buf.subarray(at, lineEnd).toString('latin1').replace(/\r$/, '').split(';')[0]!.trim();
+    if (!/^[0-9a-fA-F]+$/.test(sizeText)) throw new RejectError(400);
+    const size = parseInt(sizeText, 16);
+    at = lineEnd + 1;
+    if (size === 0) {
+      // Trailers, then the blank line.
+      for (;;) {
+        const end = buf.indexOf('\n', at);
+        if (end < 0) return { body: Buffer.concat(parts), end: buf.length, trailerPending: true };
+        const line = buf.subarray(at, end).toString('latin1').replace(/\r$/, '');
+        at = end + 1;
+        if (line === '') return { body: Buffer.concat(parts), end: at, trailerPending: false };
+      }
+    }
+    if (buf.length < at + size + 2) return undefined;
+    parts.push(buf.subarray(at, at + size));
+    at += size;
+    if (buf[at] === 0x0d) at++;
+    if (buf[at] !== 0x0a) throw new RejectError(400);
+    at++;
+  }
+}
+
+/** What Go writes on the raw connection for a request it rejects, before closing it. */
+function rejectionBytes(err: RejectError): string {
+  const reason = statusText[err.status] ?? '';
+  const line = err.text ? `${err.status} ${reason}: ${err.text}` : `${err.status} ${reason}`;
+  if (err.status === 417) {
+    return `HTTP/1.1 417 Expectation Failed\r\nConnection: close\r\nDate: ${new Date().toUTCString()}\r\nContent-Length: 0\r\n\r\n`;
+  }
+  if (err.status === 501) return `HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nUnsupported transfer encoding`;
+  return `HTTP/1.1 ${line}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${line}`;
+}
+
+function bodyAllowed(status: number): boolean {
+  return !((status >= 100 && status < 200) || status === 204 || status === 304);
+}
+
+/** Serialises a response as Go's chunkWriter does; returns whether the connection stays open. */
+function responseBytes(req: GoRequest, res: GoResponse, keepAlive: boolean): { bytes: Buffer; keepAlive: boolean } {
+  const body = res.body === undefined ? Buffer.alloc(0) : Buffer.from(res.body);
+  const isHead = req.method === 'HEAD';
+  const allowed = bodyAllowed(res.status);
+  const headers: Array<[string, string]> = Object.entries(res.headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const extra: Array<[string, string]> = [['Date', new Date().toUTCString()]];
+  let chunked = false;
+  let stayOpen = keepAlive;
+  if (res.headers['Content-Length'] !== undefined) {
+    // The handler set it (only "OPTIONS *" does).
+  } else if (allowed && body.length <= bufferBeforeChunkingBytes) {
+    if (!isHead || body.length > 0) extra.push(['Content-Length', String(body.length)]);
+  } else if (allowed && !isHead) {
+    if (req.proto === 'HTTP/1.1') chunked = true;
+    else stayOpen = false;
+  }
+  if (req.proto === 'HTTP/1.1' && !stayOpen) extra.push(['Connection', 'close']);
+  if (req.proto === 'HTTP/1.0' && stayOpen) extra.push(['Connection', 'keep-alive']);
+  if (chunked) extra.push(['Transfer-Encoding', 'chunked']);
+  let head = `${req.proto} ${res.status} ${statusText[res.status] ?? ''}\r\n`;
+  for (const [k, v] of [...headers, ...extra]) head += `${k}: ${v}\r\n`;
+  head += '\r\n';
+  const parts = [Buffer.from(head, 'latin1')];
+  if (allowed && !isHead && body.length > 0) {
+    if (chunked) parts.push(Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n'));
+    else parts.push(body);
+  } else if (chunked) parts.push(Buffer.from('0\r\n\r\n'));
+  return { bytes: Buffer.concat(parts), keepAlive: stayOpen };
+}
+
+/** A net.Server speaking Go-framed HTTP/1.x to `handler`, one request at a time per connection. */
+export function createGoHttpServer(handler: GoHandler, timeouts: GoHttpTimeouts = defaultTimeouts): net.Server {
+  const server = net.createServer((socket) => serveConnection(socket, handler, timeouts));
+  return server;
+}
+
+function serveConnection(socket: net.Socket, handler: GoHandler, timeouts: GoHttpTimeouts): void {
+  let buf: Buffer = Buffer.alloc(0);
+  let busy = false;
+  let closed = false;
+  let continued = false;
+  let timer: NodeJS.Timeout | undefined;
+  // Idle until a request's first byte; from then on the read deadline runs (Go closes silently).
+  const arm = (ms: number) => { clearTimeout(timer); timer = setTimeout(() => socket.destroy(), ms); };
+  arm(timeouts.idleMs);
+  socket.on('error', () => {});
+  socket.on('close', () => { closed = true; clearTimeout(timer); });
+  socket.on('end', () => { if (!busy) socket.destroy(); });
+  socket.on('data', (data: Buffer) => {
+    if (buf.length === 0 && !busy) arm(timeouts.readMs);
+    buf = buf.length === 0 ? data : Buffer.concat([buf, data]);
+    void next();
+  });
+
+  const next = async (): Promise<void> => {
+    if (busy || closed) return;
+    let parsed: Parsed | Partial | undefined;
+    try {
+      parsed = parseRequest(buf);
+    } catch (err) {
+      if (!(err instanceof RejectError)) throw err;
+      socket.end(rejectionBytes(err));
+      closed = true;
+      return;
+    }
+    if (!parsed) return;
+    if (!('req' in parsed)) {
+      if (parsed.expectsContinue && !continued) { continued = true; socket.write('HTTP/1.1 100 Continue\r\n\r\n'); }
+      return;
+    }
+    continued = false;
+    buf = buf.subarray(parsed.consumed);
+    busy = true;
+    clearTimeout(timer);
+    // Go's server answers "OPTIONS *" itself, before any handler.
+    const res = parsed.req.method === 'OPTIONS' && parsed.req.requestUri === '*'
+      ? { status: 200, headers: { 'Content-Length': '0' } }
+      : await handler(parsed.req);
+    if (closed) return;
+    const out = responseBytes(parsed.req, res, parsed.keepAlive);
+    busy = false;
+    if (!out.keepAlive) {
+      socket.end(out.bytes);
+      closed = true;
+      return;
+    }
+    socket.write(out.bytes);
+    if (socket.readableEnded) { socket.end(); return; }
+    arm(buf.length > 0 ? timeouts.readMs : timeouts.idleMs);
+    if (buf.length > 0) void next();
+  };
+}

@@ -1,0 +1,162 @@
+// The HTTP surface as Go's net/http + gorilla/mux shape it, checked on raw sockets (a fetch client
+// would hide framing): methods, path decoding and cleaning, Go's 400s, HTTP/1.0, keep-alive,
+// chunked answers, idle timeout and invalid UTF-8 in bodies. Byte-compared against a real
+// toxiproxy-server 2.12.0 while writing them (see README, "Checking against the real server").
+import net from 'node:net';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createGoHttpServer } from './go-http-server.ts';
+import { startToxiproxyServer, type StartedToxiproxyServer } from './server.ts';
+
+let server: StartedToxiproxyServer;
+
+interface Exchange { text: string; closed: boolean }
+
+/** Sends raw bytes; collects the answer until the peer closes or `quietMs` pass without data. */
+function exchange(port: number, raw: string | Buffer, quietMs = 300): Promise<Exchange> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    let timer: NodeJS.Timeout;
+    const finish = (closed: boolean) => { clearTimeout(timer); socket.destroy(); resolve({ text: Buffer.concat(chunks).toString('latin1'), closed }); };
+    const arm = () => { clearTimeout(timer); timer = setTimeout(() => finish(false), quietMs); };
+    socket.on('data', (d) => { chunks.push(d); arm(); });
+    socket.on('end', () => finish(true));
+    socket.on('error', () => finish(true));
+    socket.write(raw);
+    arm();
+  });
+}
+
+const port = () => Number(new URL(server.url).port);
+const get = (path: string, extra = '') => exchange(port(), `GET ${path} HTTP/1.1\r\nHost: x\r\n${extra}\r\n`);
+const statusLine = (e: Exchange) => e.text.slice(0, e.text.indexOf('\r\n'));
+const bodyOf = (e: Exchange) => e.text.slice(e.text.indexOf('\r\n\r\n') + 4);
+const headerOf = (e: Exchange, name: string) => new RegExp(`\r\n${name}: ([^\r]*)\r\n`).exec(e.text)?.[1];
+
+test.before(async () => {
+  server = await startToxiproxyServer({ host: '127.0.0.1', port: 0, seed: 3 });
+});
+
+test.after(async () => {
+  await server.close();
+});
+
+test('lowercase and unknown methods on a known path get a bare 405, and the connection stays open', async () => {
+  for (const method of ['get', 'FOO', 'OPTIONS', 'PUT']) {
+    const r = await exchange(port(), `${method} /proxies HTTP/1.1\r\nHost: x\r\n\r\n`);
+    assert.is(statusLine(r), 'HTTP/1.1 405 Method Not Allowed', method);
+    assert.match(r.text, /^HTTP\/1\.1 405 Method Not Allowed\r\nDate: [^\r]+\r\nContent-Length: 0\r\n\r\n$/);
+    assert.not.ok(r.closed);
+  }
+  const head = await exchange(port(), 'HEAD /version HTTP/1.1\r\nHost: x\r\n\r\n');
+  assert.match(head.text, /^HTTP\/1\.1 405 Method Not Allowed\r\nDate: [^\r]+\r\n\r\n$/, 'HEAD: no Content-Length');
+});
+
+test('paths are decoded, then cleaned with a 301 as gorilla/mux does', async () => {
+  assert.is(statusLine(await get('/%70roxies')), 'HTTP/1.1 200 OK');
+  for (const [path, location] of [['//proxies', '/proxies'], ['/foo/../proxies', '/proxies'], ['/./proxies/../version?a=b', '/version?a=b']]) {
+    const r = await get(path!);
+    assert.is(statusLine(r), 'HTTP/1.1 301 Moved Permanently', path);
+    assert.is(headerOf(r, 'Location'), location);
+    assert.is(headerOf(r, 'Content-Length'), '0');
+  }
+  await fetch(`${server.url}/proxies`, { method: 'POST', body: '{"name":"a/b","listen":"127.0.0.1:0","upstream":"127.0.0.1:1","enabled":false}' });
+  await fetch(`${server.url}/proxies`, { method: 'POST', body: '{"name":"s p","listen":"127.0.0.1:0","upstream":"127.0.0.1:1","enabled":false}' });
+  const slash = await get('/proxies/a%2Fb');
+  assert.is(statusLine(slash), 'HTTP/1.1 404 Not Found', '%2F splits the path: no route');
+  assert.is(bodyOf(slash), '404 page not found\n');
+  assert.is(headerOf(slash, 'X-Toxiproxy-Request-Id'), undefined);
+  assert.is(statusLine(await get('/proxies/s%20p')), 'HTTP/1.1 200 OK');
+  assert.is(statusLine(await get('/proxies/')), 'HTTP/1.1 404 Not Found');
+  await fetch(`${server.url}/proxies/s%20p`, { method: 'DELETE' });
+});
+
+test('malformed requests get Go\'s 400 texts and the connection is closed', async () => {
+  const cases: Array<[string, string]> = [
+    ['GET /proxies/%zz HTTP/1.1\r\nHost: x\r\n\r\n', '400 Bad Request'],
+    ['GET /version HTTP/1.1\r\n\r\n', '400 Bad Request: missing required Host header'],
+    ['GARBAGE\r\n\r\n', '400 Bad Request'],
+    ['GET /version HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n', '400 Bad Request'],
+    ['GET /version HTTP/2.0\r\nHost: x\r\n\r\n', '505 HTTP Version Not Supported: unsupported protocol version'],
+    // Deviation (README): Go has no body limit.
+    ['POST /proxies HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\n', '413 Request Entity Too Large'],
+  ];
+  for (const [raw, line] of cases) {
+    const r = await exchange(port(), raw);
+    assert.is(r.text, `HTTP/1.1 ${line}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${line}`);
+    assert.ok(r.closed, raw);
+  }
+});
+
+test('HTTP/1.0 is answered as HTTP/1.0: closed unless keep-alive was asked, never a Keep-Alive header', async () => {
+  const plain = await exchange(port(), 'GET /version HTTP/1.0\r\n\r\n');
+  assert.is(statusLine(plain), 'HTTP/1.0 200 OK');
+  assert.is(headerOf(plain, 'Connection'), undefined);
+  assert.ok(plain.closed);
+  const kept = await exchange(port(), 'GET /version HTTP/1.0\r\nConnection: keep-alive\r\n\r\n');
+  assert.is(headerOf(kept, 'Connection'), 'keep-alive');
+  assert.not.ok(kept.closed);
+  const v11 = await get('/version');
+  assert.is(headerOf(v11, 'Connection'), undefined);
+  assert.is(headerOf(v11, 'Keep-Alive'), undefined);
+  assert.not.ok(v11.closed);
+  const close = await get('/version', 'Connection: close\r\n');
+  assert.is(headerOf(close, 'Connection'), 'close');
+  assert.ok(close.closed);
+});
+
+test('answers over 2048 bytes are chunked on HTTP/1.1 and close-delimited on HTTP/1.0', async () => {
+  const specs = Array.from({ length: 25 }, (_, i) => ({ name: `p${String(i).padStart(2, '0')}`, listen: '127.0.0.1:0', upstream: '127.0.0.1:1', enabled: false }));
+  await fetch(`${server.url}/populate`, { method: 'POST', body: JSON.stringify(specs) });
+  const expected = await (await fetch(`${server.url}/proxies`)).text();
+  assert.ok(Buffer.byteLength(expected) > 2048);
+  const chunked = await get('/proxies');
+  assert.is(headerOf(chunked, 'Transfer-Encoding'), 'chunked');
+  assert.is(headerOf(chunked, 'Content-Length'), undefined);
+  assert.is(bodyOf(chunked), `${Buffer.byteLength(expected).toString(16)}\r\n${Buffer.from(expected).toString('latin1')}\r\n0\r\n\r\n`);
+  const old = await exchange(port(), 'GET /proxies HTTP/1.0\r\nConnection: keep-alive\r\n\r\n');
+  assert.is(headerOf(old, 'Transfer-Encoding'), undefined);
+  assert.is(headerOf(old, 'Connection'), undefined);
+  assert.is(bodyOf(old), Buffer.from(expected).toString('latin1'));
+  assert.ok(old.closed, 'HTTP/1.0 without a length ends with the connection');
+  const small = await get('/version');
+  assert.is(headerOf(small, 'Content-Length'), '22');
+  for (const s of specs) await fetch(`${server.url}/proxies/${s.name}`, { method: 'DELETE' });
+});
+
+test('pipelined requests are answered in order on one connection', async () => {
+  const r = await exchange(port(), 'GET /version HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n');
+  const first = r.text.indexOf('HTTP/1.1 200 OK');
+  const second = r.text.indexOf('HTTP/1.1 404 Not Found');
+  assert.ok(first === 0 && second > first, r.text);
+});
+
+test('an idle keep-alive connection is closed after the idle timeout, and a slow request after the read timeout', async () => {
+  const quick = createGoHttpServer(async () => ({ status: 200, headers: {}, body: 'ok' }), { idleMs: 300, readMs: 600 });
+  await new Promise<void>((r) => quick.listen(0, '127.0.0.1', r));
+  const p = (quick.address() as net.AddressInfo).port;
+  const idle = await exchange(p, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', 2000);
+  assert.ok(idle.closed, 'closed while idle');
+  assert.match(idle.text, /^HTTP\/1\.1 200 OK\r\n/);
+  const slow = await exchange(p, 'GET / HTTP/1.1\r\nHost', 2000);
+  assert.is(slow.text, '', 'Go closes a request that is too slow without answering');
+  assert.ok(slow.closed);
+  await new Promise<void>((r) => quick.close(() => r()));
+});
+
+test('invalid UTF-8 in a body: each bad byte in a string is U+FFFD, outside strings Go quotes the byte', async () => {
+  const body = Buffer.concat([
+    Buffer.from('{"name":"'), Buffer.from([0xff, 0xe2, 0x82]), Buffer.from('z \\ud800 \\ud83d\\ude00","listen":"127.0.0.1:0","upstream":"127.0.0.1:1","enabled":false}'),
+  ]);
+  const r = await exchange(port(), Buffer.concat([Buffer.from(`POST /proxies HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n`), body]));
+  assert.is(statusLine(r), 'HTTP/1.1 201 Created');
+  const name = (JSON.parse(Buffer.from(bodyOf(r), 'latin1').toString('utf8')) as { name: string }).name;
+  assert.is(name, '\uFFFD\uFFFD\uFFFDz \uFFFD \u{1F600}');
+  const outside = await exchange(port(), Buffer.concat([Buffer.from('POST /proxies HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n'), Buffer.from([0xc3, 0xa9, 0x7b, 0x7d])]));
+  assert.is(Buffer.from(bodyOf(outside), 'latin1').toString('utf8'),
+    '{"error":"bad request body: invalid character \'Ã\' looking for beginning of value","status":400}\n');
+  await fetch(`${server.url}/proxies/${encodeURIComponent(name)}`, { method: 'DELETE' });
+});
+
+test.run();

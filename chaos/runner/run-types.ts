@@ -48,6 +48,13 @@ export interface RunOptions {
   readonly unsafeStaleReads?: boolean;
   /** Budget of the linearizability search; past it that check is unknown. */
   readonly checkBudgetMs?: number;
+  /**
+   * Register clients pinned to nodes (each talks to its own node directly, following 421 hints),
+   * beside the gateway's clients, with the register workload; 0 turns them off. Default: two per node.
+   */
+  readonly pinnedClients?: number;
+  /** Serve the run's metrics here (0: a free port) and register for scraping; null: not served. Default 0. */
+  readonly metricsPort?: number | null;
 }
 
 export interface Quantiles { readonly count: number; readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number }
@@ -80,7 +87,9 @@ export interface RunResults {
   readonly writeLatencyMs: Quantiles;
   /** Both workloads' calls together (the append writer's alone before the register workload existed). */
   readonly workload: WorkloadCounts;
-  readonly workloads: { readonly append?: WorkloadCounts; readonly register?: WorkloadCounts };
+  readonly workloads: { readonly append?: WorkloadCounts; readonly register?: WorkloadCounts; readonly pinned?: WorkloadCounts };
+  /** When the run ended (the report's and Grafana's time range). */
+  readonly finishedAt?: string;
   readonly checks: Record<string, CheckResult>;
   /** Wall-clock ms the checks took (no network reads included). */
   readonly checkMs: number;

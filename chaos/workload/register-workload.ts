@@ -68,7 +68,7 @@ export class RegisterWorkload extends OpenLoopWorkload {
     await Promise.all([this.gateway, ...this.nodePools, ...this.pinned].map((p) => p.close().catch(() => undefined)));
   }
 
-  protected sendSlot(slot: number): Promise<void> | null {
+  protected sendSlot(slot: number, dueMs: number): Promise<void> | null {
     // The draws happen for skipped slots too, so a seed fixes the op sequence whatever the cluster does.
     const key = this.o.rng.pick(this.o.keys);
     const roll = this.o.rng.next();
@@ -76,7 +76,7 @@ export class RegisterWorkload extends OpenLoopWorkload {
     const f: RegisterF = roll < readShare ? 'read' : roll < readShare + writeShare ? 'write' : 'cas';
     const value = `${this.o.idPrefix ?? 'v'}${slot}`;
     const input: Value = f === 'read' ? null : f === 'write' ? value : [this.lastSeen.get(key) ?? null, value];
-    return this.track(f, input, key, (process) => this.call(f, key, input, String(slot), process)).then((c) => {
+    return this.track(f, input, key, (process) => this.call(f, key, input, String(slot), process), dueMs).then((c) => {
       if (c.type === 'ok') this.observe(f, key, input, c.value);
     });
   }

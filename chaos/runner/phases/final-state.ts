@@ -22,7 +22,7 @@ export async function finalState(ctx: RunContext): Promise<void> {
       ctx.runtimeChecks.push({ checker: 'final-reads', valid: 'unknown', reason: (err as Error).message });
     }
   }
-  await Promise.all([ctx.appendLoad.close(), ctx.registerLoad.close()]);
+  await Promise.all([ctx.appendLoad.close(), ctx.registerLoad.close(), ctx.pinnedLoad?.close()]);
   if (ctx.finalLogs.length === 0) return;
   const base = { leader: ctx.finalLeader, logs: ctx.finalLogs };
   try {

@@ -29,7 +29,8 @@ class ClusterUnavailableError extends Error {
 }
 
 const usage = 'usage: just chaos <experiment>|list [--trials N] [--seed S] [--rate R] [--duration 2s|500ms] [--concurrency N] [--keep-cluster]\n' +
-  '                  [--workload append|register|both] [--keys N] [--clients N] [--check-budget 60s] [--unsafe-stale-reads]';
+  '                  [--workload append|register|both] [--keys N] [--clients N] [--pinned-clients N] [--check-budget 60s] [--unsafe-stale-reads]\n' +
+  '                  [--metrics-port N]   (the run\'s /metrics for Prometheus; default a free port, CHAOS_METRICS_PORT)';
 const workloads = ['append', 'register', 'both'] as const;
 const exitUsage = 64;
 const exitUnknown = 2;
@@ -48,6 +49,8 @@ interface CliOptions {
   readonly registerClients: number;
   readonly checkBudgetMs: number;
   readonly unsafeStaleReads: boolean;
+  readonly pinnedClients?: number;
+  readonly metricsPort: number;
 }
 
 function int(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -77,7 +80,7 @@ function parse(argv: string[]): CliOptions | 'list' | 'help' {
         trials: { type: 'string' }, seed: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' },
         concurrency: { type: 'string' }, 'keep-cluster': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
         workload: { type: 'string' }, keys: { type: 'string' }, clients: { type: 'string' }, 'check-budget': { type: 'string' },
-        'unsafe-stale-reads': { type: 'boolean' },
+        'unsafe-stale-reads': { type: 'boolean' }, 'pinned-clients': { type: 'string' }, 'metrics-port': { type: 'string' },
       },
     });
   } catch (err) {
@@ -110,6 +113,8 @@ function parse(argv: string[]): CliOptions | 'list' | 'help' {
     registerClients: int('clients', values.clients, 1, 100) ?? 5,
     checkBudgetMs,
     unsafeStaleReads: values['unsafe-stale-reads'] ?? false,
+    ...(values['pinned-clients'] !== undefined ? { pinnedClients: int('pinned-clients', values['pinned-clients'], 0, 100)! } : {}),
+    metricsPort: int('metrics-port', values['metrics-port'] ?? process.env.CHAOS_METRICS_PORT, 0, 65535) ?? 0,
   };
 }
 
@@ -172,7 +177,8 @@ async function main(argv: string[]): Promise<number> {
     outcome = await runExperiment(target, {
       experiment, trials, seed: opts.seed, rateRps: opts.rateRps, holdMs, concurrencyMax: opts.concurrencyMax,
       workload: opts.workload, registerKeys: opts.registerKeys, registerClients: opts.registerClients,
-      checkBudgetMs: opts.checkBudgetMs, unsafeStaleReads: opts.unsafeStaleReads,
+      checkBudgetMs: opts.checkBudgetMs, unsafeStaleReads: opts.unsafeStaleReads, metricsPort: opts.metricsPort,
+      ...(opts.pinnedClients !== undefined ? { pinnedClients: opts.pinnedClients } : {}),
       recoveryTimeoutMs: 15_000, runsDir: join(repoRoot, 'reports', 'runs'), log: (line) => console.log(line),
       runInfo: { clusterStartedByRunner: started, keepCluster: opts.keepCluster, argv },
     });

@@ -44,12 +44,14 @@ export function dashboardQueries(dashboard: DashboardJson): DashboardQuery[] {
  * says timeInterval 1s: $__rate_interval = max($__interval + scrape, 4 * scrape) = 4 s at a
  * 1 s step. Any `$` left afterwards is a variable this function does not know: an error.
  */
-export function expandGrafanaVariables(expr: string, stepSeconds: number): string {
+export function expandGrafanaVariables(expr: string, stepSeconds: number, variables: Readonly<Record<string, string>> = { run_id: '.*' }): string {
   const scrapeSeconds = 1;
   const rateInterval = Math.max(stepSeconds + scrapeSeconds, 4 * scrapeSeconds);
-  const expanded = expr
+  let expanded = expr
     .replaceAll('$__rate_interval', `${rateInterval}s`)
     .replaceAll('$__interval', `${stepSeconds}s`);
+  // Dashboard variables (e.g. $run_id, whose "All" is .*), as a link's var-… sets them.
+  for (const [name, value] of Object.entries(variables)) expanded = expanded.replaceAll(`$${name}`, value);
   if (expanded.includes('$')) throw new Error(`unknown Grafana variable in: ${expr}`);
   return expanded;
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClusterConfig } from '../cluster/config.ts';
@@ -39,5 +39,10 @@ export function preparePrometheusWorkdir(dir: string, config: ClusterConfig): Pr
   const targets = scrapeTargets(config);
   writeJson(join(w.targetsDir, 'raft-node.json'), targets.raftNode);
   writeJson(join(w.targetsDir, 'gateway.json'), targets.gateway);
+  // A running chaos run or bench owns its file (metrics-endpoint.ts); otherwise an empty list, so
+  // the job exists with no target instead of a file_sd read error.
+  for (const job of ['chaos-runner', 'bench']) {
+    if (!existsSync(join(w.targetsDir, `${job}.json`))) writeJson(join(w.targetsDir, `${job}.json`), []);
+  }
   return w;
 }

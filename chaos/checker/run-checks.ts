@@ -4,6 +4,9 @@
 // from the same data. Checks observed only while the run went on (did it complete, was every
 // member running at the end) come in as `runtimeChecks` and are combined as they are.
 import { checkAppendOrder } from './append-order.ts';
+import { checkAppliedOnce, type DuplicateProbe } from './applied-once.ts';
+import { checkFailedNotApplied } from './failed-not-applied.ts';
+import { checkLiveness, type LivenessBounds, type TrialLiveness } from './liveness.ts';
 import { casRegister } from './cas-register.ts';
 import { checkIsolatedLeaders, type AuditEventLike, type IsolatedTrial } from './deposed-leader.ts';
 import { checkElectionSafety } from './election-safety.ts';
@@ -39,6 +42,8 @@ export interface FinalLogs {
   readonly compacted: readonly (readonly [number, CompactedRecord])[];
   /** Set when the compacted records could not be read: lost-writes cannot decide. */
   readonly compactedError?: string;
+  /** The leader's state machine asked about each index the exactly-once rule calls a duplicate. */
+  readonly duplicateProbes?: readonly DuplicateProbe[];
 }
 
 export interface RunCheckInput {
@@ -53,6 +58,9 @@ export interface RunCheckInput {
   readonly runtimeChecks: readonly CheckResult[];
   /** Wall-clock budget of the linearizability search; past it the check is unknown. */
   readonly linearizabilityBudgetMs: number;
+  /** What each trial measured, and the experiment's bounds: the liveness check (absent: not judged). */
+  readonly trials?: readonly TrialLiveness[];
+  readonly liveness?: LivenessBounds | null;
 }
 
 export interface RunCheckOutcome {
@@ -81,7 +89,11 @@ export function checkRun(input: RunCheckInput): RunCheckOutcome {
     else if (input.finalLogs!.compactedError !== undefined) checks.push({ checker: 'lost-writes', valid: 'unknown', reason: input.finalLogs!.compactedError });
     else checks.push(checkLostWrites({ ops: appends, clientId: input.clientId, logs: logs.map(appendView), compacted: new Map(input.finalLogs!.compacted) }));
   }
-  if (haveLogs) checks.push(checkLogAgreement(logs));
+  if (haveLogs) {
+    checks.push(checkLogAgreement(logs));
+    checks.push(checkAppliedOnce({ clientId: input.clientId, logs, probes: input.finalLogs!.duplicateProbes ?? [] }));
+    checks.push(checkFailedNotApplied({ ops, clientId: input.clientId, logs }));
+  }
   else if (!aborted) checks.push({ checker: 'log-agreement', valid: 'unknown', reason: 'no final logs were read' });
   if (appends.length > 0) checks.push(checkAppendOrder({ ops: appends, committedIndexOf: committedAppendIndexes(logs, input.clientId) }));
   checks.push(checkElectionSafety(input.nodeEvents));
@@ -90,6 +102,7 @@ export function checkRun(input: RunCheckInput): RunCheckOutcome {
     checks.push(checkIsolatedLeaders(input.isolated, input.nodeEvents, appends, epochMsOfNs));
   }
   if (register.length > 0) checks.push(checkRegister(register, input.linearizabilityBudgetMs));
+  if (input.liveness && input.trials && input.trials.length > 0) checks.push(checkLiveness(input.trials, input.liveness));
   if (input.history.length > 0) {
     const stats = checkStats(input.history);
     // No ok at all for some function means the run did not test it: undecided, not a safety failure.

@@ -1,3 +1,5 @@
+import type { LivenessBounds } from '../checker/liveness.ts';
+import type { ClusterConfig } from '../../cluster/config.ts';
 import type { Rng } from '../../cluster/sim/rng.ts';
 import type { ClusterView } from '../cluster-view.ts';
 import type { AppliedFault, Fault } from '../nemesis/fault.ts';
@@ -17,6 +19,11 @@ export interface Experiment {
   readonly defaultHoldMs: number;
   /** True when the faults are on links (partitions, toxics), so the cluster must run its links through the proxy. */
   readonly needsProxy: boolean;
+  /**
+   * How long an election and the clients' wait may take after this experiment's faults; over it
+   * the liveness check says unknown. Absent: defaultLiveness (chaos/experiments/liveness-bounds.ts).
+   */
+  liveness?(config: ClusterConfig): LivenessBounds;
   trial(ctx: TrialContext): Promise<TrialOutcome>;
 }
 
@@ -63,5 +70,7 @@ export interface TrialOutcome {
    * anchor (restart-all: from the moment every node was started again, not from the kill).
    */
   readonly measureFromMs?: number;
+  /** True when the anchor fault hit the leader, so a new leader must be elected (the liveness check). */
+  readonly expectsElection?: boolean;
   readonly note?: string;
 }

@@ -29,7 +29,7 @@ export async function faultTrial(ctx: TrialContext, fault: Fault, opts: FaultTri
   } finally {
     await ctx.faults.heal(applied);
   }
-  const outcome: TrialOutcome = { anchor: applied, termBefore: before?.term ?? null, healedAtMs: Date.now() };
+  const outcome: TrialOutcome = { anchor: applied, termBefore: before?.term ?? null, healedAtMs: Date.now(), expectsElection: opts.expectNewLeader };
   return {
     ...outcome,
     ...(note !== undefined ? { note } : {}),

@@ -8,12 +8,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { arch, platform } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createLatencyHistogram, type Histogram } from '../../bench/histograms.ts';
+import { MetricsEndpoint } from '../../monitoring/metrics-endpoint.ts';
+import { ChaosMetrics } from '../metrics/chaos-metrics.ts';
 import { repoRoot } from '../../cluster/config.ts';
 import { Rng } from '../../cluster/sim/rng.ts';
 import type { IsolatedTrial } from '../checker/deposed-leader.ts';
 import { DEFAULT_BUDGET_MS } from '../checker/linearizability.ts';
+import type { LivenessBounds } from '../checker/liveness.ts';
+import { defaultLiveness } from '../experiments/liveness-bounds.ts';
 import type { FinalLogs } from '../checker/run-checks.ts';
 import type { CheckResult } from '../checker/verdict.ts';
 import type { FaultControl, LeaderInfo, TrialContext } from '../experiments/experiment.ts';
@@ -42,11 +46,18 @@ export interface RunContext {
   readonly registerClients: number;
   readonly unsafeStaleReads: boolean;
   readonly checkBudgetMs: number;
+  /** The experiment's liveness bounds for this cluster, stored in run.json. */
+  readonly liveness: LivenessBounds;
   readonly history: HistoryRecorder;
   readonly poller: NodeEventPoller;
   /** Both are built (their counts and histograms are reported either way); `runAppend`/`runRegister` say which run. */
   readonly appendLoad: AppendWorkload;
   readonly registerLoad: RegisterWorkload;
+  /** Register clients pinned to nodes (null when off); they share the keys and the history. */
+  readonly pinnedLoad: RegisterWorkload | null;
+  /** What Prometheus and Grafana see of this run while it goes on. */
+  readonly metrics: ChaosMetrics;
+  readonly metricsEndpoint: MetricsEndpoint | null;
   readonly runAppend: boolean;
   readonly runRegister: boolean;
   /** The nemesis as experiments see it: every inject and heal also goes to `faultLog`. */
@@ -89,11 +100,14 @@ export function openRun(target: RunTarget, o: RunOptions): RunContext {
   const registerKeys = Array.from({ length: o.registerKeys ?? 3 }, (_, i) => `${clientId}-k${i}`);
   const unsafeStaleReads = o.unsafeStaleReads ?? false;
   const checkBudgetMs = o.checkBudgetMs ?? DEFAULT_BUDGET_MS;
+  const pinnedClients = o.pinnedClients ?? 2 * target.nodes.length;
+  const liveness = o.experiment.liveness?.(target.config) ?? defaultLiveness(target.config);
   writeJson(runDir, 'run.json', {
     experiment: o.experiment.name, seed: o.seed, trials: o.trials, rateRps: o.rateRps, holdMs: o.holdMs,
     concurrencyMax: o.concurrencyMax, recoveryTimeoutMs: o.recoveryTimeoutMs, clientId,
     startedAt: new Date(startedAtMs).toISOString(), historyOriginEpochMs: clock.originEpochMs,
-    workload: workloadChoice, registerKeys, registerClients, unsafeStaleReads, checkBudgetMs,
+    workload: workloadChoice, registerKeys, registerClients, unsafeStaleReads, checkBudgetMs, liveness,
+    pinnedClients: workloadChoice !== 'append' && !unsafeStaleReads ? pinnedClients : 0,
     runtime: target.runtime.kind, git: gitState(),
     versions: { project: projectVersion(), node: process.version, platform: `${platform()}-${arch()}` },
     gatewayUrl: target.gatewayUrl, config: target.config,
@@ -108,11 +122,13 @@ export function openRun(target: RunTarget, o: RunOptions): RunContext {
       const applied = await target.nemesis.inject(fault);
       requestedAtMs.set(applied.id, askedAtMs);
       faultLog.push({ type: 'fault', phase: 'inject', atMs: applied.appliedAtMs, id: applied.id, describe: applied.describe, nodes: applied.nodes, fault, ...(applied.grudge ? { grudge: applied.grudge } : {}) });
+      metrics.faultApplied(fault.kind, applied.nodes.join(',') || 'cluster');
       return applied;
     },
     heal: async (applied) => {
       const out = await target.nemesis.heal(applied);
       faultLog.push({ type: 'fault', phase: 'heal', atMs: Date.now(), id: applied.id, describe: applied.describe });
+      metrics.faultHealed(applied.fault.kind, applied.nodes.join(',') || 'cluster');
       return out;
     },
   };
@@ -128,6 +144,16 @@ export function openRun(target: RunTarget, o: RunOptions): RunContext {
     timeoutMs: callTimeoutMs, clientId, rng: rng.fork('register'), history,
     ...(unsafeStaleReads ? { staleReadNodes: target.nodes } : {}),
   });
+  // Pinned clients at half the register rate: a node cut off on the minority side is still asked.
+  const pinnedLoad = pinnedClients > 0 && workloadChoice !== 'append' && !unsafeStaleReads ? new RegisterWorkload({
+    gatewayUrl: target.gatewayUrl, rateRps: Math.max(1, o.rateRps / 2), clients: pinnedClients, keys: registerKeys,
+    timeoutMs: callTimeoutMs, clientId, rng: rng.fork('pinned'), history, pinnedNodes: target.nodes, idPrefix: 'p',
+  }) : null;
+  const metrics = new ChaosMetrics(o.experiment.name);
+  metrics.run(basename(runDir), String(o.seed));
+  for (const w of [appendLoad, registerLoad, pinnedLoad]) w?.onCall((f, type, dueMs, sentMs, doneMs) => metrics.opCompleted(f, type, doneMs - dueMs, doneMs - sentMs));
+  const metricsEndpoint = o.metricsPort === null ? null
+    : new MetricsEndpoint({ registry: metrics.registry, job: 'chaos-runner', targetsDir: join(target.config.dataDirAbs, 'monitoring', 'targets'), port: o.metricsPort ?? 0 });
 
   const leader = async (): Promise<LeaderInfo | null> => {
     const statuses = await target.view.statuses();
@@ -138,8 +164,8 @@ export function openRun(target: RunTarget, o: RunOptions): RunContext {
 
   return {
     target, options: o, log: o.log, clock, startedAtMs, runDir, rng, scheduleRng, clientId, workloadChoice,
-    registerKeys, registerClients, unsafeStaleReads, checkBudgetMs, history,
-    poller: new NodeEventPoller(target.nodes), appendLoad, registerLoad,
+    registerKeys, registerClients, unsafeStaleReads, checkBudgetMs, liveness, history,
+    poller: new NodeEventPoller(target.nodes), appendLoad, registerLoad, pinnedLoad, metrics, metricsEndpoint,
     runAppend: workloadChoice !== 'register', runRegister: workloadChoice !== 'append', faults, faultLog, requestedAtMs,
     election: createLatencyHistogram(), unavailability: createLatencyHistogram(),
     perTrial: [], isolated: [], runtimeChecks: [], abortReason: null, loaded: false,

@@ -15,7 +15,7 @@ import { startLoad } from './phases/load.ts';
 import { steadyState } from './phases/steady-state.ts';
 import { store } from './phases/store.ts';
 import { runTrials } from './phases/trials.ts';
-import { openRun } from './run-context.ts';
+import { openRun, type RunContext } from './run-context.ts';
 import type { RunOptions, RunOutcome, RunTarget } from './run-types.ts';
 
 export type * from './run-types.ts';
@@ -23,6 +23,18 @@ export { quantiles } from './phases/store.ts';
 
 export async function runExperiment(target: RunTarget, options: RunOptions): Promise<RunOutcome> {
   const ctx = openRun(target, options);
+  const metricsUrl = await ctx.metricsEndpoint?.start().catch((err: Error) => { ctx.log(`metrics: not served (${err.message})`); return null; });
+  if (metricsUrl) ctx.log(`metrics: ${metricsUrl} (registered for just monitoring's Prometheus)`);
+  try {
+    return await phases(ctx);
+  } finally {
+    // One more scrape reads the final values (when a Prometheus scrapes us at all), then withdraw.
+    await ctx.metricsEndpoint?.finish(3000);
+    await ctx.metricsEndpoint?.close();
+  }
+}
+
+async function phases(ctx: RunContext): Promise<RunOutcome> {
   try {
     await steadyState(ctx);
     if (ctx.abortReason === null) {

@@ -3,6 +3,7 @@
  * TrialRecord): the runner's public types, shared by its phases, the CLI and the report.
  */
 import type { ClusterConfig } from '../../cluster/config.ts';
+import type { TrialLiveness } from '../checker/liveness.ts';
 import type { Verdict } from '../checker/run-checks.ts';
 import type { CheckResult } from '../checker/verdict.ts';
 import type { ClusterView } from '../cluster-view.ts';
@@ -47,6 +48,13 @@ export interface RunOptions {
   readonly unsafeStaleReads?: boolean;
   /** Budget of the linearizability search; past it that check is unknown. */
   readonly checkBudgetMs?: number;
+  /**
+   * Register clients pinned to nodes (each talks to its own node directly, following 421 hints),
+   * beside the gateway's clients, with the register workload; 0 turns them off. Default: two per node.
+   */
+  readonly pinnedClients?: number;
+  /** Serve the run's metrics here (0: a free port) and register for scraping; null: not served. Default 0. */
+  readonly metricsPort?: number | null;
 }
 
 export interface Quantiles { readonly count: number; readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number }
@@ -60,6 +68,8 @@ export interface TrialRecord {
   readonly unavailabilityMs: number | null;
   readonly recovered: boolean;
   readonly recoveryMs: number;
+  /** The fault hit the leader: a new leader had to be elected. */
+  readonly expectsElection?: boolean;
   readonly note?: string;
   /** A trial that cut the leader off: the deposed-leader check's input (stored so a re-check can judge it). */
   readonly isolated?: { readonly node: string; readonly faultAtMs: number; readonly healedAtMs: number };
@@ -77,7 +87,9 @@ export interface RunResults {
   readonly writeLatencyMs: Quantiles;
   /** Both workloads' calls together (the append writer's alone before the register workload existed). */
   readonly workload: WorkloadCounts;
-  readonly workloads: { readonly append?: WorkloadCounts; readonly register?: WorkloadCounts };
+  readonly workloads: { readonly append?: WorkloadCounts; readonly register?: WorkloadCounts; readonly pinned?: WorkloadCounts };
+  /** When the run ended (the report's and Grafana's time range). */
+  readonly finishedAt?: string;
   readonly checks: Record<string, CheckResult>;
   /** Wall-clock ms the checks took (no network reads included). */
   readonly checkMs: number;
@@ -89,4 +101,9 @@ export interface RunOutcome {
   readonly exitCode: 0 | 1 | 2;
   readonly runDir: string;
   readonly results: RunResults;
+}
+
+/** A trial record as the liveness check reads it (live, and from events.jsonl on a re-check). */
+export function trialLiveness(t: Pick<TrialRecord, 'trial' | 'expectsElection' | 'electionMs' | 'unavailabilityMs'>): TrialLiveness {
+  return { trial: t.trial, expectsElection: t.expectsElection === true, electionMs: t.electionMs, unavailabilityMs: t.unavailabilityMs };
 }

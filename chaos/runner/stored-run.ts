@@ -9,7 +9,9 @@ import type { IsolatedTrial } from '../checker/deposed-leader.ts';
 import { pairOperations, parseHistoryJsonl } from '../checker/history.ts';
 import type { FinalLogs, RunCheckInput } from '../checker/run-checks.ts';
 import type { CheckResult } from '../checker/verdict.ts';
+import type { LivenessBounds } from '../checker/liveness.ts';
 import type { NodeEvent } from './node-event-poller.ts';
+import { trialLiveness } from './run-types.ts';
 
 export class BadRunFolderError extends Error {
   readonly code = 'BAD_RUN_FOLDER';
@@ -56,6 +58,9 @@ export function readStoredRun(dir: string): StoredRun {
     input: {
       history, clientId: run.clientId, historyOriginEpochMs: run.historyOriginEpochMs, finalLogs,
       nodeEvents, isolated, runtimeChecks,
+      trials: events.filter((e) => e.type === 'trial' && typeof e.trial === 'number')
+        .map((e) => trialLiveness(e as unknown as Parameters<typeof trialLiveness>[0])),
+      liveness: isBounds(run.liveness) ? run.liveness : null,
     },
   };
 }
@@ -107,3 +112,11 @@ function readHistory(dir: string) {
     throw err;
   }
 }
+
+/** run.json's liveness bounds: an object of numbers, or nothing (a run from before they existed). */
+function isBounds(v: unknown): v is LivenessBounds {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const b = v as Record<string, unknown>;
+  return ['electionMsMax', 'unavailabilityMsMax'].every((k) => b[k] === undefined || (typeof b[k] === 'number' && Number.isFinite(b[k])));
+}
+

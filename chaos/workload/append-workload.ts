@@ -49,7 +49,7 @@ export class AppendWorkload extends OpenLoopWorkload {
     const requestId = String(slot);
     const data = { client: this.o.clientId, slot, nonce: Math.floor(this.o.rng.next() * 2 ** 32).toString(16) };
     const body = JSON.stringify({ data, source: 'chaos', clientId: this.o.clientId, requestId });
-    return this.track('append', requestId, undefined, () => requestAndClassify(this.pool, { path: '/api/write', method: 'POST', body }, this.o.timeoutMs, classifyAnswer))
+    return this.track('append', requestId, undefined, () => requestAndClassify(this.pool, { path: '/api/write', method: 'POST', body }, this.o.timeoutMs, classifyAnswer), intendedMs)
       .then((c) => { if (c.type === 'ok') recordMs(this.latency, this.o.clock.nowEpochMs() - intendedMs); });
   }
 }

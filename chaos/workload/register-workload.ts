@@ -25,6 +25,15 @@ export interface RegisterWorkloadOptions {
    * a follower or a deposed leader answers from its own copy. Not linearizable by design.
    */
   readonly staleReadNodes?: readonly { readonly id: string; readonly url: string }[];
+  /**
+   * Clients pinned to nodes (Jepsen's per-node clients): process p talks to node p mod N
+   * directly, never through the gateway, and follows a 421 NOT_LEADER hint once, as a real
+   * client would. Reads stay linearizable requests; a node cut off on the minority side of a
+   * partition is still asked, which is how stale-read and deposed-leader bugs become visible.
+   */
+  readonly pinnedNodes?: readonly { readonly id: string; readonly url: string }[];
+  /** Prefix of written values and request ids, so two register workloads of one run never collide. */
+  readonly idPrefix?: string;
 }
 
 /** Read 40%, write 30%, cas 30%: reads are what catch stale state. */
@@ -41,30 +50,33 @@ const writeShare = 0.3;
 export class RegisterWorkload extends OpenLoopWorkload {
   private readonly gateway: Pool;
   private readonly nodePools: Pool[];
+  private readonly pinned: Pool[];
+  private readonly pool: (url: string) => Pool;
   private readonly lastSeen = new Map<string, string | null>();
   private staleTurn = 0;
 
   constructor(private readonly o: RegisterWorkloadOptions) {
     if (!(o.clients >= 1) || o.keys.length === 0) throw new RangeError('a register workload needs at least one client and one key');
     super(o.rateRps, () => o.history.clock.nowEpochMs(), o.history, o.clients);
-    const pool = (url: string) => new Pool(url, { connections: o.clients, pipelining: 1, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
-    this.gateway = pool(o.gatewayUrl);
-    this.nodePools = (o.staleReadNodes ?? []).map((n) => pool(n.url));
+    this.pool = (url: string) => new Pool(url, { connections: o.clients, pipelining: 1, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
+    this.gateway = this.pool(o.gatewayUrl);
+    this.nodePools = (o.staleReadNodes ?? []).map((n) => this.pool(n.url));
+    this.pinned = (o.pinnedNodes ?? []).map((n) => this.pool(n.url));
   }
 
   protected async closePools(): Promise<void> {
-    await Promise.all([this.gateway, ...this.nodePools].map((p) => p.close().catch(() => undefined)));
+    await Promise.all([this.gateway, ...this.nodePools, ...this.pinned].map((p) => p.close().catch(() => undefined)));
   }
 
-  protected sendSlot(slot: number): Promise<void> | null {
+  protected sendSlot(slot: number, dueMs: number): Promise<void> | null {
     // The draws happen for skipped slots too, so a seed fixes the op sequence whatever the cluster does.
     const key = this.o.rng.pick(this.o.keys);
     const roll = this.o.rng.next();
     if (!this.hasRoom()) return null;
     const f: RegisterF = roll < readShare ? 'read' : roll < readShare + writeShare ? 'write' : 'cas';
-    const value = `v${slot}`;
+    const value = `${this.o.idPrefix ?? 'v'}${slot}`;
     const input: Value = f === 'read' ? null : f === 'write' ? value : [this.lastSeen.get(key) ?? null, value];
-    return this.track(f, input, key, () => this.call(f, key, input, String(slot))).then((c) => {
+    return this.track(f, input, key, (process) => this.call(f, key, input, String(slot), process), dueMs).then((c) => {
       if (c.type === 'ok') this.observe(f, key, input, c.value);
     });
   }
@@ -76,10 +88,10 @@ export class RegisterWorkload extends OpenLoopWorkload {
     else if (output === true) this.lastSeen.set(key, (input as readonly Value[])[1] as string);
   }
 
-  private call(f: RegisterF, key: string, input: Value, slot: string): Promise<WriteCompletion> {
+  private call(f: RegisterF, key: string, input: Value, slot: string, process: number): Promise<WriteCompletion> {
     const path = `/api/kv/${encodeURIComponent(key)}`;
-    const ids = { clientId: this.o.clientId, requestId: `reg-${slot}` };
-    let pool = this.gateway;
+    const ids = { clientId: this.o.clientId, requestId: `${this.o.idPrefix ? `${this.o.idPrefix}-` : 'reg-'}${slot}` };
+    let pool = this.pinned.length > 0 ? this.pinned[process % this.pinned.length]! : this.gateway;
     let request: { path: string; method: 'GET' | 'PUT' | 'POST'; body?: string };
     if (f === 'read') {
       if (this.nodePools.length > 0) {
@@ -94,6 +106,32 @@ export class RegisterWorkload extends OpenLoopWorkload {
       const [expect, value] = input as readonly Value[];
       request = { path: `${path}/cas`, method: 'POST', body: JSON.stringify({ expect, value, ...ids }) };
     }
-    return requestAndClassify(pool, request, this.o.timeoutMs, (status, body) => classifyRegisterAnswer(f, input, status, body));
+    const classify = (status: number, body: unknown) => classifyRegisterAnswer(f, input, status, body);
+    if (this.pinned.length === 0) return requestAndClassify(pool, request, this.o.timeoutMs, classify);
+    return this.callFollowingHint(pool, request, classify);
   }
+
+  /**
+   * A pinned client's call: its own node first; a 421 that names another member's URL is retried
+   * there once (the node refused before proposing, so the retry cannot apply the call twice). A
+   * hint naming anything but a member is not followed: a peer's answer is not trusted.
+   */
+  private async callFollowingHint(
+    pool: Pool, request: { path: string; method: 'GET' | 'PUT' | 'POST'; body?: string },
+    classify: (status: number, body: unknown) => WriteCompletion,
+  ): Promise<WriteCompletion> {
+    let hint: string | null = null;
+    const first = await requestAndClassify(pool, request, this.o.timeoutMs, (status, body) => {
+      const b = body as { code?: unknown; leaderUrl?: unknown } | null;
+      if (status === 421 && typeof b?.leaderUrl === 'string') hint = b.leaderUrl;
+      return classify(status, body);
+    });
+    const at = hint === null ? -1 : (this.o.pinnedNodes ?? []).findIndex((n) => sameOrigin(n.url, hint!));
+    if (at < 0 || this.pinned[at] === pool) return first;
+    return requestAndClassify(this.pinned[at]!, request, this.o.timeoutMs, classify);
+  }
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try { return new URL(a).origin === new URL(b).origin; } catch { return false; }
 }

@@ -4,6 +4,9 @@ import type { HistoryRecorder } from './history-recorder.ts';
 import { SlotSchedule } from './slot-schedule.ts';
 import { classifyError, type WriteCompletion } from './write-outcome.ts';
 
+/** Told of every completed call: its due time, when it went out and when it ended (epoch ms). */
+export type CallObserver = (f: string, type: 'ok' | 'fail' | 'info', dueMs: number, sentMs: number, doneMs: number) => void;
+
 export interface WorkloadCounts {
   readonly invoked: number;
   readonly ok: number;
@@ -25,6 +28,7 @@ export abstract class OpenLoopWorkload {
   private open = 0;
   private readonly processes = new Set<number>();
   private readonly counts = { invoked: 0, ok: 0, fail: 0, info: 0, skipped: 0 };
+  private observer: CallObserver | null = null;
 
   constructor(rateRps: number, nowMs: () => number, readonly history: HistoryRecorder, private readonly openMax: number) {
     // sendSlot runs only after start(), when the subclass's fields are set.
@@ -35,6 +39,11 @@ export abstract class OpenLoopWorkload {
   protected abstract sendSlot(slot: number, dueMs: number): Promise<void> | null;
   /** Releases the workload's connections. */
   protected abstract closePools(): Promise<void>;
+
+  /** One observer (the run's metrics); it must be cheap and must not throw. */
+  onCall(observer: CallObserver): void {
+    this.observer = observer;
+  }
 
   start(): void {
     this.schedule.start();
@@ -61,16 +70,18 @@ export abstract class OpenLoopWorkload {
     return false;
   }
 
-  /** Records the call as invoked, and its completion when `call` settles. */
-  protected track(f: string, input: Value, key: string | undefined, call: () => Promise<WriteCompletion>): Promise<WriteCompletion> {
+  /** Records the call as invoked (as `process`), and its completion when `call` settles. */
+  protected track(f: string, input: Value, key: string | undefined, call: (process: number) => Promise<WriteCompletion>, dueMs?: number): Promise<WriteCompletion> {
+    const sentMs = this.history.clock.nowEpochMs();
     const process = this.history.invoke(f, input, key);
     this.processes.add(process);
     this.counts.invoked++;
     this.open++;
-    return call().then((c) => {
+    return call(process).then((c) => {
       this.open--;
       this.history.complete(process, c.type, c.value);
       this.counts[c.type]++;
+      this.observer?.(f, c.type, dueMs ?? sentMs, sentMs, this.history.clock.nowEpochMs());
       return c;
     });
   }

@@ -21,12 +21,12 @@ const load = (name: string) => JSON.parse(readFileSync(join(dashboardsDir, name)
 
 test('the committed JSON is exactly what build-dashboards.ts writes (run it after editing a spec)', () => {
   assert.equal(readdirSync(dashboardsDir).filter((n) => n.endsWith('.json')).sort(), Object.keys(dashboardFiles).sort());
-  for (const [name, spec] of Object.entries(dashboardFiles)) assert.is(readFileSync(join(dashboardsDir, name), 'utf8'), renderDashboard(spec), name);
+  for (const [name, make] of Object.entries(dashboardFiles)) assert.is(readFileSync(join(dashboardsDir, name), 'utf8'), renderDashboard(make), name);
 });
 
-test('the dashboards are the two the product promises, with distinct uids', () => {
+test('the dashboards are the ones the product promises (the seed\'s four, chaos, benchmark), with distinct uids', () => {
   const all = Object.keys(dashboardFiles).map(load);
-  assert.equal(all.map((d) => d.title).sort(), ['Gateway', 'Raft cluster']);
+  assert.equal(all.map((d) => d.title).sort(), ['Benchmark', 'Chaos experiment', 'Cluster Health', 'Gateway', 'Leader Election', 'Raft cluster', 'Replication Lag', 'Write Performance']);
   assert.is(new Set(all.map((d) => d.uid)).size, all.length);
 });
 
@@ -69,6 +69,15 @@ test('every expression uses only Grafana variables the live test can expand', ()
   assert.throws(() => expandGrafanaVariables('rate(x[$__range])', 1), /unknown Grafana variable/);
   assert.is(expandGrafanaVariables('rate(x[$__rate_interval])', 1), 'rate(x[4s])');
   assert.is(expandGrafanaVariables('rate(x[$__rate_interval])', 15), 'rate(x[16s])');
+});
+
+test('every time-based dashboard of the SDK set carries the fault-window and leader-change annotations', () => {
+  for (const name of ['leader-election.json', 'cluster-health.json', 'write-performance.json', 'replication-lag.json', 'chaos-experiment.json', 'benchmark.json']) {
+    const d = JSON.parse(readFileSync(join(dashboardsDir, name), 'utf8')) as { annotations: { list: { name: string; expr: string }[] } };
+    const byName = new Map(d.annotations.list.map((a) => [a.name, a.expr]));
+    assert.is(byName.get('Fault windows'), 'chaos_fault_active == 1', name);
+    assert.ok(byName.get('Leader changes'), name);
+  }
 });
 
 test('the dashboard provider loads the folder a container mounts the JSON into', () => {

@@ -42,6 +42,7 @@ export function reportHtml(m: ReportModel, opts: { indexHref?: string } = {}): s
   out.push(`<div class="headline ${m.verdict}" id="headline">${esc(m.headline)}`);
   if (m.reasons.length > 0) out.push(`<ul class="reasons">${m.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>`);
   out.push('</div>');
+  if (m.grafana && m.grafana.length > 0) out.push(`<p class="meta" id="grafana">Grafana at this run's time range: ${m.grafana.map((l) => `<a href="${esc(l.href)}" rel="noopener">${esc(l.title)}</a>`).join(' · ')}</p>`);
   if (m.notes.length > 0) out.push(`<ul class="notes">${m.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`);
   if (m.reproduce) out.push(`<h2 id="reproduce">Reproduce</h2><pre class="cmd">${esc(m.reproduce)}</pre>`);
   const toc = [...m.sections.map((s) => [s.id, s.title]), ...(m.checks.length ? [['checks', 'Checks']] : []), ['config', 'Configuration'], ['files', 'Raw files']];

@@ -1,6 +1,7 @@
 // The report of a bench run folder (bench/cli.ts): run.json, results.json (RunSummary + details
 // + SLO verdicts) and one <step>.json per load step (LoadResultJson: per-second series and the
 // encoded corrected/raw histograms). Histograms of several steps are merged, never averaged.
+import { grafanaBase, grafanaLinks } from './grafana-links.ts';
 import { join } from 'node:path';
 import { decodeHistogram, mergeHistograms, type Histogram } from '../../bench/histograms.ts';
 import { ms, num, pct } from './format.ts';
@@ -223,5 +224,12 @@ export function benchModel(rf: RunFiles): ReportModel {
     id: rf.id, kind: 'bench', title: `Bench: ${scenario}`, startedAt: run.startedAt ?? null, verdict, headline, reasons,
     reproduce: Array.isArray(run.argv) ? `npx just bench ${(run.argv as string[]).join(' ')}` : null,
     config, sections, charts, checks: [], counterexamples: [], files: rf.files, notes, figures,
+    grafana: grafanaLinks(grafanaBase(), 'bench', rf.id, Date.parse(run.startedAt ?? '') || steps[0]?.startedAtEpochMs || NaN, Date.parse(r?.finishedAt ?? '') || benchEndMs(steps)),
   };
+}
+
+/** The end of the last step: its start plus the seconds its series covers. */
+function benchEndMs(steps: readonly { startedAtEpochMs: number; series: readonly unknown[] }[]): number {
+  const last = steps.at(-1);
+  return last ? last.startedAtEpochMs + last.series.length * 1000 : NaN;
 }

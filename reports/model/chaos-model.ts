@@ -1,6 +1,7 @@
 // The report of a chaos run folder (chaos/runner/run-experiment.ts): run.json, results.json, history.jsonl,
 // events.jsonl, histograms.json. The runner stores no per-second series, so the timeline is
 // computed here from the history; fault windows and elections come from events.jsonl.
+import { grafanaBase, grafanaLinks } from './grafana-links.ts';
 import { join } from 'node:path';
 import { decodeHistogram, type Histogram } from '../../bench/histograms.ts';
 import { pairOperations, parseHistoryJsonl, type HistoryEvent } from '../../chaos/checker/history.ts';
@@ -217,9 +218,13 @@ export function chaosModel(rf: RunFiles): ReportModel {
   };
   if (w && w.skipped > 0) notes.push(`${w.skipped} of ${w.invoked + w.skipped} scheduled writes were skipped because ${run.concurrencyMax ?? 'the cap of'} writes were already open: the cluster could not keep up with ${run.rateRps} writes/s.`);
 
+  // The run's range: start to the recorded end, else to its last history event.
+  const startMs = Date.parse(run.startedAt ?? '') || originMs;
+  const endMs = Date.parse(results?.finishedAt ?? '') || originMs + endS * 1000;
+  const grafana = grafanaLinks(grafanaBase(), 'chaos', rf.id, startMs, Math.max(endMs, startMs));
   return {
     id: rf.id, kind: 'chaos', title: `Chaos: ${experiment}`, startedAt: run.startedAt ?? null, verdict, headline, reasons, reproduce,
-    config, sections, charts, checks, counterexamples, files: rf.files, notes, figures,
+    config, sections, charts, checks, counterexamples, files: rf.files, notes, figures, grafana,
   };
 }
 

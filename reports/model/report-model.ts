@@ -1,6 +1,7 @@
 // What a report page shows, independent of where it came from (chaos runner or bench CLI).
 // Charts travel to the page as data (ChartSpec) and are drawn there by uPlot; everything
 // else is rendered to HTML up front so the page reads even with scripts off.
+import type { GrafanaLink } from './grafana-links.ts';
 
 export type Verdict = 'valid' | 'invalid' | 'unknown' | 'passed' | 'failed' | 'none';
 
@@ -89,4 +90,6 @@ export interface ReportModel {
   readonly notes: string[];
   /** Key figures for the runs index. */
   readonly figures: Record<string, string>;
+  /** Grafana at this run's time range (GRAFANA_URL set); none otherwise. */
+  readonly grafana?: readonly GrafanaLink[];
 }

@@ -3,6 +3,8 @@
 // Chromium. No console errors; every chart is a uPlot instance holding data; the index links
 // open the reports; the comparison page draws both runs.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -116,6 +118,35 @@ test('a comparison page overlays both runs on the percentile axis', async () => 
   assert.match(await browser.page.textContent('main > table') ?? '', /latency p99/);
   assert.equal(browser.errors, []);
   await browser.page.screenshot({ path: join(artifactsDir, 'report-compare.png'), fullPage: true });
+});
+
+test('with GRAFANA_URL set, the chaos report links to Grafana at the run\'s exact time range', async () => {
+  // Something listening at GRAFANA_URL records where the browser lands when the link is clicked.
+  const landed: string[] = [];
+  const grafana = createServer((req, res) => { landed.push(req.url ?? ''); res.writeHead(200, { 'content-type': 'text/html' }).end('<title>grafana</title>ok'); });
+  await new Promise<void>((r) => grafana.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(grafana.address() as AddressInfo).port}`;
+  process.env.GRAFANA_URL = base;
+  try {
+    const path = renderRun(chaosDir);
+    await browser.page.goto(pathToFileURL(path).href);
+    const links = await browser.page.$$eval('#grafana a', (as) => as.map((a) => ({ text: a.textContent, href: (a as unknown as { href: string }).href })));
+    assert.ok(links.some((l) => l.text === 'Chaos experiment'), JSON.stringify(links));
+    await Promise.all([browser.page.waitForURL(/\/d\/chaos-experiment\//), browser.page.click('#grafana a:text("Chaos experiment")')]);
+    assert.match(await browser.page.textContent('body') ?? '', /ok/);
+    const url = new URL(landed.at(-1)!, base);
+    const run = JSON.parse(readFileSync(join(chaosDir, 'run.json'), 'utf8')) as { startedAt: string };
+    const results = JSON.parse(readFileSync(join(chaosDir, 'results.json'), 'utf8')) as { finishedAt?: string };
+    assert.is(Number(url.searchParams.get('from')), Date.parse(run.startedAt));
+    const to = Number(url.searchParams.get('to'));
+    if (results.finishedAt) assert.is(to, Date.parse(results.finishedAt));
+    assert.ok(to > Number(url.searchParams.get('from')), 'a range, not a point');
+    assert.is(url.searchParams.get('var-run_id'), basename(chaosDir));
+  } finally {
+    delete process.env.GRAFANA_URL;
+    grafana.close();
+    renderRun(chaosDir);
+  }
 });
 
 test.run();

@@ -4,6 +4,7 @@
  */
 import { checkRun } from '../../checker/run-checks.ts';
 import type { RunContext } from '../run-context.ts';
+import { trialLiveness } from '../run-types.ts';
 
 export function check(ctx: RunContext): ReturnType<typeof checkRun> {
   const runtimeChecks = [...ctx.runtimeChecks];
@@ -11,6 +12,7 @@ export function check(ctx: RunContext): ReturnType<typeof checkRun> {
   const checked = checkRun({
     history: ctx.history.events, clientId: ctx.clientId, historyOriginEpochMs: ctx.clock.originEpochMs, finalLogs: ctx.stored,
     nodeEvents: ctx.poller.events, isolated: ctx.isolated, runtimeChecks, linearizabilityBudgetMs: ctx.checkBudgetMs,
+    trials: ctx.perTrial.map(trialLiveness), liveness: ctx.liveness,
   });
   ctx.log(`check: ${Object.keys(checked.checks).join(', ')} in ${checked.checkMs} ms`);
   return checked;

@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { duplicateIndexes, type DuplicateProbe } from '../../checker/applied-once.ts';
 import { pairOperations } from '../../checker/history.ts';
 import { readCommittedLog, readRecord, type CommittedLog } from '../final-logs.ts';
 import type { NodeEndpoint } from '../node-event-poller.ts';
@@ -21,12 +22,12 @@ export async function finalState(ctx: RunContext): Promise<void> {
       ctx.runtimeChecks.push({ checker: 'final-reads', valid: 'unknown', reason: (err as Error).message });
     }
   }
-  await Promise.all([ctx.appendLoad.close(), ctx.registerLoad.close()]);
+  await Promise.all([ctx.appendLoad.close(), ctx.registerLoad.close(), ctx.pinnedLoad?.close()]);
   if (ctx.finalLogs.length === 0) return;
   const base = { leader: ctx.finalLeader, logs: ctx.finalLogs };
   try {
     const compacted = await compactedRecords(pairOperations(ctx.history.events), ctx.finalLogs, ctx.target.nodes, ctx.finalLeader);
-    ctx.stored = { ...base, compacted: [...compacted] };
+    ctx.stored = { ...base, compacted: [...compacted], duplicateProbes: await duplicateProbes(ctx) };
   } catch (err) {
     // The leader could not say what compacted entries held: lost-writes cannot decide.
     ctx.stored = { ...base, compacted: [], compactedError: (err as Error).message };
@@ -55,3 +56,23 @@ async function compactedRecords(ops: ReturnType<typeof pairOperations>, logs: re
   await Promise.all(Array.from({ length: compactedReadConcurrency }, worker));
   return out;
 }
+
+/** At most this many duplicates are asked about; a run has a handful (gateway retries). */
+const duplicateProbesMax = 200;
+
+/**
+ * Asks the leader's state machine about each committed command that repeats an earlier request
+ * id: the exactly-once rule says it changed nothing, so there must be no record at its index.
+ */
+async function duplicateProbes(ctx: RunContext): Promise<DuplicateProbe[]> {
+  const leader = ctx.target.nodes.find((n) => n.id === ctx.finalLeader);
+  const log = ctx.finalLogs.find((l) => l.node === ctx.finalLeader);
+  if (!leader || !log) return [];
+  const probes: DuplicateProbe[] = [];
+  for (const index of duplicateIndexes(log, ctx.clientId).slice(0, duplicateProbesMax)) {
+    const record = await readRecord(leader, index);
+    probes.push({ node: leader.id, index, recorded: record !== null });
+  }
+  return probes;
+}
+

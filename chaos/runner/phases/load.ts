@@ -15,6 +15,10 @@ export async function startLoad(ctx: RunContext): Promise<void> {
     ctx.appendLoad.start();
     ctx.log(`load: ${o.rateRps} appends/s open loop through ${ctx.target.gatewayUrl}, up to ${o.concurrencyMax} concurrent`);
   }
+  if (ctx.runRegister && ctx.pinnedLoad) {
+    ctx.pinnedLoad.start();
+    ctx.log(`load: ${Math.max(1, o.rateRps / 2)} register ops/s from ${ctx.options.pinnedClients ?? 2 * ctx.target.nodes.length} clients pinned to nodes (421 hints followed)`);
+  }
   if (ctx.runRegister) {
     ctx.registerLoad.start();
     ctx.log(`load: ${o.rateRps} register ops/s (read/write/cas) on ${ctx.registerKeys.length} keys, ${ctx.registerClients} clients` +
@@ -24,5 +28,5 @@ export async function startLoad(ctx: RunContext): Promise<void> {
 }
 
 export async function stopLoad(ctx: RunContext): Promise<void> {
-  await Promise.all([ctx.appendLoad.stop(), ctx.registerLoad.stop()]);
+  await Promise.all([ctx.appendLoad.stop(), ctx.registerLoad.stop(), ctx.pinnedLoad?.stop()]);
 }

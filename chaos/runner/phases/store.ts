@@ -20,13 +20,15 @@ export function store(ctx: RunContext, checked: ReturnType<typeof checkRun>): Ru
   const o = ctx.options;
   const appendCounts = ctx.appendLoad.stats();
   const registerCounts = ctx.registerLoad.stats();
+  const pinnedCounts = ctx.runRegister && ctx.pinnedLoad ? ctx.pinnedLoad.stats() : null;
   const writeLatency = ctx.appendLoad.latency;
   const results: RunResults = {
     verdict: checked.verdict, reason: checked.reason,
     experiment: o.experiment.name, seed: o.seed, trials: ctx.perTrial.length, trialsPlanned: o.trials,
     electionMs: quantiles(ctx.election), unavailabilityMs: quantiles(ctx.unavailability), writeLatencyMs: quantiles(writeLatency),
-    workload: sumCounts(ctx.runAppend ? appendCounts : null, ctx.runRegister ? registerCounts : null),
-    workloads: { ...(ctx.runAppend ? { append: appendCounts } : {}), ...(ctx.runRegister ? { register: registerCounts } : {}) },
+    workload: sumCounts(ctx.runAppend ? appendCounts : null, ctx.runRegister ? registerCounts : null, pinnedCounts),
+    workloads: { ...(ctx.runAppend ? { append: appendCounts } : {}), ...(ctx.runRegister ? { register: registerCounts } : {}), ...(pinnedCounts ? { pinned: pinnedCounts } : {}) },
+    finishedAt: new Date().toISOString(),
     checks: checked.checks, checkMs: checked.checkMs, perTrial: ctx.perTrial,
   };
   writeHistoryJsonl(join(ctx.runDir, 'history.jsonl'), ctx.history.events);

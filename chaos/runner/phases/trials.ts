@@ -31,6 +31,7 @@ export async function runTrials(ctx: RunContext): Promise<void> {
         waitForHealthy: async (ms) => (await waitForRecovery(view, ms)).recovered,
         sleep,
       };
+      ctx.metrics.trialStarted(trial);
       const outcome = await o.experiment.trial(trialCtx);
       const recovery = await waitForRecovery(view, o.recoveryTimeoutMs);
       const isolatedLeader = outcome.isolatedLeader && outcome.anchor
@@ -40,6 +41,7 @@ export async function runTrials(ctx: RunContext): Promise<void> {
         ...(isolatedLeader ? { isolated: isolatedLeader } : {}),
       };
       ctx.perTrial.push(record);
+      ctx.metrics.trialEnded(record.recovered ? 'recovered' : 'not-recovered', record.electionMs, record.unavailabilityMs);
       if (isolatedLeader) ctx.isolated.push({ trial, ...isolatedLeader });
       ctx.log(progressLine(record, o.trials));
       if (!recovery.recovered) { ctx.abortReason = `trial ${trial}: ${recovery.reason}`; return; }
@@ -75,7 +77,7 @@ async function measureTrial(ctx: RunContext, trial: number, outcome: TrialOutcom
   }
   return {
     trial, fault: anchor?.describe ?? null, faultAtMs, electionMs, newLeader, unavailabilityMs,
-    recovered, recoveryMs, ...(note !== undefined ? { note } : {}),
+    recovered, recoveryMs, expectsElection: outcome.expectsElection ?? false, ...(note !== undefined ? { note } : {}),
   };
 }
 

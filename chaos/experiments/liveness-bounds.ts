@@ -1,0 +1,11 @@
+// The liveness an experiment may expect of this cluster after one fault, from its configuration:
+// an election within a few election timeouts (a split vote or two included), and a write through
+// the gateway within that plus one failover deadline. Loose on purpose: the check must not cry
+// wolf on a loaded machine, and a bug that stalls recovery still lands far outside.
+import type { ClusterConfig } from '../../cluster/config.ts';
+import type { LivenessBounds } from '../checker/liveness.ts';
+
+export function defaultLiveness(config: ClusterConfig): LivenessBounds {
+  const electionMsMax = Math.max(2000, 6 * config.raft.electionTimeoutMsMax);
+  return { electionMsMax, unavailabilityMsMax: electionMsMax + config.gateway.failoverDeadlineMs };
+}

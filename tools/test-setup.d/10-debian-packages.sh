@@ -19,7 +19,7 @@ for w in "${wanted[@]}"; do
     case " ${missing[*]-} " in *" $pkg "*) ;; *) missing+=("$pkg") ;; esac
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then echo "test set-up: Debian packages present (chromium, prometheus, etcd-server)"; exit 0; fi
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "test set-up: missing Debian packages ${missing[*]}; install them as root with:" >&2

@@ -10,7 +10,9 @@ import * as assert from 'uvu/assert';
 import { startCluster, type Cluster } from '../../test/cluster-harness.ts';
 import { renderRun } from '../render-run.ts';
 import { artifactsDir, openBrowser, type TestBrowser } from './browser.ts';
-import { makeChaosRun } from './real-runs.ts';
+import { leaderKill } from '../../chaos/experiments/leader-kill.ts';
+import { runExperiment } from '../../chaos/runner.ts';
+import { openLocalTarget } from '../../chaos/runner/local-target.ts';
 
 const trials = 20;
 let cluster: Cluster;
@@ -24,8 +26,16 @@ interface Layout { id: string; drawn: Rect[]; hidden: string[]; bands: Spec[]; m
 
 test.before(async () => {
   runsDir = mkdtempSync(join(tmpdir(), 'report-labels-'));
-  cluster = await startCluster();
-  chaosDir = await makeChaosRun(cluster, runsDir, trials);
+  cluster = await startCluster({ readyTimeoutMs: 60_000 });
+  // A generous recovery bound: on a loaded machine a killed node takes many seconds to restart.
+  const { target } = await openLocalTarget(cluster.config, cluster.manager, 42);
+  const lines: string[] = [];
+  const outcome = await runExperiment(target, {
+    experiment: leaderKill, trials, seed: 42, rateRps: 40, holdMs: 300, concurrencyMax: 16,
+    recoveryTimeoutMs: 60_000, runsDir, log: (l) => lines.push(l), runInfo: { argv: ['leader-kill', '--trials', String(trials), '--seed', '42'] },
+  });
+  if (outcome.results.trials !== trials) throw new Error(`chaos run ran ${outcome.results.trials} of ${trials} trials:\n${lines.join('\n')}`);
+  chaosDir = outcome.runDir;
   await cluster.stop();
   browser = await openBrowser();
 });
@@ -75,9 +85,10 @@ test(`${trials} trials at 600 px: no drawn labels overlap, the rest are counted 
 test('hovering a fault window or a leader line shows its label', async () => {
   const [chart] = (await layouts()).filter((c) => c.id === 'throughput');
   const over = (await browser.page.$('#chart-throughput .u-over'))!;
+  await over.scrollIntoViewIfNeeded();
   const box = (await over.boundingBox())!;
   const toPx = (v: number) => browser.page.evaluate(([val]) => ((globalThis as any).reportCharts as any[]).find((c) => c.id === 'throughput').plot.valToPos(val, 'x'), [v] as const);
-  const tip = async () => (await browser.page.$eval('#chart-throughput .chart-tip', (e) => (e as any).style.display === 'block' ? e.textContent : '')) ?? '';
+  const tip = async () => (await browser.page.waitForTimeout(50), await browser.page.$eval('#chart-throughput .chart-tip', (e) => (e as any).style.display === 'block' ? e.textContent : '')) ?? '';
   for (const b of chart!.bands.slice(0, 5)) {
     await browser.page.mouse.move(box.x + await toPx((b.from! + b.to!) / 2), box.y + box.height / 2);
     assert.ok((await tip()).includes(b.label), `hover in ${b.from}-${b.to} s shows "${b.label}", got "${await tip()}"`);
@@ -90,7 +101,8 @@ test('hovering a fault window or a leader line shows its label', async () => {
 });
 
 test('the trials table lists every trial with its fault and new leader', async () => {
-  const rows = await browser.page.$$eval('#trials table:nth-of-type(2) tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+  const rows = await browser.page.$$eval('table', (tables) => tables.filter((t) => t.querySelector('caption')?.textContent === 'Each trial')
+    .flatMap((t) => [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''))));
   assert.is(rows.length, trials);
   for (const r of rows) {
     assert.match(r[1]!, /node\d/, `fault named: ${r.join(' | ')}`);

@@ -11,7 +11,7 @@ import { startCluster, type Cluster } from '../../test/cluster-harness.ts';
 import { renderRun } from '../render-run.ts';
 import { artifactsDir, openBrowser, type TestBrowser } from './browser.ts';
 import { leaderKill } from '../../chaos/experiments/leader-kill.ts';
-import { runExperiment } from '../../chaos/runner.ts';
+import { runExperiment } from '../../chaos/runner/run-experiment.ts';
 import { openLocalTarget } from '../../chaos/runner/local-target.ts';
 
 const trials = 20;

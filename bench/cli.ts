@@ -3,6 +3,10 @@
 // probe or start the target, then load. Usage errors (bad input, unreachable --target) are one
 // line and exit 2; a broken --slo rule or a compare regression exits 1; the last line a run
 // prints is its folder.
+import { basename, join } from 'node:path';
+import { loadConfig } from '../cluster/config.ts';
+import { MetricsEndpoint } from '../monitoring/metrics-endpoint.ts';
+import { GeneratorMetrics } from './generator-metrics.ts';
 import { runCli } from '../cluster/cli/usage-error.ts';
 import { parseBenchArgs } from './cli/bench-args.ts';
 import type { ScenarioArgs } from './cli/bench-args.ts';
@@ -57,6 +61,11 @@ async function runScenario(args: ScenarioArgs): Promise<number> {
   process.on('SIGTERM', onSignal);
   let target: Awaited<ReturnType<typeof resolveTarget>> | null = null;
   let folder: RunFolder | null = null;
+  const metrics = new GeneratorMetrics();
+  const endpoint = new MetricsEndpoint({
+    registry: metrics.registry, job: 'bench', targetsDir: join(loadConfig().dataDirAbs, 'monitoring', 'targets'),
+    port: Number(process.env.BENCH_METRICS_PORT ?? 0) || 0,
+  });
   try {
     target = args.kind === 'floor' || args.kind === 'etcd' ? await startReferenceTarget(args.kind, args.fsync, log)
       : await resolveTarget(args.target, args.fsync, log);
@@ -78,9 +87,12 @@ async function runScenario(args: ScenarioArgs): Promise<number> {
         return { target: target.url, nodes: target.cluster.nodes, usage: target.usage };
       }
       : undefined;
+    metrics.run(basename(folder.dir), args.name, target.url);
+    const metricsUrl = await endpoint.start().catch((err: Error) => { log(`metrics: not served (${err.message})`); return null; });
+    if (metricsUrl) log(`metrics: ${metricsUrl} (registered for just monitoring's Prometheus)`);
     const outcome = await scenarios[args.kind]({
       args, target: target.url, nodes: target.cluster.nodes, folder, usage: target.usage, requests: target.requests, signal: abort.signal, log,
-      restartCluster,
+      restartCluster, metrics,
     });
     const verdicts = evaluateSlo(args.slo, outcome.summary);
     const endedAt = new Date();
@@ -107,6 +119,9 @@ async function runScenario(args: ScenarioArgs): Promise<number> {
     if (abort.signal.aborted) return 130;
     return verdicts.every((v) => v.passed) ? 0 : 1;
   } finally {
+    // One more scrape reads the final values (when a Prometheus scrapes us at all), then withdraw.
+    await endpoint.finish(3000);
+    await endpoint.close();
     await target?.release(folder?.dir ?? null);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

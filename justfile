@@ -96,3 +96,7 @@ typecheck:
 # the test suite (same as npm test)
 test *args:
     npm test -- "$@"
+
+# container images for --runtime docker: just images [--offline|--online] (offline: a base from the host's node, no registry)
+images *args:
+    {{ts}} cluster/containers/main.ts images "$@"

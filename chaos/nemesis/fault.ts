@@ -4,6 +4,7 @@
  * are written to the ledger before anything is changed, so every fault can be healed by a
  * later process that knows nothing but the ledger.
  */
+import type { DropRule, SavedEndpoint } from '../runtime/runtime.ts';
 
 /** Whom a process fault hits, resolved when it is injected. */
 export type Target =
@@ -26,6 +27,9 @@ export type PartitionShape =
   /** One direction only: `from`'s messages to `to` vanish, the reverse still flows. */
   | 'one-way';
 
+/** How a partition cuts: toxics on the proxy's links (default), or under the proxy (Docker runtime). */
+export type PartitionVia = 'proxy' | 'network';
+
 export interface ToxicSpec {
   readonly type: 'latency' | 'bandwidth' | 'timeout' | 'reset_peer' | 'slow_close' | 'slicer' | 'limit_data';
   readonly attributes: Readonly<Record<string, number>>;
@@ -44,7 +48,7 @@ export type Fault =
   | { readonly kind: 'kill'; readonly target: Target }
   | { readonly kind: 'pause'; readonly target: Target }
   | { readonly kind: 'stop'; readonly target: Target }
-  | { readonly kind: 'partition'; readonly shape: PartitionShape; readonly nodes?: readonly string[] }
+  | { readonly kind: 'partition'; readonly shape: PartitionShape; readonly nodes?: readonly string[]; readonly via?: PartitionVia }
   | { readonly kind: 'link-toxic'; readonly select: LinkSelector; readonly toxic: ToxicSpec }
   /** Not a fault to heal but an action: move leadership (rolling restarts). */
   | { readonly kind: 'transfer-leadership'; readonly to?: string };
@@ -54,7 +58,11 @@ export type UndoStep =
   | { readonly kind: 'resume'; readonly member: string }
   | { readonly kind: 'start'; readonly member: string }
   | { readonly kind: 'remove-toxic'; readonly proxy: string; readonly toxic: string }
-  | { readonly kind: 'enable-proxy'; readonly proxy: string };
+  | { readonly kind: 'enable-proxy'; readonly proxy: string }
+  /** A member disconnected from the cluster network: connect it again with its name and address. */
+  | { readonly kind: 'reconnect'; readonly member: string; readonly endpoint: SavedEndpoint }
+  /** A DROP rule in a member's network namespace (one directed link cut under the proxy). */
+  | { readonly kind: 'remove-drop'; readonly member: string; readonly rule: DropRule };
 
 export interface AppliedFault {
   readonly id: string;

@@ -16,6 +16,7 @@
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import { RuntimeError, type Runtime } from '../runtime/runtime.ts';
 import type { AppliedFault, UndoStep } from './fault.ts';
+import { networkUndoStep } from './network-partition.ts';
 import { enableProxy, probeToxiproxy, removeToxic } from './proxy-control.ts';
 
 export interface UndoDeps {
@@ -53,6 +54,9 @@ export async function runUndoStep(step: UndoStep, deps: UndoDeps): Promise<strin
         const r = await enableProxy(deps.toxiproxy, step.proxy);
         return r === 'enabled' ? `enabled proxy ${step.proxy}` : `proxy ${step.proxy} ${r === 'already' ? 'already enabled' : 'absent'}`;
       });
+    case 'reconnect':
+    case 'remove-drop':
+      return networkUndoStep(step, deps.runtime);
   }
 }
 

@@ -49,9 +49,10 @@ const address = (last: number) => `${subnet}.${last}`;
 const projectImage = `\${PROJECT_IMAGE:-${defaultImages.project}}`;
 
 function healthcheck(port: number | string, path: string): YamlValue {
-  // Exec form with node itself: the offline base's busybox wget cannot time out (-T crashes).
+  // Exec form with node itself: the offline base's busybox wget cannot time out (-T crashes) and
+  // the public node image has no wget. Each probe starts a node (~0.1 s of CPU), hence 5 s.
   const probe = `fetch('http://127.0.0.1:${port}${path}',{signal:AbortSignal.timeout(1500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
-  return { test: ['CMD', 'node', '-e', probe], interval: '2s', timeout: '3s', retries: 30, start_period: '10s' };
+  return { test: ['CMD', 'node', '-e', probe], interval: '5s', timeout: '10s', retries: 20, start_period: '60s' };
 }
 
 function onNetwork(last: number): YamlValue {

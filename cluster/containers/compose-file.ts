@@ -45,6 +45,14 @@ export function containerScrapeTargets(config: ClusterConfig): ScrapeTargets {
 }
 
 const subnet = '${RAFT_SUBNET_PREFIX:-172.29.0}';
+const lastOctet: Readonly<Record<string, number>> = { toxiproxy: 5, prometheus: 6, grafana: 7, gateway: 10 };
+
+/** The fixed address compose gives a service (what a reconnect without a ledger restores). */
+export function serviceAddress(service: string, prefix = '172.29.0'): string | null {
+  const node = /^node(\d+)$/.exec(service);
+  const last = node ? 10 + Number(node[1]) : lastOctet[service];
+  return last === undefined ? null : `${prefix}.${last}`;
+}
 const address = (last: number) => `${subnet}.${last}`;
 const projectImage = `\${PROJECT_IMAGE:-${defaultImages.project}}`;
 
@@ -90,7 +98,7 @@ export function composeDocument(config: ClusterConfig = containerConfig(3)): Yam
         restart: 'no',
         volumes: ['./cluster/containers/toxiproxy.json:/config/toxiproxy.json:ro'],
         ports: ['127.0.0.1:${TOXIPROXY_PORT:-8474}:8474'],
-        networks: onNetwork(5),
+        networks: onNetwork(lastOctet.toxiproxy!),
       },
       ...nodes,
       gateway: {
@@ -101,8 +109,10 @@ export function composeDocument(config: ClusterConfig = containerConfig(3)): Yam
         stop_grace_period: '10s',
         environment: { RAFT_NODES: String(config.nodeCount), RAFT_CLUSTER_ID: '${RAFT_CLUSTER_ID:-compose}' },
         ports: [`127.0.0.1:\${GATEWAY_PORT:-${gw}}:${gw}`],
-        networks: onNetwork(10),
-        depends_on: Object.fromEntries(config.nodes.map((n) => [n.id, { condition: 'service_healthy' }])),
+        networks: onNetwork(lastOctet.gateway!),
+        // Started, not healthy: the gateway finds the leader itself, and `just up` waits for one
+        // over HTTP, so a slow health probe on a busy machine does not hold the start back.
+        depends_on: Object.fromEntries(config.nodes.map((n) => [n.id, { condition: 'service_started' }])),
         healthcheck: healthcheck(gw, '/healthz'),
       },
       prometheus: {
@@ -116,11 +126,12 @@ export function composeDocument(config: ClusterConfig = containerConfig(3)): Yam
           './monitoring/containers/targets:/etc/prometheus/targets:ro',
         ],
         ports: ['127.0.0.1:${PROMETHEUS_PORT:-9090}:9090'],
-        networks: onNetwork(6),
+        networks: onNetwork(lastOctet.prometheus!),
       },
       grafana: {
         image: `\${GRAFANA_IMAGE:-${defaultImages.grafana}}`,
         profiles: ['grafana'],
+        init: true,
         restart: 'no',
         environment: {
           PROMETHEUS_URL: 'http://prometheus:9090', GF_AUTH_ANONYMOUS_ENABLED: 'true', GF_AUTH_ANONYMOUS_ORG_ROLE: 'Viewer',
@@ -131,7 +142,7 @@ export function composeDocument(config: ClusterConfig = containerConfig(3)): Yam
           './monitoring/grafana/dashboards:/var/lib/grafana/dashboards/raft-chaos:ro',
         ],
         ports: ['127.0.0.1:${GRAFANA_PORT:-3000}:3000'],
-        networks: onNetwork(7),
+        networks: onNetwork(lastOctet.grafana!),
         depends_on: { prometheus: { condition: 'service_started' } },
       },
       dashboard: {
@@ -151,7 +162,7 @@ export function composeDocument(config: ClusterConfig = containerConfig(3)): Yam
           REPORTS_RUNS_DIR: '/runs',
         },
         volumes: ['./reports/runs:/runs:ro'],
-        depends_on: { gateway: { condition: 'service_healthy' } },
+        depends_on: { gateway: { condition: 'service_started' } },
         healthcheck: healthcheck('${DASHBOARD_PORT:-8000}', '/'),
       },
     },
@@ -173,7 +184,7 @@ export function composeOverride(config: ClusterConfig, files: { toxiproxyJson: s
   });
   services.gateway = {
     environment: { RAFT_NODES: String(config.nodeCount) },
-    depends_on: Object.fromEntries(config.nodes.map((n) => [n.id, { condition: 'service_healthy' }])),
+    depends_on: Object.fromEntries(config.nodes.map((n) => [n.id, { condition: 'service_started' }])),
   };
   services.toxiproxy = { volumes: [`${files.toxiproxyJson}:/config/toxiproxy.json:ro`] };
   services.prometheus = { volumes: [`${files.targetsDir}:/etc/prometheus/targets:ro`] };

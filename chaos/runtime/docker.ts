@@ -108,7 +108,17 @@ export class DockerRuntime implements Runtime {
     const state = (await this.info(name)).state;
     if (state === 'paused') return;
     if (state === 'stopped') throw new RuntimeError('RUNTIME_FAILED', `cannot pause ${name}: it is not running`);
-    await this.call(name, async () => (await this.container(name)).pause());
+    // The cgroup v1 freezer gives up ("unable to freeze") while a task sits in an uninterruptible
+    // wait, e.g. a node's fsync on a busy disk; runc has thawed it again, so a retry is safe.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.call(name, async () => (await this.container(name)).pause());
+        return;
+      } catch (err) {
+        if (attempt >= 5 || !/unable to freeze/.test((err as Error).message)) throw err;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
   }
 
   async resume(name: string): Promise<void> {

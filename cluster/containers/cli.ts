@@ -83,6 +83,18 @@ async function up(args: string[]): Promise<number> {
 }
 
 async function waitForLeader(nodes: readonly { id: string; url: string }[], timeoutMs: number) {
+  // A published port accepts before the container listens; undici then leaves the request
+  // pending on an unreferenced socket with only the (unreferenced) abort timer, and node would
+  // exit mid-await (code 13). This interval keeps the loop alive until the abort fires.
+  const keepAlive = setInterval(() => {}, 1000);
+  try {
+    return await pollForLeader(nodes, timeoutMs);
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+async function pollForLeader(nodes: readonly { id: string; url: string }[], timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const statuses = await fetchAllStatuses(nodes);

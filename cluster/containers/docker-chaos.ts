@@ -54,6 +54,17 @@ export async function runningDockerCluster(dir: string): Promise<DockerClusterRe
 }
 
 export async function runDockerChaos(experiment: Experiment, o: DockerChaosOptions, argv: readonly string[]): Promise<number> {
+  // A request to a published port whose container does not answer (paused, starting) can sit on
+  // an unreferenced socket; without a referenced handle node would exit mid-await (code 13).
+  const keepAlive = setInterval(() => {}, 1000);
+  try {
+    return await dockerChaos(experiment, o, argv);
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+async function dockerChaos(experiment: Experiment, o: DockerChaosOptions, argv: readonly string[]): Promise<number> {
   await assertDockerAnswers();
   const dir = dockerDir();
   let record = await runningDockerCluster(dir);

@@ -17,6 +17,17 @@ import { serviceAddress } from './compose-file.ts';
 import { assertDockerAnswers, dockerDir, dockerRuntime, hostConfig, hostPortEnv, projectName, readRecord, type DockerClusterRecord } from './docker-cluster.ts';
 
 export async function healDocker(doSweep: boolean, log: (line: string) => void = console.log): Promise<number> {
+  // A request to a published port whose container does not answer (paused, starting) can sit on
+  // an unreferenced socket; without a referenced handle node would exit mid-await (code 13).
+  const keepAlive = setInterval(() => {}, 1000);
+  try {
+    return await heal(doSweep, log);
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+async function heal(doSweep: boolean, log: (line: string) => void): Promise<number> {
   await assertDockerAnswers();
   const dir = dockerDir();
   const record: DockerClusterRecord = readRecord(dir) ?? {

@@ -5,6 +5,9 @@ import { dockerDir, readRecord } from '../docker-cluster.ts';
 import { openDockerTarget } from '../docker-target.ts';
 import type { Fault, PartitionVia } from '../../../chaos/nemesis/fault.ts';
 
+// Referenced from the start: undici can leave a request to a published port on an unreferenced
+// socket, and node would exit mid-await (code 13) before the faults are in.
+setInterval(() => {}, 60_000);
 const faults = JSON.parse(process.argv[2] ?? '[]') as Fault[];
 const via = (process.argv[3] ?? 'network') as PartitionVia;
 const dir = dockerDir();
@@ -14,4 +17,4 @@ const { target } = await openDockerTarget(record, dir, 42, via);
 const applied = [];
 for (const f of faults) applied.push(await target.nemesis.inject(f));
 console.log(JSON.stringify(applied));
-setInterval(() => {}, 60_000);
+

@@ -18,6 +18,7 @@ import {
 import { committed, writeOverride } from './generated-files.ts';
 import { buildImages, imageExists, writeImagesEnv } from './images.ts';
 import { imagesEnvPath } from './docker-cluster.ts';
+import { raiseDockerCpuWeight } from './cpu-weight.ts';
 import Docker from 'dockerode';
 import { composeLabels } from '../../chaos/runtime/docker.ts';
 
@@ -72,6 +73,8 @@ async function up(args: string[]): Promise<number> {
   const record: DockerClusterRecord = { project, nodeCount: nodes, composeFiles, env, clusterId: `compose-${project}`, startedAt: new Date().toISOString() };
   writeRecord(dir, { ...record, env: { ...env, RAFT_CLUSTER_ID: record.clusterId } });
   const saved = readRecord(dir)!;
+  const weight = raiseDockerCpuWeight();
+  if (weight) console.log(weight);
   const t0 = Date.now();
   console.log(`starting ${nodes} nodes + gateway + toxiproxy + prometheus + dashboard in compose project ${project} (images ${env.PROJECT_IMAGE}, proxy ${env.TOXIPROXY_IMAGE})`);
   runCompose(saved, [...(values.grafana ? ['--profile', 'grafana'] : []), 'up', '-d', '--no-build']);

@@ -37,6 +37,10 @@ if ! timeout 5 docker version --format '{{.Server.Version}}' >/dev/null 2>&1; th
   fi
 fi
 say "dockerd $(docker version --format '{{.Server.Version}}') answers"
+# cgroup v1: every container sits under /docker, weighted like one host process; on a busy
+# runner they starve (cluster/containers/cpu-weight.ts). `just up --runtime docker` does this too.
+shares=/sys/fs/cgroup/cpu/docker/cpu.shares
+if [ -w "$shares" ] && [ "$(cat "$shares")" -lt 8192 ]; then echo 8192 > "$shares" && say "containers' CPU weight raised to 8192"; fi
 
 [ -d node_modules/tsx ] || npm ci --no-audit --no-fund
 if ! node --import tsx cluster/containers/main.ts images --offline; then

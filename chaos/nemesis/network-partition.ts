@@ -96,6 +96,9 @@ export async function injectNetworkPartition(fault: Extract<Fault, { kind: 'part
     grudge: grudgeRecord(p.grudge), appliedAtMs: now(), undo: plan.undo,
   };
   deps.ledger.recordInject(recorded);
+  // Dated from when the cuts were sent: a disconnect's Engine call (60-110 ms) can outlast the
+  // first missed heartbeats, and the cut cannot land before the request.
+  const sentAtMs = now();
   try {
     await plan.apply();
   } catch (err) {
@@ -103,7 +106,7 @@ export async function injectNetworkPartition(fault: Extract<Fault, { kind: 'part
     if (undone.errors.length === 0) deps.ledger.recordHealed(id);
     throw err;
   }
-  return { ...recorded, appliedAtMs: now() };
+  return { ...recorded, appliedAtMs: sentAtMs };
 }
 
 /** The ledger's undo of a network cut; idempotent like every undo step. */

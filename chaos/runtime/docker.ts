@@ -42,6 +42,12 @@ export class DockerRuntime implements Runtime {
   readonly kind = 'docker' as const;
   readonly docker: Docker;
   readonly network: NetworkControl;
+  /**
+   * When the last kill/stop/pause of each member was sent. An Engine call takes 100-500 ms to
+   * return, longer than an election, so a fault's effect is dated from the request (the
+   * signal cannot land before it), not from when the call returned.
+   */
+  readonly issuedAtMs = new Map<string, number>();
 
   constructor(readonly o: DockerRuntimeOptions) {
     this.docker = o.docker ?? new Docker();
@@ -96,12 +102,20 @@ export class DockerRuntime implements Runtime {
     if (state === 'stopped') return;
     // A frozen process cannot see SIGTERM: thaw it first, so the stop is a graceful one.
     if (state === 'paused') await this.resume(name);
-    await this.call(name, async () => (await this.container(name)).stop({ t: this.o.stopTimeoutS ?? 5 }));
+    await this.call(name, async () => {
+      const c = await this.container(name);
+      this.issuedAtMs.set(name, Date.now());
+      return c.stop({ t: this.o.stopTimeoutS ?? 5 });
+    });
   }
 
   async kill(name: string): Promise<void> {
     if ((await this.info(name)).state === 'stopped') return;
-    await this.call(name, async () => (await this.container(name)).kill({ signal: 'SIGKILL' }));
+    await this.call(name, async () => {
+      const c = await this.container(name);
+      this.issuedAtMs.set(name, Date.now());
+      return c.kill({ signal: 'SIGKILL' });
+    });
   }
 
   async pause(name: string): Promise<void> {
@@ -112,7 +126,11 @@ export class DockerRuntime implements Runtime {
     // wait, e.g. a node's fsync on a busy disk; runc has thawed it again, so a retry is safe.
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.call(name, async () => (await this.container(name)).pause());
+        await this.call(name, async () => {
+          const c = await this.container(name);
+          this.issuedAtMs.set(name, Date.now());
+          return c.pause();
+        });
         return;
       } catch (err) {
         if (attempt >= 5 || !/unable to freeze/.test((err as Error).message)) throw err;

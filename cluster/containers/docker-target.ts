@@ -31,9 +31,16 @@ export async function openDockerTarget(record: DockerClusterRecord, dir: string,
     runtime, view, toxiproxy, ledger, random, nodeUrl: (id) => nodes.find((n) => n.id === id)!.url,
   });
   const faults: RunTarget['nemesis'] = {
-    inject: (fault) => (fault.kind === 'partition' && (fault.via ?? partitionVia) === 'network'
-      ? injectNetworkPartition(fault, { runtime, toxiproxy, view, ledger, random, proxyMember: 'toxiproxy', linkPort: linkPortFor(record.nodeCount) })
-      : nemesis.inject(fault)),
+    inject: async (fault) => {
+      if (fault.kind === 'partition' && (fault.via ?? partitionVia) === 'network') {
+        return injectNetworkPartition(fault, { runtime, toxiproxy, view, ledger, random, proxyMember: 'toxiproxy', linkPort: linkPortFor(record.nodeCount) });
+      }
+      const applied = await nemesis.inject(fault);
+      if (fault.kind !== 'kill' && fault.kind !== 'stop' && fault.kind !== 'pause') return applied;
+      // Dated from the Engine request (runtime.issuedAtMs), not from when the call returned.
+      const sentAtMs = Math.min(...applied.nodes.map((n) => runtime.issuedAtMs.get(n) ?? Infinity));
+      return sentAtMs <= applied.appliedAtMs ? { ...applied, appliedAtMs: sentAtMs } : applied;
+    },
     heal: (applied) => nemesis.heal(applied),
     healAll: () => nemesis.healAll(),
   };

@@ -43,9 +43,9 @@ export class DockerRuntime implements Runtime {
   readonly docker: Docker;
   readonly network: NetworkControl;
   /**
-   * When the last kill/stop/pause of each member was sent. An Engine call takes 100-500 ms to
-   * return, longer than an election, so a fault's effect is dated from the request (the
-   * signal cannot land before it), not from when the call returned.
+   * When the last kill/stop/pause of each member took effect. An Engine call takes 100-500 ms
+   * to return, longer than an election: a kill or stop is dated by the container's own exit
+   * time (State.FinishedAt), a pause (13-85 ms) by when it was sent.
    */
   readonly issuedAtMs = new Map<string, number>();
 
@@ -105,7 +105,8 @@ export class DockerRuntime implements Runtime {
     await this.call(name, async () => {
       const c = await this.container(name);
       this.issuedAtMs.set(name, Date.now());
-      return c.stop({ t: this.o.stopTimeoutS ?? 5 });
+      await c.stop({ t: this.o.stopTimeoutS ?? 5 });
+      await this.noteExit(name, c);
     });
   }
 
@@ -114,8 +115,22 @@ export class DockerRuntime implements Runtime {
     await this.call(name, async () => {
       const c = await this.container(name);
       this.issuedAtMs.set(name, Date.now());
-      return c.kill({ signal: 'SIGKILL' });
+      await c.kill({ signal: 'SIGKILL' });
+      await this.noteExit(name, c);
     });
+  }
+
+  private async noteExit(name: string, c: Docker.Container): Promise<void> {
+    const sent = this.issuedAtMs.get(name) ?? 0;
+    for (let i = 0; i < 20; i++) {
+      const s = await c.inspect();
+      const exitedAtMs = Date.parse(s.State.FinishedAt);
+      if (!s.State.Running && Number.isFinite(exitedAtMs) && exitedAtMs >= sent - 1000) {
+        this.issuedAtMs.set(name, Math.max(sent, exitedAtMs));
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
   }
 
   async pause(name: string): Promise<void> {

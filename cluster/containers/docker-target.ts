@@ -37,7 +37,8 @@ export async function openDockerTarget(record: DockerClusterRecord, dir: string,
       }
       const applied = await nemesis.inject(fault);
       if (fault.kind !== 'kill' && fault.kind !== 'stop' && fault.kind !== 'pause') return applied;
-      // Dated from the Engine request (runtime.issuedAtMs), not from when the call returned.
+      // Dated from when it took effect (runtime.issuedAtMs: a container's exit time, a pause's
+      // request), not from when the Engine call returned, which can come after the election.
       const sentAtMs = Math.min(...applied.nodes.map((n) => runtime.issuedAtMs.get(n) ?? Infinity));
       return sentAtMs <= applied.appliedAtMs ? { ...applied, appliedAtMs: sentAtMs } : applied;
     },

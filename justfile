@@ -96,3 +96,7 @@ test *args:
 # a seeded 50-client kv history in Jepsen's format, valid or with one planted anomaly: just generate-history --out FILE [--anomaly stale-read]
 generate-history *args:
     {{ts}} chaos/checker/generate-history-cli.ts "$@"
+
+# container images for --runtime docker: just images [--offline|--online] (offline: a base from the host's node, no registry)
+images *args:
+    {{ts}} cluster/containers/main.ts images "$@"

@@ -8,6 +8,7 @@ import { loadConfig } from '../cluster/config.ts';
 import { MetricsEndpoint } from '../monitoring/metrics-endpoint.ts';
 import { GeneratorMetrics } from './generator-metrics.ts';
 import { runCli } from '../cluster/cli/usage-error.ts';
+import { takeRuntimeFlag, type RuntimeKind } from '../cluster/containers/runtime-flag.ts';
 import { parseBenchArgs } from './cli/bench-args.ts';
 import type { ScenarioArgs } from './cli/bench-args.ts';
 import { resolveTarget, startFreshCluster } from './cli/bench-target.ts';
@@ -35,7 +36,8 @@ const scenarios: Record<ScenarioArgs['kind'], Scenario> = {
 const log = (line: string): void => { console.log(line); };
 
 await runCli(async () => {
-  const args = parseBenchArgs(process.argv.slice(2));
+  const { runtime, rest } = takeRuntimeFlag(process.argv.slice(2));
+  const args = parseBenchArgs(rest);
   if (args.kind === 'compare') {
     const a = loadRun(args.runA);
     const b = loadRun(args.runB);
@@ -43,10 +45,10 @@ await runCli(async () => {
     for (const line of formatComparison(a, b, rows, args.threshold)) console.log(line);
     return rows.some((r) => r.regression) ? 1 : 0;
   }
-  return runScenario(args);
+  return runScenario(args, runtime);
 });
 
-async function runScenario(args: ScenarioArgs): Promise<number> {
+async function runScenario(args: ScenarioArgs, runtime: RuntimeKind = 'local'): Promise<number> {
   const environment = captureEnvironment();
   // Handlers first: starting a cluster takes seconds, and a signal then must not kill this
   // process by default action (leaving the cluster running) nor be ignored (a background job's
@@ -68,6 +70,7 @@ async function runScenario(args: ScenarioArgs): Promise<number> {
   });
   try {
     target = args.kind === 'floor' || args.kind === 'etcd' ? await startReferenceTarget(args.kind, args.fsync, log)
+      : runtime === 'docker' ? await (await import('../cluster/containers/docker-bench.ts')).dockerBenchTarget(log)
       : await resolveTarget(args.target, args.fsync, log);
     if (abort.signal.aborted) return 130;
     folder = await RunFolder.create(args.name);

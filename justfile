@@ -96,3 +96,15 @@ typecheck:
 # the test suite (same as npm test)
 test *args:
     npm test -- "$@"
+
+# bearer tokens of the cluster: just token create --role read|write|admin [--name N] | list | revoke <id|name>
+token *args:
+    {{ts}} cluster/auth/token-cli.ts "$@"
+
+# create the cluster CA and per-node certificates for mutual TLS on peer links (up does it too)
+certs *args:
+    {{ts}} cluster/auth/certs-cli.ts "$@"
+
+# check the hash chain of audit logs: just audit verify [node]
+audit *args:
+    {{ts}} cluster/auth/audit-cli.ts "$@"

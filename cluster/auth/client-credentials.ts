@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
+import { adminTokenPath } from './token-store.ts';
+
+/**
+ * The client side of the cluster's tokens, in one place: every project command (chaos, bench,
+ * dashboard, status, the test harness) talks to a cluster whose config it loaded, and
+ * loadConfig() registers that cluster's origins here with its data directory. Requests to a
+ * registered origin then carry `Authorization: Bearer <token>`: $RAFT_TOKEN if set, else the
+ * admin token the first `up` wrote to `<dataDir>/auth/admin.token`. Requests to any other
+ * origin (Prometheus, etcd, the proxy API) carry nothing, so the token goes nowhere else.
+ */
+
+const dataDirByOrigin = new Map<string, string>();
+const tokenCache = new Map<string, { token: string | null; readAtMs: number }>();
+/** The file is re-read at most this often, so a cluster wiped and started again is followed. */
+const rereadMs = 1000;
+let installed = false;
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
+/** The token for a data directory's cluster, or null when there is none (auth off, or no `up` yet). */
+export function clusterToken(dataDirAbs: string): string | null {
+  const env = process.env.RAFT_TOKEN;
+  if (env) return env;
+  const now = Date.now();
+  const cached = tokenCache.get(dataDirAbs);
+  if (cached && now - cached.readAtMs < rereadMs) return cached.token;
+  let token: string | null = null;
+  try {
+    token = readFileSync(adminTokenPath(dataDirAbs), 'utf8').trim() || null;
+  } catch { /* no token file */ }
+  tokenCache.set(dataDirAbs, { token, readAtMs: now });
+  return token;
+}
+
+/** The token for requests to `url`, if its origin belongs to a registered cluster. */
+export function tokenFor(url: string | URL): string | null {
+  const origin = typeof url === 'string' ? originOf(url) : url.origin;
+  const dir = origin === null ? undefined : dataDirByOrigin.get(origin);
+  return dir === undefined ? null : clusterToken(dir);
+}
+
+/** `{ authorization }` for a node:http request to `url`, or nothing. */
+export function authHeader(url: string | URL): Record<string, string> {
+  const token = tokenFor(url);
+  return token === null ? {} : { authorization: `Bearer ${token}` };
+}
+
+function hasAuthorization(headers: Dispatcher.DispatchOptions['headers']): boolean {
+  if (!headers) return false;
+  if (Array.isArray(headers)) {
+    for (let i = 0; i < headers.length; i += 2) if (String(headers[i]).toLowerCase() === 'authorization') return true;
+    return false;
+  }
+  if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    for (const [k] of headers as Iterable<[string, unknown]>) if (k.toLowerCase() === 'authorization') return true;
+    return false;
+  }
+  return Object.keys(headers).some((k) => k.toLowerCase() === 'authorization');
+}
+
+function withHeader(headers: Dispatcher.DispatchOptions['headers'], value: string): Dispatcher.DispatchOptions['headers'] {
+  if (!headers) return { authorization: value };
+  if (Array.isArray(headers)) return [...headers, 'authorization', value] as string[];
+  if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') return [...(headers as Iterable<[string, string]>), ['authorization', value]] as unknown as Dispatcher.DispatchOptions['headers'];
+  return { ...(headers as Record<string, string>), authorization: value };
+}
+
+/** An undici interceptor adding the cluster token to requests for registered origins that carry none. */
+export const credentialsInterceptor: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) => {
+  const origin = opts.origin === undefined ? null : String(opts.origin);
+  const token = origin === null ? null : tokenFor(origin);
+  if (token === null || hasAuthorization(opts.headers)) return dispatch(opts, handler);
+  return dispatch({ ...opts, headers: withHeader(opts.headers, `Bearer ${token}`) }, handler);
+};
+
+/** A Pool or Agent that sends the cluster token: `withCredentials(new Pool(url))`. */
+export function withCredentials<D extends Dispatcher>(dispatcher: D): Dispatcher {
+  return dispatcher.compose(credentialsInterceptor);
+}
+
+/**
+ * Registers a cluster's origins with its data directory and, once per process, puts the
+ * interceptor on undici's global dispatcher (which global fetch uses too).
+ */
+export function registerClusterOrigins(dataDirAbs: string, urls: Iterable<string>): void {
+  for (const url of urls) {
+    const origin = originOf(url);
+    if (origin !== null) dataDirByOrigin.set(origin, dataDirAbs);
+  }
+  if (!installed) {
+    installed = true;
+    setGlobalDispatcher(getGlobalDispatcher().compose(credentialsInterceptor));
+  }
+}

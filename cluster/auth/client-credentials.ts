@@ -73,17 +73,25 @@ function withHeader(headers: Dispatcher.DispatchOptions['headers'], value: strin
   return { ...(headers as Record<string, string>), authorization: value };
 }
 
-/** An undici interceptor adding the cluster token to requests for registered origins that carry none. */
-export const credentialsInterceptor: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) => {
-  const origin = opts.origin === undefined ? null : String(opts.origin);
-  const token = origin === null ? null : tokenFor(origin);
-  if (token === null || hasAuthorization(opts.headers)) return dispatch(opts, handler);
-  return dispatch({ ...opts, headers: withHeader(opts.headers, `Bearer ${token}`) }, handler);
-};
+function interceptor(fixedOrigin: string | null): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (opts, handler) => {
+    const origin = fixedOrigin ?? (opts.origin === undefined ? null : String(opts.origin));
+    const token = origin === null ? null : tokenFor(origin);
+    if (token === null || hasAuthorization(opts.headers)) return dispatch(opts, handler);
+    return dispatch({ ...opts, headers: withHeader(opts.headers, `Bearer ${token}`) }, handler);
+  };
+}
 
-/** A Pool or Agent that sends the cluster token: `withCredentials(new Pool(url))`. */
-export function withCredentials<D extends Dispatcher>(dispatcher: D): Dispatcher {
-  return dispatcher.compose(credentialsInterceptor);
+/** An undici interceptor adding the cluster token to requests for registered origins that carry none. */
+export const credentialsInterceptor = interceptor(null);
+
+/**
+ * A Pool or Client that sends the cluster token: `withCredentials(new Pool(url), url)`. A pool's
+ * requests do not name their origin, so it is given here; the token is looked up per request.
+ */
+export function withCredentials(dispatcher: Dispatcher, url: string): Dispatcher {
+  const origin = originOf(url);
+  return origin === null ? dispatcher : dispatcher.compose(interceptor(origin));
 }
 
 /**

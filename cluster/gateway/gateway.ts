@@ -83,7 +83,7 @@ export async function startGateway(config: ClusterConfig, options: GatewayOption
   const audit: AuditLog = openAuditLog(config.dataDirAbs, 'gateway');
   const routes = gatewayRequestListener({ bodyLimitBytes: config.http.bodyLimitBytes, forwarder, metrics, ids }, app);
   const listener: typeof routes = (req, res) => {
-    if (authorize(req, res, { verifier, need: gatewayNeed, onFailure: (f) => audit.record('auth-failure', { ...f }) })) routes(req, res);
+    if (authorize(req, res, { verifier, need: gatewayNeed, onFailure: (f) => audit.recordLimited('auth-failure', { ...f }) })) routes(req, res);
   };
   leaderTracker.start();
   const server = createServer(listener).listen(options.port ?? config.gateway.port, config.gateway.host);

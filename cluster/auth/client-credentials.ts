@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher } from 'undici';
 import { adminTokenPath } from './token-store.ts';
 
 /**
@@ -16,6 +17,12 @@ const tokenCache = new Map<string, { token: string | null; readAtMs: number }>()
 /** The file is re-read at most this often, so a cluster wiped and started again is followed. */
 const rereadMs = 1000;
 let installed = false;
+/** Storage nodes call no cluster API: they skip loading undici at all (startup CPU). */
+let installWanted = true;
+
+export function skipGlobalCredentials(): void {
+  installWanted = false;
+}
 
 function originOf(url: string): string | null {
   try {
@@ -103,8 +110,9 @@ export function registerClusterOrigins(dataDirAbs: string, urls: Iterable<string
     const origin = originOf(url);
     if (origin !== null) dataDirByOrigin.set(origin, dataDirAbs);
   }
-  if (!installed) {
+  if (!installed && installWanted) {
     installed = true;
-    setGlobalDispatcher(getGlobalDispatcher().compose(credentialsInterceptor));
+    const undici = createRequire(import.meta.url)('undici') as typeof import('undici');
+    undici.setGlobalDispatcher(undici.getGlobalDispatcher().compose(credentialsInterceptor));
   }
 }

@@ -8,12 +8,14 @@ import { Rng } from '../sim/rng.ts';
 import { FileStorage } from '../storage/file-storage.ts';
 import { ensureAdminToken, TokenVerifier } from '../auth/token-store.ts';
 import { ensureClusterCerts, readNodeTls } from '../auth/cluster-certs.ts';
+import { skipGlobalCredentials } from '../auth/client-credentials.ts';
 import { openAuditLog, redactSecrets } from './audit-log.ts';
 import { createNodeMetrics } from './node-metrics.ts';
 import { createNodeServer } from './node-app.ts';
 import { PeerTransport } from './peer-transport.ts';
 import { RaftHost } from './raft-host.ts';
 
+skipGlobalCredentials();
 await runCli(async () => {
   const { values } = parseCliArgs(process.argv.slice(2), { id: { type: 'string' } });
   const config = loadConfig();

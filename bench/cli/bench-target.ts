@@ -30,7 +30,7 @@ export interface ClusterDescription {
   nodes: { id: string; url: string }[];
   /** null when the target is not a cluster we can see the configuration of. */
   fsync: 'always' | 'never' | null;
-  config: Pick<ClusterConfig, 'nodeCount' | 'gateway' | 'raft' | 'storage' | 'links'> | null;
+  config: Pick<ClusterConfig, 'nodeCount' | 'gateway' | 'raft' | 'storage' | 'links' | 'security'> | null;
   dataDir: string | null;
   /** What runs there when it is not this project's cluster (bench etcd). */
   version?: string;
@@ -93,7 +93,7 @@ function describe(config: ClusterConfig, origin: ClusterDescription['origin'], f
   return {
     origin, via: 'gateway', runtime: 'local-processes', gatewayUrl: gatewayUrl(config),
     nodes: config.nodes.map((n) => ({ id: n.id, url: n.url })), fsync,
-    config: { nodeCount: config.nodeCount, gateway: config.gateway, raft: config.raft, storage: { ...config.storage, fsync }, links: config.links },
+    config: { nodeCount: config.nodeCount, gateway: config.gateway, raft: config.raft, storage: { ...config.storage, fsync }, links: config.links, security: config.security },
     dataDir: config.dataDirAbs,
   };
 }

@@ -184,4 +184,20 @@ test('malformed or hostile messages from a member certificate are refused; every
   assert.ok(events.some((e) => e.kind === 'peer-refused' && /not JSON/.test(e.reason ?? '')), 'the refusal of bad entry data is audited');
 });
 
+test('client APIs: deep nesting is a 400 on gateway and node; a body just under the gateway limit is not a 413 at the node', async () => {
+  const deep = `{"data":${'['.repeat(5000)}${']'.repeat(5000)},"source":"s"}`;
+  const leader = await c.waitForLeader();
+  for (const base of [c.gatewayUrl, c.nodeUrl(leader)]) {
+    const r = await call(`${base}/api/write`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: deep });
+    assert.is(r.status, 400, `${base}: ${JSON.stringify(r.body).slice(0, 200)}`);
+    assert.is(r.body.code, 'BAD_REQUEST');
+  }
+  const limit = c.config.http.bodyLimitBytes;
+  const big = JSON.stringify({ data: 'x'.repeat(limit - 200), source: 's' });
+  const r = await call(`${c.gatewayUrl}/api/write`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+  // On a loaded machine a 1 MiB write may time out (503, outcome unknown); it must never be a 413.
+  assert.is.not(r.status, 413, JSON.stringify(r.body).slice(0, 200));
+  assert.is.not(r.body.code, 'PAYLOAD_TOO_LARGE');
+});
+
 test.run();

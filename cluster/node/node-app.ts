@@ -49,6 +49,8 @@ function peerProblem(req: IncomingMessage, deps: NodeAppDeps): string | null {
   return null;
 }
 
+const batchWrapperBytes = 64 * 1024;
+
 const pathOfUrl = (url: string | undefined): string => (url ?? '/').split('?')[0]!;
 
 /** Streams last as long as their link; any other request must be read within the body timeout. */
@@ -123,7 +125,9 @@ export function createNodeServer(deps: NodeAppDeps): TlsOrPlainServer {
     },
   };
   const batch: BatchRouteDeps = {
-    host: deps.host, clusterId: deps.clusterId, bodyLimitBytes: deps.bodyLimitBytes,
+    // The gateway takes client bodies up to bodyLimitBytes and wraps them in a batch: the batch
+    // routes allow that wrapper's room on top, so a body the gateway took is never a 413 here.
+    host: deps.host, clusterId: deps.clusterId, bodyLimitBytes: deps.bodyLimitBytes + batchWrapperBytes,
     requireLeader: leaderGuard(deps.host, deps.nodeUrl), answerError,
   };
   const verifier = deps.verifier ?? null;

@@ -7,8 +7,8 @@ import { adminTokenPath } from './token-store.ts';
  * The client side of the cluster's tokens, in one place: every project command (chaos, bench,
  * dashboard, status, the test harness) talks to a cluster whose config it loaded, and
  * loadConfig() registers that cluster's origins here with its data directory. Requests to a
- * registered origin then carry `Authorization: Bearer <token>`: $RAFT_TOKEN if set, else the
- * admin token the first `up` wrote to `<dataDir>/auth/admin.token`. Requests to any other
+ * registered origin then carry `Authorization: Bearer <token>`: the admin token the first `up`
+ * wrote to `<dataDir>/auth/admin.token`, else $RAFT_TOKEN. Requests to any other
  * origin (Prometheus, etcd, the proxy API) carry nothing, so the token goes nowhere else.
  */
 
@@ -32,10 +32,7 @@ function originOf(url: string): string | null {
   }
 }
 
-/** The token for a data directory's cluster, or null when there is none (auth off, or no `up` yet). */
-export function clusterToken(dataDirAbs: string): string | null {
-  const env = process.env.RAFT_TOKEN;
-  if (env) return env;
+function tokenFile(dataDirAbs: string): string | null {
   const now = Date.now();
   const cached = tokenCache.get(dataDirAbs);
   if (cached && now - cached.readAtMs < rereadMs) return cached.token;
@@ -47,11 +44,33 @@ export function clusterToken(dataDirAbs: string): string | null {
   return token;
 }
 
+/** The token for a data directory's cluster: its admin.token, else $RAFT_TOKEN; null when neither. */
+export function clusterToken(dataDirAbs: string): string | null {
+  return tokenFile(dataDirAbs) ?? (process.env.RAFT_TOKEN || null);
+}
+
+/**
+ * A URL the user named (bench --target): $RAFT_TOKEN if set, else the admin token of the data
+ * directory this process was configured with (the user's own `up`).
+ */
+const targetDirByOrigin = new Map<string, string>();
+export function registerTargetOrigin(url: string, dataDirAbs: string): void {
+  const origin = originOf(url);
+  if (origin !== null) targetDirByOrigin.set(origin, dataDirAbs);
+}
+
+/** The token for requests to an origin (`http://host:port`, no path), if a cluster's. */
+function tokenForOrigin(origin: string): string | null {
+  const target = targetDirByOrigin.get(origin);
+  if (target !== undefined) return process.env.RAFT_TOKEN || tokenFile(target);
+  const dir = dataDirByOrigin.get(origin);
+  return dir === undefined ? null : clusterToken(dir);
+}
+
 /** The token for requests to `url`, if its origin belongs to a registered cluster. */
 export function tokenFor(url: string | URL): string | null {
   const origin = typeof url === 'string' ? originOf(url) : url.origin;
-  const dir = origin === null ? undefined : dataDirByOrigin.get(origin);
-  return dir === undefined ? null : clusterToken(dir);
+  return origin === null ? null : tokenForOrigin(origin);
 }
 
 /** `{ authorization }` for a node:http request to `url`, or nothing. */
@@ -82,8 +101,9 @@ function withHeader(headers: Dispatcher.DispatchOptions['headers'], value: strin
 
 function interceptor(fixedOrigin: string | null): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
-    const origin = fixedOrigin ?? (opts.origin === undefined ? null : String(opts.origin));
-    const token = origin === null ? null : tokenFor(origin);
+    // Per request: no URL parsing when the origin is already one (a pool's, or undici's usual form).
+    const origin = fixedOrigin ?? (opts.origin === undefined ? null : typeof opts.origin === 'string' ? opts.origin : opts.origin.origin);
+    const token = origin === null ? null : (tokenForOrigin(origin) ?? (fixedOrigin === null ? tokenFor(origin) : null));
     if (token === null || hasAuthorization(opts.headers)) return dispatch(opts, handler);
     return dispatch({ ...opts, headers: withHeader(opts.headers, `Bearer ${token}`) }, handler);
   };

@@ -20,7 +20,7 @@ async function restartAllTrial(ctx: TrialContext): Promise<TrialOutcome> {
   const termBefore = before?.term ?? null;
   const next = await ctx.waitForLeader({ termAbove: termBefore ?? 0, timeoutMs: ctx.recoveryTimeoutMs });
   return {
-    anchor: applied, termBefore, healedAtMs: Date.now(), measureFromMs: startedAtMs,
+    anchor: applied, termBefore, healedAtMs: Date.now(), measureFromMs: startedAtMs, expectsElection: true,
     ...(next === null ? { note: `no leader above term ${termBefore ?? 0} within ${ctx.recoveryTimeoutMs} ms of the restart` } : {}),
   };
 }
@@ -31,5 +31,7 @@ export const restartAll: Experiment = {
   defaultTrials: 3,
   defaultHoldMs: 1000,
   needsProxy: false,
+  // Counted from the restart, so the nodes' own start-up (seconds, more on a busy machine) is inside.
+  liveness: (config) => ({ electionMsMax: 60_000, unavailabilityMsMax: 60_000 + config.gateway.failoverDeadlineMs }),
   trial: restartAllTrial,
 };

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { clusterToken } from '../auth/client-credentials.ts';
 import { repoRoot } from '../config.ts';
 import { findFreePortRange } from './port-check.ts';
 import { ProcessManager } from './process-manager.ts';
@@ -47,7 +48,11 @@ function corruptNode2Wal(): void {
 
 async function writeSome(): Promise<void> {
   for (let i = 0; i < 5; i++) {
-    const res = await fetch(`http://127.0.0.1:${basePort + 9}/api/write`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { i } }) });
+    // The CLI's `up` made this cluster's admin token; a test process must send it like any client.
+    const token = clusterToken(dataDir);
+    const res = await fetch(`http://127.0.0.1:${basePort + 9}/api/write`, {
+      method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ data: { i } }),
+    });
     assert.is(res.status, 200);
   }
 }

@@ -37,7 +37,7 @@ export interface FaultPlan {
    */
   readonly churnRate: number;
   /** How churn removes a leader: isolation keeps it alive, believing it leads, taking proposals. */
-  readonly churnMode: 'crash' | 'isolate' | 'mixed';
+  readonly churnMode: 'crash' | 'isolate' | 'slow' | 'mixed';
   /** At each election, this many messages of older terms are delivered again to the cluster; 0 when off. */
   readonly electionReplays: number;
 }
@@ -54,7 +54,7 @@ export function planFaults(rng: Rng, ids: readonly NodeId[], faultMs: number): F
   if (enabled.length === 0) enabled.push(rng.pick(menu));
   const tornWriteRate = rng.chance(0.3) ? 0.0005 : 0;
   const churnRate = rng.chance(0.5) ? rng.pick([0.3, 0.6, 0.9]) : 0;
-  const churnMode = rng.pick(['crash', 'isolate', 'mixed'] as const);
+  const churnMode = rng.pick(['crash', 'isolate', 'slow', 'mixed', 'mixed'] as const);
   const electionReplays = rng.chance(0.5) ? rng.pick([5, 20, 60]) : 0;
   const actions: FaultAction[] = [];
   const down = new Set<NodeId>();

@@ -19,6 +19,8 @@ export class SimNetwork {
   private dupRate = 0;
   private straggleRate = 0;
   private replayRate = 0;
+  /** A paused or slow leader: what it sends until `untilMs` arrives 50..`extraMsMax` ms late. */
+  private readonly slow = new Map<string, { untilMs: number; extraMsMax: number }>();
   private delayMsMax = 5;
   private healed = false;
   private readonly history: Message[] = [];
@@ -36,6 +38,12 @@ export class SimNetwork {
     if (!this.healed) this.remember(m);
     if (!this.healed && (this.rng.chance(this.lossRate) || drops(this.grudge, m.from, m.to))) {
       this.dropped++;
+      return;
+    }
+    const slow = this.healed ? undefined : this.slow.get(m.from);
+    if (slow && now < slow.untilMs) {
+      // Its appends land in the next leader's term, after the followers moved on.
+      this.deliver(now + this.replayRng.int(50, slow.extraMsMax), m);
       return;
     }
     this.deliver(now + this.rng.int(1, this.delayMsMax), m);
@@ -72,6 +80,11 @@ export class SimNetwork {
     this.straggleRate = 0;
     this.replayRate = 0;
     this.delayMsMax = 5;
+  }
+
+  /** Churn's slow leader: its sends until `untilMs` are delayed by 50..extraMsMax ms. */
+  slowSender(node: string, untilMs: number, extraMsMax: number): void {
+    if (!this.healed) this.slow.set(node, { untilMs, extraMsMax });
   }
 
   /** Churn's isolation of one leader (replaces the plan's partition until `setGrudge(new Map())`). */

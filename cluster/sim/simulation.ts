@@ -325,7 +325,7 @@ class Simulation {
     const n = this.nodes.get(id)!;
     const s = n.raft?.status();
     if (this.healed || !s || s.role !== 'LEADER' || s.term !== term) return;
-    const mode = this.plan.churnMode === 'mixed' ? this.churnRng.pick(['crash', 'isolate'] as const) : this.plan.churnMode;
+    const mode = this.plan.churnMode === 'mixed' ? this.churnRng.pick(['crash', 'isolate', 'slow'] as const) : this.plan.churnMode;
     // The deposed leader's last appends (dropped or not) arrive again during the next election.
     if (this.plan.electionReplays > 0) {
       for (let i = 0; i < 3; i++) this.net.replayOlderTerms(this.now + this.churnRng.int(0, 300), Math.ceil(this.plan.electionReplays / 3));
@@ -335,6 +335,12 @@ class Simulation {
       const at = this.now + this.churnRng.int(20, 400);
       this.dynamicFaults.push(`${this.now}ms churn crashes leader ${id} of term ${term}, restart at ${at}ms`);
       this.queue.push(at, { kind: 'fault', action: { atMs: at, kind: 'restart', node: id, describe: `${at}ms restart ${id}` } });
+    } else if (mode === 'slow') {
+      // A paused leader: alive, proposed to, its sends (new entries included) arrive 50-600 ms late.
+      const until = this.now + this.churnRng.int(200, 800);
+      const extra = this.churnRng.int(200, 600);
+      this.net.slowSender(id, until, extra);
+      this.dynamicFaults.push(`${this.now}ms churn slows leader ${id} of term ${term}: its sends until ${until}ms arrive up to ${extra}ms late`);
     } else {
       // Cut off but alive: clients keep proposing to it and it keeps sending, into the void.
       this.net.setGrudge(isolateGrudge(id, this.ids));

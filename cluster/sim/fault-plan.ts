@@ -54,7 +54,7 @@ export function planFaults(rng: Rng, ids: readonly NodeId[], faultMs: number): F
   if (enabled.length === 0) enabled.push(rng.pick(menu));
   const tornWriteRate = rng.chance(0.3) ? 0.0005 : 0;
   const churnRate = rng.chance(0.5) ? rng.pick([0.3, 0.6, 0.9]) : 0;
-  const churnMode = rng.pick(['crash', 'isolate', 'slow', 'mixed', 'mixed'] as const);
+  const churnMode = rng.pick(['crash', 'isolate', 'isolate', 'slow', 'mixed', 'mixed'] as const);
   const electionReplays = rng.chance(0.5) ? rng.pick([5, 20, 60]) : 0;
   const actions: FaultAction[] = [];
   const down = new Set<NodeId>();

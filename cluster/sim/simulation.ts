@@ -344,7 +344,7 @@ class Simulation {
     } else {
       // Cut off but alive: clients keep proposing to it and it keeps sending, into the void.
       this.net.setGrudge(isolateGrudge(id, this.ids));
-      const at = this.now + this.churnRng.int(50, 600);
+      const at = this.now + this.churnRng.int(100, 1200);
       this.dynamicFaults.push(`${this.now}ms churn isolates leader ${id} of term ${term} until ${at}ms`);
       this.queue.push(at, { kind: 'churn-heal', node: id });
     }

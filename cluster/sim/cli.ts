@@ -1,8 +1,9 @@
 // just sim --seeds N [--seed S] [--nodes 3|5] [--fault-ms MS] [--verbose]
+// Without --nodes each seed draws its size (a quarter of them 5 nodes).
 // Runs seeds S, S+1, ... S+N-1. Without --seed the base seed is drawn from the clock and
 // printed first, so any run can be repeated exactly.
 import { intOption, parseCliArgs, runCli, UsageError } from '../cli/usage-error.ts';
-import { runSimulation, simDefaults, type SimResult } from './simulation.ts';
+import { drawNodes, runSimulation, simDefaults, type SimResult } from './simulation.ts';
 
 await runCli(async () => {
   const { values, positionals } = parseCliArgs(process.argv.slice(2), {
@@ -15,11 +16,11 @@ await runCli(async () => {
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (usage: just sim --seeds N [--seed S] [--nodes 3|5])`);
   const count = intOption('seeds', values.seeds, 100, 1, 1_000_000);
   const base = intOption('seed', values.seed, Date.now() % 1_000_000_000, 0, 2 ** 32 - 1);
-  const nodes = intOption('nodes', values.nodes, 3, 3, 5);
-  if (nodes !== 3 && nodes !== 5) throw new UsageError('--nodes must be 3 or 5');
+  const fixedNodes = values.nodes === undefined ? null : intOption('nodes', values.nodes, 3, 3, 5);
+  if (fixedNodes !== null && fixedNodes !== 3 && fixedNodes !== 5) throw new UsageError('--nodes must be 3 or 5');
   const faultMs = intOption('fault-ms', values['fault-ms'], simDefaults.faultMs, 100, 600_000);
 
-  console.log(`sim: seeds ${base}..${base + count - 1} (${count}), ${nodes} nodes, ${faultMs} ms of faults then heal`);
+  console.log(`sim: seeds ${base}..${base + count - 1} (${count}), ${fixedNodes ?? '3 or 5 (drawn per seed)'} nodes, ${faultMs} ms of faults then heal`);
   const started = Date.now();
   const failures: SimResult[] = [];
   let faults = 0;
@@ -27,7 +28,8 @@ await runCli(async () => {
   let elections = 0;
   for (let i = 0; i < count; i++) {
     const seed = base + i;
-    const r = runSimulation({ seed, nodes: nodes as 3 | 5, faultMs });
+    const nodes = (fixedNodes ?? drawNodes(seed)) as 3 | 5;
+    const r = runSimulation({ seed, nodes, faultMs });
     faults += r.faults.length;
     acked += r.stats.acknowledged;
     elections += r.stats.elections;

@@ -15,6 +15,8 @@ export type FaultAction = { readonly atMs: number; readonly describe: string } &
   | { readonly kind: 'straggle'; readonly rate: number }
   /** Deliver again `count` messages drawn from everything sent so far (old terms included). */
   | { readonly kind: 'replay'; readonly count: number }
+  /** From now on this share of sends also delivers an old message from the history (any term). */
+  | { readonly kind: 'replay-rate'; readonly rate: number }
   | { readonly kind: 'crash'; readonly node: NodeId }
   | { readonly kind: 'restart'; readonly node: NodeId }
   /** Power loss in the middle of the node's next write: what it had not synced is lost or torn. */
@@ -29,6 +31,15 @@ export interface FaultPlan {
   readonly actions: FaultAction[];
   /** Chance that persisting one ready batch is torn by a crash. */
   readonly tornWriteRate: number;
+  /**
+   * Figure-8 churn: chance that a newly elected leader is crashed or cut off 1-40 ms later, so
+   * it replicated its no-op and first proposals to a minority at most; 0 when off.
+   */
+  readonly churnRate: number;
+  /** How churn removes a leader: isolation keeps it alive, believing it leads, taking proposals. */
+  readonly churnMode: 'crash' | 'isolate' | 'slow' | 'mixed';
+  /** At each election, this many messages of older terms are delivered again to the cluster; 0 when off. */
+  readonly electionReplays: number;
 }
 
 type Kind = FaultAction['kind'];
@@ -38,10 +49,13 @@ type Kind = FaultAction['kind'];
  * and how hard, so some seeds hammer one mechanism and others mix everything (as VOPR does).
  */
 export function planFaults(rng: Rng, ids: readonly NodeId[], faultMs: number): FaultPlan {
-  const menu: Kind[] = ['partition', 'loss', 'duplicate', 'delay', 'straggle', 'replay', 'crash', 'crash-all', 'transfer'];
+  const menu: Kind[] = ['partition', 'loss', 'duplicate', 'delay', 'straggle', 'replay', 'crash', 'crash-all', 'transfer', 'replay-rate'];
   const enabled = menu.filter(() => rng.chance(0.6));
   if (enabled.length === 0) enabled.push(rng.pick(menu));
   const tornWriteRate = rng.chance(0.3) ? 0.0005 : 0;
+  const churnRate = rng.chance(0.5) ? rng.pick([0.3, 0.6, 0.9]) : 0;
+  const churnMode = rng.pick(['crash', 'isolate', 'isolate', 'slow', 'mixed', 'mixed'] as const);
+  const electionReplays = rng.chance(0.5) ? rng.pick([5, 20, 60]) : 0;
   const actions: FaultAction[] = [];
   const down = new Set<NodeId>();
   let partitioned = false;
@@ -86,6 +100,11 @@ export function planFaults(rng: Rng, ids: readonly NodeId[], faultMs: number): F
         actions.push({ atMs: at, kind: 'replay', count, describe: `${at}ms replay ${count} old messages` });
         break;
       }
+      case 'replay-rate': {
+        const rate = rng.pick([0, 0.01, 0.05, 0.15]);
+        actions.push({ atMs: at, kind: 'replay-rate', rate, describe: `${at}ms ${rate} of sends also replay an old message` });
+        break;
+      }
       case 'crash-all': {
         // Restart together after a short outage; the next fault comes after the restart.
         const downMs = rng.int(10, 300);
@@ -121,7 +140,7 @@ export function planFaults(rng: Rng, ids: readonly NodeId[], faultMs: number): F
     }
     t += rng.int(150, 1200);
   }
-  return { actions, tornWriteRate };
+  return { actions, tornWriteRate, churnRate, churnMode, electionReplays };
 }
 
 function makeGrudge(rng: Rng, shape: GrudgeKind, ids: readonly NodeId[]): Grudge {

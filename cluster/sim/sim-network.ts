@@ -4,7 +4,7 @@ import { drops, type Grudge } from './grudge.ts';
 import type { Rng } from './rng.ts';
 
 /** Keeps the last this many messages for `replay` faults to deliver again. */
-const historyMax = 256;
+const historyMax = 1024;
 
 /**
  * The simulated network between hosts: partitions (grudges), loss, duplication, delay that
@@ -18,6 +18,9 @@ export class SimNetwork {
   private lossRate = 0;
   private dupRate = 0;
   private straggleRate = 0;
+  private replayRate = 0;
+  /** A paused or slow leader: what it sends until `untilMs` arrives 50..`extraMsMax` ms late. */
+  private readonly slow = new Map<string, { untilMs: number; extraMsMax: number }>();
   private delayMsMax = 5;
   private healed = false;
   private readonly history: Message[] = [];
@@ -37,10 +40,21 @@ export class SimNetwork {
       this.dropped++;
       return;
     }
+    const slow = this.healed ? undefined : this.slow.get(m.from);
+    if (slow && now < slow.untilMs) {
+      // Its appends land in the next leader's term, after the followers moved on.
+      this.deliver(now + this.replayRng.int(50, slow.extraMsMax), m);
+      return;
+    }
     this.deliver(now + this.rng.int(1, this.delayMsMax), m);
     if (this.healed) return;
     if (this.rng.chance(this.dupRate)) this.deliver(now + this.rng.int(1, this.delayMsMax * 3), m);
     if (this.straggleRate > 0 && this.replayRng.chance(this.straggleRate)) this.deliver(now + this.replayRng.int(20, 1000), m);
+    if (this.replayRate > 0 && this.replayRng.chance(this.replayRate)) {
+      // Half of them from an earlier term: what a deposed leader sent (or had dropped) arrives now.
+      if (this.replayRng.chance(0.5)) this.replayOlderTerms(now, 1);
+      else this.replay(now, 1);
+    }
   }
 
   /** Network faults; false for the kinds that are not the network's. */
@@ -53,6 +67,7 @@ export class SimNetwork {
       case 'delay': this.delayMsMax = a.maxMs; return true;
       case 'straggle': this.straggleRate = a.rate; return true;
       case 'replay': this.replay(now, a.count); return true;
+      case 'replay-rate': this.replayRate = a.rate; return true;
       default: return false;
     }
   }
@@ -63,13 +78,42 @@ export class SimNetwork {
     this.lossRate = 0;
     this.dupRate = 0;
     this.straggleRate = 0;
+    this.replayRate = 0;
     this.delayMsMax = 5;
+  }
+
+  /** Churn's slow leader: its sends until `untilMs` are delayed by 50..extraMsMax ms. */
+  slowSender(node: string, untilMs: number, extraMsMax: number): void {
+    if (!this.healed) this.slow.set(node, { untilMs, extraMsMax });
+  }
+
+  /** Churn's isolation of one leader (replaces the plan's partition until `setGrudge(new Map())`). */
+  setGrudge(grudge: Grudge): void {
+    if (!this.healed) this.grudge = grudge;
   }
 
   /** The most recent messages: a replay then mixes the current term's with the one before. */
   private remember(m: Message): void {
     this.history[this.historyNext] = m;
     this.historyNext = (this.historyNext + 1) % historyMax;
+  }
+
+  /**
+   * Deliver again `count` messages of terms older than the newest one sent (appends dropped by a
+   * partition included), 1-60 ms from now: old leaders' traffic reordered into a new term.
+   */
+  replayOlderTerms(now: number, count: number): number {
+    // Newest first: the last messages of the terms before the newest, where a deposed leader's
+    // appends may still match a follower's uncommitted tail.
+    const n = this.history.length;
+    const byAge: Message[] = [];
+    for (let k = 1; k <= n; k++) byAge.push(this.history[(this.historyNext - k + n) % n]!);
+    let newest = 0;
+    for (const m of byAge) if (m.term > newest) newest = m.term;
+    const old = byAge.filter((m) => m.term < newest && !drops(this.grudge, m.from, m.to)).slice(0, 48);
+    if (old.length === 0) return 0;
+    for (let i = 0; i < count; i++) this.deliver(now + this.replayRng.int(1, 60), old[this.replayRng.int(0, old.length - 1)]!);
+    return count;
   }
 
   private replay(now: number, count: number): void {

@@ -62,4 +62,22 @@ test('the simulator catches a broken core: a vote granted without the up-to-date
   }
 });
 
+test('the simulator catches a broken core: ReadIndex answered without a quorum', async () => {
+  // Needs a leader cut off (churn isolation, checkQuorum drawn off) that still serves reads.
+  const { RaftNode } = await import('../raft/raft.ts');
+  type Internals = { startRead(ctx: string): void; readStates: { ctx: string; index: number }[]; log: { committed: number } };
+  const proto = RaftNode.prototype as unknown as Internals;
+  const original = proto.startRead;
+  proto.startRead = function (this: Internals, ctx: string) { this.readStates.push({ ctx, index: this.log.committed }); };
+  try {
+    let caughtAt = 0;
+    for (let seed = 1; seed <= 150 && caughtAt === 0; seed++) {
+      if (runSimulation({ seed, nodes: 3 }).violations.some((v) => v.invariant === 'stale-read')) caughtAt = seed;
+    }
+    assert.ok(caughtAt > 0, 'no seed in 1..150 saw a stale read from a leader that skipped the ReadIndex quorum');
+  } finally {
+    proto.startRead = original;
+  }
+});
+
 test.run();

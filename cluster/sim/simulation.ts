@@ -1,5 +1,6 @@
 import type { Message, NodeId } from '../raft/messages.ts';
 import { EventQueue } from './event-queue.ts';
+import { isolateGrudge } from './grudge.ts';
 import { planFaults, type FaultAction, type FaultPlan } from './fault-plan.ts';
 import { InvariantChecker, type Violation } from './invariants.ts';
 import { Rng } from './rng.ts';
@@ -17,14 +18,22 @@ export interface SimOptions {
   readonly tickMs: number;
   readonly snapshotEntries: number;
   readonly preVote: boolean;
-  readonly checkQuorum: boolean;
+  /** Unset: drawn from the seed (off in a quarter of the seeds, so a cut-off leader keeps leading). */
+  readonly checkQuorum?: boolean;
+  /** A bound on simulated events: a run that exceeds it (a message storm, a livelock) fails liveness. */
+  readonly maxEvents: number;
   /** The hosts' Ready loop; only tests replace the shared driver (to plant ordering bugs). */
   readonly driver?: DriverFactory;
 }
 
 export const simDefaults: Omit<SimOptions, 'seed'> = {
-  nodes: 3, faultMs: 6_000, livenessMs: 10_000, tickMs: 10, snapshotEntries: 40, preVote: true, checkQuorum: true,
+  nodes: 3, faultMs: 6_000, livenessMs: 10_000, tickMs: 10, snapshotEntries: 40, preVote: true, maxEvents: 2_000_000,
 };
+
+/** Cluster size drawn from the seed alone, for runs that mix sizes (a quarter of the seeds get 5 nodes). */
+export function drawNodes(seed: number): 3 | 5 {
+  return new Rng(seed).fork('size').chance(0.25) ? 5 : 3;
+}
 
 export interface SimResult {
   readonly seed: number;
@@ -57,6 +66,9 @@ type SimEvent =
   | { kind: 'client' }
   | { kind: 'read' }
   | { kind: 'fault'; action: FaultAction }
+  /** Figure-8 churn: remove `node` if it still leads `term`; then bring it back. */
+  | { kind: 'churn'; node: NodeId; term: number }
+  | { kind: 'churn-heal'; node: NodeId }
   | { kind: 'check' };
 
 /**
@@ -95,6 +107,12 @@ class Simulation {
   private readonly diskMsMax: number;
   /** Nodes whose next write a power cut tears (crash-in-write faults). */
   private readonly doomed = new Set<NodeId>();
+  private readonly churnRng: Rng;
+  /** Faults drawn while running (churn), in the order they happened. */
+  private readonly dynamicFaults: string[] = [];
+  private readonly checkQuorum: boolean;
+  private readonly maxEntriesPerAppend: number;
+  private events = 0;
 
   constructor(private readonly o: SimOptions) {
     this.root = new Rng(o.seed);
@@ -103,13 +121,17 @@ class Simulation {
     this.crashRng = this.root.fork('crash');
     this.ids = Array.from({ length: o.nodes }, (_, i) => `n${i + 1}`);
     this.plan = planFaults(this.root.fork('faults'), this.ids, o.faultMs);
+    this.churnRng = this.root.fork('churn');
     this.net = new SimNetwork(netRng, this.root.fork('replay'), (at, msg) => this.queue.push(at, { kind: 'deliver', msg }));
     this.clients = new SimClients(clientRng, this.checker);
     // Small batches and windows split replication into many partial appends, which is where
     // commit-rule mistakes (Figure 8, a follower committing past what it verified) show up.
     const flow = this.root.fork('flow');
-    const maxEntriesPerAppend = flow.pick([1, 2, 8, 1024]);
+    const maxEntriesPerAppend = flow.pick([1, 1, 2, 3, 8, 1024]);
     const maxInflightAppends = flow.pick([1, 4, 64]);
+    this.maxEntriesPerAppend = maxEntriesPerAppend;
+    this.checkQuorum = o.checkQuorum ?? flow.chance(0.75);
+    const checkQuorum = this.checkQuorum;
     // Some seeds give every synced write a duration, during which messages are stepped into the
     // core and a crash loses the write: the real host's interleaving (raft-host.ts).
     // Not 10 ms with one entry per append and one append in flight: a write per entry per round
@@ -120,7 +142,7 @@ class Simulation {
       this.nodes.set(id, new SimNode(
         {
           id, peers: this.ids, rng: this.root.fork(`node-${id}`), snapshotEntries: o.snapshotEntries, preVote: o.preVote,
-          checkQuorum: o.checkQuorum, maxEntriesPerAppend, maxInflightAppends, driver: o.driver,
+          checkQuorum, maxEntriesPerAppend, maxInflightAppends, driver: o.driver,
         },
         this.hostHooks(),
       ));
@@ -157,6 +179,7 @@ class Simulation {
             stats.maxTerm = Math.max(stats.maxTerm, ev.term);
             checker.elected(node.id, ev.term);
             checker.leaderComplete(node);
+            this.maybeChurn(node.id, ev.term);
           } else if (ev.kind === 'step-down') {
             clients.forget(node.id);
           }
@@ -185,6 +208,13 @@ class Simulation {
   private loop(): number | null {
     const deadline = this.o.faultMs + this.o.livenessMs;
     while (this.queue.size > 0) {
+      if (++this.events > this.o.maxEvents) {
+        this.checker.violations.push({
+          invariant: 'liveness', atMs: this.now,
+          detail: `more than ${this.o.maxEvents} events by ${this.now} ms (a message storm or livelock): ${[...this.nodes.values()].map((n) => describeNode(n)).join('; ')}`,
+        });
+        break;
+      }
       const ev = this.queue.pop()!;
       this.now = ev.at;
       this.checker.now = ev.at;
@@ -236,10 +266,16 @@ class Simulation {
         return;
       case 'read':
         if (!this.healed) this.clients.read(this.leaders(), this.processFn);
-        this.queue.push(this.now + this.clientRngDelay(10, 40), item);
+        this.queue.push(this.now + this.clientRngDelay(3, 25), item);
         return;
       case 'fault':
         if (!this.healed) this.fault(item.action);
+        return;
+      case 'churn': this.churn(item.node, item.term); return;
+      case 'churn-heal':
+        if (this.healed) return;
+        this.net.setGrudge(new Map());
+        this.dynamicFaults.push(`${this.now}ms churn heals ${item.node}'s isolation`);
         return;
       case 'check':
         this.checker.logMatching([...this.nodes.values()]);
@@ -276,6 +312,42 @@ class Simulation {
     this.doomed.clear();
     this.net.heal();
     for (const n of this.nodes.values()) this.restart(n);
+  }
+
+  /** A new leader is, with the seed's churn rate, removed 1-40 ms into its term (Figure 8). */
+  private maybeChurn(node: NodeId, term: number): void {
+    if (!this.healed && this.plan.electionReplays > 0) this.net.replayOlderTerms(this.now, this.plan.electionReplays);
+    if (this.healed || this.plan.churnRate === 0 || !this.churnRng.chance(this.plan.churnRate)) return;
+    this.queue.push(this.now + this.churnRng.int(1, 40), { kind: 'churn', node, term });
+  }
+
+  private churn(id: NodeId, term: number): void {
+    const n = this.nodes.get(id)!;
+    const s = n.raft?.status();
+    if (this.healed || !s || s.role !== 'LEADER' || s.term !== term) return;
+    const mode = this.plan.churnMode === 'mixed' ? this.churnRng.pick(['crash', 'isolate', 'slow'] as const) : this.plan.churnMode;
+    // The deposed leader's last appends (dropped or not) arrive again during the next election.
+    if (this.plan.electionReplays > 0) {
+      for (let i = 0; i < 3; i++) this.net.replayOlderTerms(this.now + this.churnRng.int(0, 300), Math.ceil(this.plan.electionReplays / 3));
+    }
+    if (mode === 'crash') {
+      this.crash(n);
+      const at = this.now + this.churnRng.int(20, 400);
+      this.dynamicFaults.push(`${this.now}ms churn crashes leader ${id} of term ${term}, restart at ${at}ms`);
+      this.queue.push(at, { kind: 'fault', action: { atMs: at, kind: 'restart', node: id, describe: `${at}ms restart ${id}` } });
+    } else if (mode === 'slow') {
+      // A paused leader: alive, proposed to, its sends (new entries included) arrive 50-600 ms late.
+      const until = this.now + this.churnRng.int(200, 800);
+      const extra = this.churnRng.int(200, 600);
+      this.net.slowSender(id, until, extra);
+      this.dynamicFaults.push(`${this.now}ms churn slows leader ${id} of term ${term}: its sends until ${until}ms arrive up to ${extra}ms late`);
+    } else {
+      // Cut off but alive: clients keep proposing to it and it keeps sending, into the void.
+      this.net.setGrudge(isolateGrudge(id, this.ids));
+      const at = this.now + this.churnRng.int(100, 1200);
+      this.dynamicFaults.push(`${this.now}ms churn isolates leader ${id} of term ${term} until ${at}ms`);
+      this.queue.push(at, { kind: 'churn-heal', node: id });
+    }
   }
 
   private crash(n: SimNode): void {
@@ -331,10 +403,17 @@ class Simulation {
     });
   }
 
+  /** The seed's drawn settings, printed with its faults. */
+  private drawsLine(): string {
+    const p = this.plan;
+    return `draws: ${this.o.nodes} nodes, maxEntriesPerAppend ${this.maxEntriesPerAppend}, checkQuorum ${this.checkQuorum}, ` +
+      `disk up to ${this.diskMsMax} ms, churn ${p.churnRate}${p.churnRate > 0 ? ` (${p.churnMode})` : ''}, old-term replays per election ${p.electionReplays}, torn writes ${p.tornWriteRate}`;
+  }
+
   private result(): SimResult {
     const { o, stats, clients, net } = this;
     return {
-      seed: o.seed, nodes: o.nodes, faults: this.plan.actions.map((a) => a.describe), violations: this.checker.violations,
+      seed: o.seed, nodes: o.nodes, faults: [...this.plan.actions.map((a) => a.describe), ...this.dynamicFaults, this.drawsLine()], violations: this.checker.violations,
       stats: {
         proposed: clients.proposed, acknowledged: clients.acknowledged, reads: clients.reads, elections: stats.elections,
         maxTerm: stats.maxTerm, committedIndex: this.checker.committedIndex(), messagesSent: net.sent,

@@ -133,6 +133,13 @@ function runningCluster(manager: ProcessManager): ClusterConfig | null {
   return loadConfig({ ...process.env, ...record.env });
 }
 
+/** "K=V ..." the running cluster's recorded environment lacks, or null when it has all of `need`. */
+function missingClusterEnv(need: Readonly<Record<string, string>> | undefined, manager: ProcessManager): string | null {
+  const have = readClusterRecord(manager.runDir)?.env ?? {};
+  const missing = Object.entries(need ?? {}).filter(([k, v]) => have[k] !== v).map(([k, v]) => `${k}=${v}`);
+  return missing.length > 0 ? missing.join(' ') : null;
+}
+
 async function main(argv: string[]): Promise<number> {
   const opts = parse(argv);
   if (opts === 'help') { console.log(usage); return 0; }
@@ -148,10 +155,14 @@ async function main(argv: string[]): Promise<number> {
   let config = runningCluster(manager);
   const started = config === null;
   if (config === null) {
-    config = loadConfig({ ...process.env, RAFT_LINKS: 'toxiproxy' });
-    console.log(`no local cluster is up: starting ${config.nodeCount} nodes + gateway with toxiproxy links for this run (data ${config.dataDirAbs})`);
+    const extraEnv = { ...(experiment.clusterEnv ?? {}) };
+    config = loadConfig({ ...process.env, ...extraEnv, RAFT_LINKS: 'toxiproxy' });
+    const envNote = Object.entries(extraEnv).map(([k, v]) => ` ${k}=${v}`).join('');
+    console.log(`no local cluster is up: starting ${config.nodeCount} nodes + gateway with toxiproxy links${envNote} for this run (data ${config.dataDirAbs})`);
     for (const name of manager.names()) manager.forget(name);
-    await startCluster(config, manager, { readyTimeoutMs });
+    await startCluster(config, manager, { readyTimeoutMs, extraEnv });
+  } else if (missingClusterEnv(experiment.clusterEnv, manager) !== null) {
+    throw new ClusterUnavailableError(`${experiment.name} needs the nodes started with ${missingClusterEnv(experiment.clusterEnv, manager)}, but the running cluster lacks it; run: just down (the runner then starts one)`);
   } else if (experiment.needsProxy && config.links.mode !== 'toxiproxy') {
     throw new ClusterUnavailableError(`${experiment.name} needs the links through the proxy, but the running cluster has ${config.links.mode} links; run: just down (the runner then starts one)`);
   }

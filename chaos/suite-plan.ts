@@ -30,7 +30,7 @@ export const fullSuite: readonly SuiteEntry[] = [
   { experiment: 'disk-loss', trials: 3, holdMs: 1500 },
   { experiment: 'disk-loss-chain', trials: 2, holdMs: 2000 },
   { experiment: 'random-mix', trials: 6, holdMs: 2000 },
-  { experiment: 'power-loss', trials: 5, holdMs: 1000 },
+  { experiment: 'power-loss', trials: 6, holdMs: 1000 },
 ];
 
 /** One trial of the experiments the issue named as never exercised before, short holds. */

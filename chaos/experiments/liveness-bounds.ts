@@ -13,6 +13,6 @@ export function defaultLiveness(config: ClusterConfig): LivenessBounds {
 /** For trials measured from a cold start of nodes (a tsx process takes seconds to listen on a loaded machine). */
 export function coldStartLiveness(config: ClusterConfig): LivenessBounds {
   const d = defaultLiveness(config);
-  const slackMs = 4000;
+  const slackMs = 8000;
   return { electionMsMax: (d.electionMsMax ?? 0) + slackMs, unavailabilityMsMax: (d.unavailabilityMsMax ?? 0) + slackMs };
 }

@@ -8,13 +8,15 @@ export const powerLossEnv = { RAFT_SYNC_LEDGER: '1', RAFT_FSYNC_DELAY_MS: '15' }
 
 /**
  * Power loss: SIGKILL, then every write not fsynced dropped (cluster/storage/power-cut.ts), then
- * start. Per trial the leader, a follower, or the whole cluster (drawn from the seed). A node
- * that acknowledged before its disk held the entry loses an acknowledged write; the checks see it.
+ * start. Per trial the leader (30%), a follower (20%) or the whole cluster (50%, drawn from the
+ * seed). Half are whole-cluster cuts because a follower that acknowledged before its disk held
+ * the entry loses a committed write only when the leader's durable copy is out of the race too:
+ * every node cut, two followers elect among themselves before the old leader is heard.
  */
 async function powerLoss(ctx: TrialContext): Promise<TrialOutcome> {
   const r = ctx.rng.next();
-  if (r < 0.4) return faultTrial(ctx, { kind: 'power-loss', target: { role: 'leader' } }, { expectNewLeader: true });
-  if (r < 0.7) return faultTrial(ctx, { kind: 'power-loss', target: { role: 'follower' } }, { expectNewLeader: false });
+  if (r < 0.3) return faultTrial(ctx, { kind: 'power-loss', target: { role: 'leader' } }, { expectNewLeader: true });
+  if (r < 0.5) return faultTrial(ctx, { kind: 'power-loss', target: { role: 'follower' } }, { expectNewLeader: false });
   const before = await ctx.leader();
   const applied = await ctx.faults.inject({ kind: 'power-loss', target: { role: 'all' } });
   let startedAtMs = Date.now();

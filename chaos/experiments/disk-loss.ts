@@ -9,7 +9,9 @@ import { faultTrial } from './fault-trial.ts';
  */
 function diskLoss(ctx: TrialContext): Promise<TrialOutcome> {
   const leader = ctx.rng.chance(0.3);
-  return faultTrial(ctx, { kind: 'disk-loss', target: { role: leader ? 'leader' : 'follower' } }, { expectNewLeader: leader });
+  // A leader is crashed, not stopped: a graceful stop hands leadership over before it exits, so
+  // the election would precede the fault and the trial would measure none.
+  return faultTrial(ctx, { kind: 'disk-loss', target: { role: leader ? 'leader' : 'follower' }, how: leader ? 'kill' : 'stop' }, { expectNewLeader: leader });
 }
 
 export const diskLossExperiment: Experiment = {

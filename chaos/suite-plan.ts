@@ -29,7 +29,7 @@ export const fullSuite: readonly SuiteEntry[] = [
   { experiment: 'restart-all', trials: 3, holdMs: 1000 },
   { experiment: 'disk-loss', trials: 3, holdMs: 1500 },
   { experiment: 'disk-loss-chain', trials: 2, holdMs: 2000 },
-  { experiment: 'random-mix', trials: 4, holdMs: 2000 },
+  { experiment: 'random', trials: 4, holdMs: 2000 },
   { experiment: 'power-loss', trials: 6, holdMs: 1000 },
 ];
 

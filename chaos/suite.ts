@@ -40,6 +40,7 @@ export function suiteExitCode(rows: readonly SuiteRow[]): 0 | 1 | 2 {
 
 export function planFor(quick: boolean, only: readonly string[] | null): SuiteEntry[] {
   const plan = quick ? quickSuite : fullSuite;
+  for (const e of [...fullSuite, ...quickSuite]) if (!findExperiment(e.experiment)) throw new Error(`suite plan names an unknown experiment "${e.experiment}"`);
   if (only === null) return [...plan];
   for (const name of only) if (!findExperiment(name)) throw new Error(`unknown experiment "${name}"`);
   return fullSuite.filter((e) => only.includes(e.experiment)).map((e) => (quick ? { ...e, trials: 1 } : e));
@@ -90,7 +91,8 @@ export async function runSuite(opts: { seed: number; quick: boolean; only: reado
     if (envOfCluster !== null && envOfCluster !== 'user' && envOfCluster !== wantEnv) { await stopCluster(manager); envOfCluster = null; }
     opts.log(`suite ${i + 1}/${plan.length}: ${entry.experiment} --seed ${seed} --trials ${entry.trials} --duration ${entry.holdMs}ms`);
     const t0 = Date.now();
-    const { code, lastLine, errLine } = await runEntry(entry, seed, opts.log);
+    const { code, lastLine, errLine } = await runEntry(entry, seed, opts.log)
+      .catch((err: unknown) => ({ code: 2, lastLine: '', errLine: `could not run: ${(err as Error)?.message ?? String(err)}` }));
     if (envOfCluster === null && readClusterRecord(manager.runDir) !== null) envOfCluster = wantEnv;
     const runDir = lastLine.startsWith('/') && existsSync(join(lastLine, 'results.json')) ? lastLine : null;
     let verdict: SuiteRow['verdict'] = code === 0 ? 'valid' : code === 1 ? 'invalid' : 'unknown';

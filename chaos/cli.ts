@@ -1,3 +1,4 @@
+// just chaos suite [--seed S] [--quick] [--only a,b]: the whole battery (chaos/suite.ts).
 // just chaos <experiment>|list [--trials N] [--seed S] [--rate R] [--duration 2s] [--concurrency N] [--keep-cluster]
 //   [--workload append|register|both] [--keys N] [--clients N] [--check-budget 60s] [--unsafe-stale-reads]
 // Runs one experiment against the local cluster; starts one (toxiproxy links) when none is up
@@ -18,6 +19,7 @@ import { DEFAULT_BUDGET_MS } from './checker/linearizability.ts';
 import { runExperiment, type WorkloadChoice } from './runner/run-experiment.ts';
 import { openLocalTarget } from './runner/local-target.ts';
 import { summaryLines } from './runner/run-summary.ts';
+import { runSuite, suiteTable } from './suite.ts';
 import { reportLine } from '../reports/render-run.ts';
 
 class UsageError extends Error {
@@ -28,7 +30,8 @@ class ClusterUnavailableError extends Error {
   readonly code = 'CLUSTER_UNAVAILABLE';
 }
 
-const usage = 'usage: just chaos <experiment>|list [--trials N] [--seed S] [--rate R] [--duration 2s|500ms] [--concurrency N] [--keep-cluster]\n' +
+const usage = 'usage: just chaos suite [--seed S] [--quick] [--only a,b]   (every experiment, one table, one exit code)\n' +
+  '       just chaos <experiment>|list [--trials N] [--seed S] [--rate R] [--duration 2s|500ms] [--concurrency N] [--keep-cluster]\n' +
   '                  [--workload append|register|both] [--keys N] [--clients N] [--pinned-clients N] [--check-budget 60s] [--unsafe-stale-reads]\n' +
   '                  [--metrics-port N]   (the run\'s /metrics for Prometheus; default a free port, CHAOS_METRICS_PORT)\n' +
   '                  [--runtime local|docker] [--partition proxy|network (docker)]';
@@ -143,7 +146,33 @@ function runningCluster(manager: ProcessManager): ClusterConfig | null {
   return loadConfig({ ...process.env, ...record.env });
 }
 
+/** "K=V ..." the running cluster's recorded environment lacks, or null when it has all of `need`. */
+function missingClusterEnv(need: Readonly<Record<string, string>> | undefined, manager: ProcessManager): string | null {
+  const have = readClusterRecord(manager.runDir)?.env ?? {};
+  const missing = Object.entries(need ?? {}).filter(([k, v]) => have[k] !== v).map(([k, v]) => `${k}=${v}`);
+  return missing.length > 0 ? missing.join(' ') : null;
+}
+
+async function suiteMain(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, strict: true, options: { seed: { type: 'string' }, quick: { type: 'boolean' }, only: { type: 'string' } } }));
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0]!);
+  }
+  const seed = int('seed', values.seed, 0, 2 ** 32 - 1) ?? randomInt(1, 2 ** 31);
+  const only = values.only !== undefined ? values.only.split(',').map((x) => x.trim()).filter(Boolean) : null;
+  for (const name of only ?? []) if (!findExperiment(name)) throw new UsageError(`unknown experiment "${name}" in --only`);
+  console.log(`seed ${seed}`);
+  const { rows, exitCode } = await runSuite({ seed, quick: values.quick ?? false, only, log: (l) => console.log(l) });
+  console.log('');
+  for (const line of suiteTable(rows)) console.log(line);
+  console.log(`suite seed ${seed}: ${rows.filter((r) => r.verdict === 'valid').length}/${rows.length} valid, exit ${exitCode}`);
+  return exitCode;
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'suite') return suiteMain(argv.slice(1));
   const opts = parse(argv);
   if (opts === 'help') { console.log(usage); return 0; }
   if (opts === 'list') {
@@ -159,10 +188,14 @@ async function main(argv: string[]): Promise<number> {
   let config = runningCluster(manager);
   const started = config === null;
   if (config === null) {
-    config = loadConfig({ ...process.env, RAFT_LINKS: 'toxiproxy' });
-    console.log(`no local cluster is up: starting ${config.nodeCount} nodes + gateway with toxiproxy links for this run (data ${config.dataDirAbs})`);
+    const extraEnv = { ...(experiment.clusterEnv ?? {}) };
+    config = loadConfig({ ...process.env, ...extraEnv, RAFT_LINKS: 'toxiproxy' });
+    const envNote = Object.entries(extraEnv).map(([k, v]) => ` ${k}=${v}`).join('');
+    console.log(`no local cluster is up: starting ${config.nodeCount} nodes + gateway with toxiproxy links${envNote} for this run (data ${config.dataDirAbs})`);
     for (const name of manager.names()) manager.forget(name);
-    await startCluster(config, manager, { readyTimeoutMs });
+    await startCluster(config, manager, { readyTimeoutMs, extraEnv });
+  } else if (missingClusterEnv(experiment.clusterEnv, manager) !== null) {
+    throw new ClusterUnavailableError(`${experiment.name} needs the nodes started with ${missingClusterEnv(experiment.clusterEnv, manager)}, but the running cluster lacks it; run: just down (the runner then starts one)`);
   } else if (experiment.needsProxy && config.links.mode !== 'toxiproxy') {
     throw new ClusterUnavailableError(`${experiment.name} needs the links through the proxy, but the running cluster has ${config.links.mode} links; run: just down (the runner then starts one)`);
   }

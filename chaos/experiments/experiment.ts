@@ -24,6 +24,11 @@ export interface Experiment {
    * the liveness check says unknown. Absent: defaultLiveness (chaos/experiments/liveness-bounds.ts).
    */
   liveness?(config: ClusterConfig): LivenessBounds;
+  /**
+   * Environment every node needs for this experiment (power-loss: the sync ledger). The runner
+   * passes it when it starts the cluster and refuses a running cluster started without it.
+   */
+  readonly clusterEnv?: Readonly<Record<string, string>>;
   trial(ctx: TrialContext): Promise<TrialOutcome>;
 }
 

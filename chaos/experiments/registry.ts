@@ -1,3 +1,10 @@
+import { diskLossExperiment } from './disk-loss.ts';
+import { diskLossChainExperiment } from './disk-loss-chain.ts';
+import { isolateThenKillExperiment } from './isolate-then-kill.ts';
+import { majorityDownExperiment } from './majority-down.ts';
+import { partitionGatewayExperiment } from './partition-gateway.ts';
+import { powerLossExperiment } from './power-loss.ts';
+import { slowThenKillExperiment } from './slow-then-kill.ts';
 import type { Experiment } from './experiment.ts';
 import { flakyNetwork } from './flaky-network.ts';
 import { followerKill } from './follower-kill.ts';
@@ -13,6 +20,8 @@ import { slowFollower } from './slow-follower.ts';
 /** Every named experiment, in the order `just chaos list` shows them. */
 export const experiments: readonly Experiment[] = [
   leaderKill, leaderPause, followerKill, partitionLeader, partitionBridge, flakyNetwork, slowFollower, rollingRestart, restartAll, randomMix,
+  isolateThenKillExperiment, slowThenKillExperiment, partitionGatewayExperiment, majorityDownExperiment,
+  diskLossExperiment, diskLossChainExperiment, powerLossExperiment,
 ];
 
 export function findExperiment(name: string): Experiment | undefined {

@@ -15,6 +15,7 @@
  * (there is nothing to pause, and pretending would hide a wrong target).
  */
 import { tailFile } from '../../cluster/local/log-tail.ts';
+import { localNodeDir } from '../../cluster/local/wipe-node.ts';
 import { ProcessManagerError } from '../../cluster/local/process-errors.ts';
 import type { ProcessInfo, ProcessManager } from '../../cluster/local/process-manager.ts';
 import { RuntimeError, type MemberInfo, type MemberState, type Runtime } from './runtime.ts';
@@ -66,6 +67,12 @@ export class LocalRuntime implements Runtime {
   async logs(name: string, lines: number): Promise<string> {
     this.call(name, () => this.manager.info(name));
     return tailFile(this.manager.logPath(name), lines);
+  }
+
+  /** `<dataRoot>/<id>` for a node the manager knows (cluster/node/main.ts); null for others (the gateway). */
+  dataDir(name: string): string | null {
+    const info = this.call(name, () => this.manager.info(name));
+    return /^node\d+$/.test(info.name) ? localNodeDir(this.manager.dataDir, name) : null;
   }
 
   private call<T>(name: string, fn: () => T): T {

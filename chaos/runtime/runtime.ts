@@ -33,6 +33,11 @@ export interface Runtime {
   restart(name: string): Promise<void>;
   /** The last `lines` lines of the member's log. */
   logs(name: string, lines: number): Promise<string>;
+  /**
+   * Where a node's data lives on this machine (disk-loss and power-loss act on it while the
+   * node is down); absent or null when the runtime cannot reach it.
+   */
+  dataDir?(name: string): string | null;
   /** Cuts under the proxy (the Docker runtime): network disconnects and per-link drop rules. */
   readonly network?: NetworkControl;
 }

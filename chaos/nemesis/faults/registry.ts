@@ -5,10 +5,12 @@
  * Exports: `faultModules`, `Fault`, `findFault`, `findUndoStep`, `undoStepKinds`.
  */
 import type { AnyUndoStepModule, FaultModule } from './fault-module.ts';
+import { diskLossFault } from './disk-loss.ts';
 import { killFault } from './kill.ts';
 import { linkToxicFault } from './link-toxic.ts';
 import { partitionFault } from './partition.ts';
 import { pauseFault } from './pause.ts';
+import { powerLossFault } from './power-loss.ts';
 import { restartAllFault } from './restart-all.ts';
 import { stopFault } from './stop.ts';
 import { transferLeadershipFault } from './transfer-leadership.ts';
@@ -22,6 +24,8 @@ export const faultModules = [
   linkToxicFault,
   transferLeadershipFault,
   restartAllFault,
+  diskLossFault,
+  powerLossFault,
 ] as const;
 
 type ParamsOf<M> = M extends FaultModule<infer F> ? F : never;

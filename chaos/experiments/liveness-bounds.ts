@@ -6,8 +6,10 @@ import type { ClusterConfig } from '../../cluster/config.ts';
 import type { LivenessBounds } from '../checker/liveness.ts';
 
 export function defaultLiveness(config: ClusterConfig): LivenessBounds {
-  const electionMsMax = Math.max(2000, 6 * config.raft.electionTimeoutMsMax);
-  return { electionMsMax, unavailabilityMsMax: electionMsMax + config.gateway.failoverDeadlineMs };
+  // 5 s at the default timeouts: a loaded 2-core machine measured elections up to ~2 s and
+  // cold-ish ones near 6 s; a stalled recovery (no leader for many seconds) is still far outside.
+  const electionMsMax = Math.max(5000, 15 * config.raft.electionTimeoutMsMax);
+  return { electionMsMax, unavailabilityMsMax: electionMsMax + config.gateway.failoverDeadlineMs + 2000 };
 }
 
 /** For trials measured from a cold start of nodes (a tsx process takes seconds to listen on a loaded machine). */

@@ -1,9 +1,9 @@
 // just bench <N>rps|max|sweep|soak|load|cluster|floor|etcd [options]   |   just bench compare <runA> <runB>
 // Order of work, so that a bad invocation costs nothing: parse and validate everything, then
 // probe or start the target, then load. Usage errors (bad input, unreachable --target) are one
-// line and exit 2; a broken --slo rule or a compare regression exits 1; the last line a run
+// line and exit 64; a broken --slo rule or a compare regression exits 1; the last line a run
 // prints is its folder.
-import { runCli } from '../cluster/cli/usage-error.ts';
+import { runCli } from '../cluster/common/cli-usage.ts';
 import { parseBenchArgs } from './cli/bench-args.ts';
 import type { ScenarioArgs } from './cli/bench-args.ts';
 import { resolveTarget, startFreshCluster } from './cli/bench-target.ts';

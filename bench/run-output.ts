@@ -1,7 +1,7 @@
 // Writes a LoadResult into a run folder: <name>.json plus HdrHistogram .hgrm files.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { toHgrm } from './histograms.ts';
+import { toHgrm } from '../cluster/common/histograms.ts';
 import { toJson } from './load-result.ts';
 import type { LoadResult, LoadResultJson } from './load-result.ts';
 

@@ -19,10 +19,7 @@ import { runExperiment, type WorkloadChoice } from './runner/run-experiment.ts';
 import { openLocalTarget } from './runner/local-target.ts';
 import { summaryLines } from './runner/run-summary.ts';
 import { reportLine } from '../reports/render-run.ts';
-
-class UsageError extends Error {
-  readonly code = 'USAGE';
-}
+import { UsageError, usageExitCode } from '../cluster/common/cli-usage.ts';
 
 class ClusterUnavailableError extends Error {
   readonly code = 'CLUSTER_UNAVAILABLE';
@@ -32,7 +29,7 @@ const usage = 'usage: just chaos <experiment>|list [--trials N] [--seed S] [--ra
   '                  [--workload append|register|both] [--keys N] [--clients N] [--pinned-clients N] [--check-budget 60s] [--unsafe-stale-reads]\n' +
   '                  [--metrics-port N]   (the run\'s /metrics for Prometheus; default a free port, CHAOS_METRICS_PORT)';
 const workloads = ['append', 'register', 'both'] as const;
-const exitUsage = 64;
+const exitUsage = usageExitCode;
 const exitUnknown = 2;
 const readyTimeoutMs = 20_000;
 

@@ -18,7 +18,7 @@ import { kv } from './kv.ts';
 import { checkLinearizable } from './linearizability.ts';
 import { loadHistory } from './load-history.ts';
 import type { Model } from './model.ts';
-import { seededRandom } from '../../cluster/sim/rng.ts';
+import { seededRandom } from '../../cluster/common/rng.ts';
 
 const TARGET_FIXTURES_TOTAL_MS = 5_000;
 const TARGET_REGISTER_10K_MS = 10_000;

@@ -8,7 +8,7 @@ import type { GeneratedWorkload } from './history-generator.ts';
 import { pairOperations } from './history.ts';
 import { kv } from './kv.ts';
 import type { Model } from './model.ts';
-import { seededRandom } from '../../cluster/sim/rng.ts';
+import { seededRandom } from '../../cluster/common/rng.ts';
 import { HistoryBuilder } from './test-histories.ts';
 
 const register = (h: HistoryBuilder, budgetMs = 10_000) => checkLinearizable(casRegister, pairOperations(h.events), { budgetMs });

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { seededRandom } from '../../cluster/sim/rng.ts';
+import { seededRandom } from '../../cluster/common/rng.ts';
 import { formatCounterexample } from './counterexample.ts';
 import { formatJepsenKv } from './format-jepsen-kv.ts';
 import { generateHistory } from './history-generator.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeHistogram } from '../../bench/histograms.ts';
+import { decodeHistogram } from '../../cluster/common/histograms.ts';
 import { startCluster, type Cluster } from '../../test/cluster-harness.ts';
 import { pairOperations, readHistoryJsonl } from '../checker/history.ts';
 import { leaderKill } from '../experiments/leader-kill.ts';

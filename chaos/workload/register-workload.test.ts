@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Rng } from '../../cluster/sim/rng.ts';
+import { Rng } from '../../cluster/common/rng.ts';
 import { casRegister } from '../checker/cas-register.ts';
 import { pairOperations } from '../checker/history.ts';
 import { checkLinearizable } from '../checker/linearizability.ts';

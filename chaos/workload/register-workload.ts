@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import type { Rng } from '../../cluster/sim/rng.ts';
+import type { Rng } from '../../cluster/common/rng.ts';
 import type { Value } from '../checker/history.ts';
 import type { HistoryRecorder } from './history-recorder.ts';
 import { classifyRegisterAnswer, type RegisterF } from './register-outcome.ts';

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, relative } from 'node:path';
-import { intOption, parseCliArgs, runCli, UsageError } from '../cli/usage-error.ts';
+import { intOption, parseCliArgs, runCli, UsageError } from '../common/cli-usage.ts';
 import { loadConfig, repoRoot, type ClusterConfig } from '../config.ts';
 import { clusterPorts, gatewayName } from './cluster-processes.ts';
 import { fetchAllStatuses, fetchGatewayStatus } from './cluster-probe.ts';

@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCliArgs, runCli, UsageError } from '../cli/usage-error.ts';
+import { parseCliArgs, runCli, UsageError } from '../common/cli-usage.ts';
 import { loadConfig, nodeSpec, peerUrl, raftTicks } from '../config.ts';
-import { Rng } from '../sim/rng.ts';
+import { Rng } from '../common/rng.ts';
 import { FileStorage } from '../storage/file-storage.ts';
 import { AuditLog, auditLogPath } from './audit-log.ts';
 import { decideStart, hasRaftState, parseInitialClusterState, peersFormed, readNodeIdentity, writeNodeIdentity, type NodeIdentity } from './node-identity.ts';

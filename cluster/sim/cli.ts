@@ -1,7 +1,7 @@
 // just sim --seeds N [--seed S] [--nodes 3|5] [--fault-ms MS] [--verbose]
 // Runs seeds S, S+1, ... S+N-1. Without --seed the base seed is drawn from the clock and
 // printed first, so any run can be repeated exactly.
-import { intOption, parseCliArgs, runCli, UsageError } from '../cli/usage-error.ts';
+import { intOption, parseCliArgs, runCli, UsageError } from '../common/cli-usage.ts';
 import { runSimulation, simDefaults, type SimResult } from './simulation.ts';
 
 await runCli(async () => {

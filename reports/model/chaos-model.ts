@@ -3,7 +3,7 @@
 // computed here from the history; fault windows and elections come from events.jsonl.
 import { grafanaBase, grafanaLinks } from './grafana-links.ts';
 import { join } from 'node:path';
-import { decodeHistogram, type Histogram } from '../../bench/histograms.ts';
+import { decodeHistogram, type Histogram } from '../../cluster/common/histograms.ts';
 import { pairOperations, parseHistoryJsonl, type HistoryEvent } from '../../chaos/checker/history.ts';
 import { describeOp, formatCounterexample, type Counterexample } from '../../chaos/checker/counterexample.ts';
 import { ms, num, plural } from './format.ts';

@@ -2,7 +2,7 @@
 // ok writes per second by completion, errors per second by kind (fail or info, with the
 // client's reason), and p50/p99 of the ok writes invoked in that second, measured from the
 // call (service time as the client saw it; the runner's corrected histogram is separate).
-import { createLatencyHistogram, recordMs, type Histogram } from '../../bench/histograms.ts';
+import { createLatencyHistogram, recordMs, type Histogram } from '../../cluster/common/histograms.ts';
 import type { Operation } from '../../chaos/checker/history.ts';
 
 export interface SecondSeriesData {

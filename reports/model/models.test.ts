@@ -2,7 +2,7 @@
 // run, the per-second series computed from a history, histogram bins, the runs-index dates.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createLatencyHistogram, recordMs } from '../../bench/histograms.ts';
+import { createLatencyHistogram, recordMs } from '../../cluster/common/histograms.ts';
 import { pairOperations, type HistoryEvent } from '../../chaos/checker/history.ts';
 import { binEdges } from './chaos-model.ts';
 import { secondSeries } from './history-series.ts';

@@ -3,7 +3,7 @@
  * time) and histograms.json in the run folder.
  */
 import { join } from 'node:path';
-import { encodeHistogram, percentileTable, type Histogram } from '../../../bench/histograms.ts';
+import { encodeHistogram, percentileTable, type Histogram } from '../../../cluster/common/histograms.ts';
 import { writeHistoryJsonl } from '../../checker/history.ts';
 import { exitCodeOf, type checkRun } from '../../checker/run-checks.ts';
 import type { WorkloadCounts } from '../../workload/append-workload.ts';

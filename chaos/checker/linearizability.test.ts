@@ -5,7 +5,7 @@ import { casRegister } from './cas-register.ts';
 import { checkLinearizable } from './linearizability.ts';
 import { corruptOneRead, generateHistory } from './history-generator.ts';
 import type { GeneratedWorkload } from './history-generator.ts';
-import { pairOperations } from './history.ts';
+import { pairOperations } from '../../reports/run-files/history-file.ts';
 import { kv } from './kv.ts';
 import type { Model } from './model.ts';
 import { seededRandom } from '../../cluster/common/rng.ts';

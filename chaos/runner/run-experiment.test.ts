@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeHistogram } from '../../cluster/common/histograms.ts';
 import { startCluster, type Cluster } from '../../test/cluster-harness.ts';
-import { pairOperations, readHistoryJsonl } from '../checker/history.ts';
+import { pairOperations, readHistoryJsonl } from '../../reports/run-files/history-file.ts';
 import { leaderKill } from '../experiments/leader-kill.ts';
 import { runExperiment, type RunOutcome } from './run-experiment.ts';
 import { openLocalTarget } from './local-target.ts';

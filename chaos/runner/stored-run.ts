@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckerError } from '../checker/errors.ts';
 import type { IsolatedTrial } from '../checker/deposed-leader.ts';
-import { pairOperations, parseHistoryJsonl } from '../checker/history.ts';
+import { pairOperations, parseHistoryJsonl } from '../../reports/run-files/history-file.ts';
 import type { FinalLogs, RunCheckInput } from '../checker/run-checks.ts';
 import type { CheckResult } from '../checker/verdict.ts';
 import type { LivenessBounds } from '../checker/liveness.ts';

@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng } from '../../cluster/common/rng.ts';
 import { casRegister } from '../checker/cas-register.ts';
-import { pairOperations } from '../checker/history.ts';
+import { pairOperations } from '../../reports/run-files/history-file.ts';
 import { checkLinearizable } from '../checker/linearizability.ts';
 import { HistoryRecorder } from './history-recorder.ts';
 import { RegisterWorkload } from './register-workload.ts';

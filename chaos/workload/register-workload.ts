@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
 import type { Rng } from '../../cluster/common/rng.ts';
-import type { Value } from '../checker/history.ts';
+import type { Value } from '../../reports/run-files/history-file.ts';
 import type { HistoryRecorder } from './history-recorder.ts';
 import { classifyRegisterAnswer, type RegisterF } from './register-outcome.ts';
 import { OpenLoopWorkload, requestAndClassify } from './workload-calls.ts';

@@ -1,5 +1,5 @@
 import { refusedBeforeLog } from '../../cluster/common/outcome-table.ts';
-import type { EventType, Value } from '../checker/history.ts';
+import type { EventType, Value } from '../../reports/run-files/history-file.ts';
 
 /**
  * How a write's answer through the gateway becomes a history completion. The rule is Jepsen's:

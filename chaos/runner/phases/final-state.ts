@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { duplicateIndexes, type DuplicateProbe } from '../../checker/applied-once.ts';
-import { pairOperations } from '../../checker/history.ts';
+import { pairOperations } from '../../../reports/run-files/history-file.ts';
 import { readCommittedLog, readRecord, type CommittedLog } from '../final-logs.ts';
 import type { NodeEndpoint } from '../node-event-poller.ts';
 import type { RunContext } from '../run-context.ts';

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { encodeHistogram, percentileTable, type Histogram } from '../../../cluster/common/histograms.ts';
-import { writeHistoryJsonl } from '../../checker/history.ts';
+import { writeHistoryJsonl } from '../../../reports/run-files/history-file.ts';
 import { exitCodeOf, type checkRun } from '../../checker/run-checks.ts';
 import type { WorkloadCounts } from '../../workload/append-workload.ts';
 import { writeJson, writeJsonl } from '../run-folder.ts';

@@ -4,7 +4,7 @@
  * not recover, a member found not running, or an error ends the phase with an abort reason.
  */
 import { recordMs } from '../../../cluster/common/histograms.ts';
-import { pairOperations } from '../../checker/history.ts';
+import { pairOperations } from '../../../reports/run-files/history-file.ts';
 import type { TrialContext, TrialOutcome } from '../../experiments/experiment.ts';
 import { findFault } from '../../nemesis/faults/registry.ts';
 import { waitForRecovery } from '../recovery-check.ts';

@@ -6,11 +6,7 @@ set no-exit-message := true
 
 ts := "node --import tsx"
 
-# The load generator's process. Its own GC pauses land in every corrected latency, so it runs
-# without V8's memory reducer (which starts mark-compacts when allocation is slow, as it is for a
-# generator: 5-18 ms pauses mid-run, send lag max 31.8 ms) and with GC on its own thread (helper
-# threads wait for a core the cluster holds). 500/s x 30 s, 3 alternated rounds, send lag max:
-# default 31.8/15.3/11.6 ms, no reducer 11.9/16.7/9.1, both 9.0/9.0/9.4.
+# The load generator's process: its GC pauses land in corrected latency (docs/perf/2026-11-28-generator-pauses.md).
 gen := "node --no-memory-reducer --single-threaded-gc --import tsx"
 
 # list the recipes
@@ -100,3 +96,7 @@ test *args:
 # a seeded 50-client kv history in Jepsen's format, valid or with one planted anomaly: just generate-history --out FILE [--anomaly stale-read]
 generate-history *args:
     {{ts}} chaos/checker/generate-history-cli.ts "$@"
+
+# container images for --runtime docker: just images [--offline|--online] (offline: a base from the host's node, no registry)
+images *args:
+    {{ts}} cluster/containers/main.ts images "$@"

@@ -3,7 +3,12 @@
 // probe or start the target, then load. Usage errors (bad input, unreachable --target) are one
 // line and exit 64; a broken --slo rule or a compare regression exits 1; the last line a run
 // prints is its folder.
+import { basename, join } from 'node:path';
+import { loadConfig } from '../cluster/config.ts';
+import { MetricsEndpoint } from '../monitoring/metrics-endpoint.ts';
+import { GeneratorMetrics } from './generator-metrics.ts';
 import { runCli } from '../cluster/common/cli-usage.ts';
+import { takeRuntimeFlag, type RuntimeKind } from '../cluster/common/runtime-flag.ts';
 import { parseBenchArgs } from './cli/bench-args.ts';
 import type { ScenarioArgs } from './cli/bench-args.ts';
 import { resolveTarget, startFreshCluster } from './cli/bench-target.ts';
@@ -31,7 +36,8 @@ const scenarios: Record<ScenarioArgs['kind'], Scenario> = {
 const log = (line: string): void => { console.log(line); };
 
 await runCli(async () => {
-  const args = parseBenchArgs(process.argv.slice(2));
+  const { runtime, rest } = takeRuntimeFlag(process.argv.slice(2));
+  const args = parseBenchArgs(rest);
   if (args.kind === 'compare') {
     const a = loadRun(args.runA);
     const b = loadRun(args.runB);
@@ -39,10 +45,10 @@ await runCli(async () => {
     for (const line of formatComparison(a, b, rows, args.threshold)) console.log(line);
     return rows.some((r) => r.regression) ? 1 : 0;
   }
-  return runScenario(args);
+  return runScenario(args, runtime);
 });
 
-async function runScenario(args: ScenarioArgs): Promise<number> {
+async function runScenario(args: ScenarioArgs, runtime: RuntimeKind = 'local'): Promise<number> {
   const environment = captureEnvironment();
   // Handlers first: starting a cluster takes seconds, and a signal then must not kill this
   // process by default action (leaving the cluster running) nor be ignored (a background job's
@@ -57,8 +63,14 @@ async function runScenario(args: ScenarioArgs): Promise<number> {
   process.on('SIGTERM', onSignal);
   let target: Awaited<ReturnType<typeof resolveTarget>> | null = null;
   let folder: RunFolder | null = null;
+  const metrics = new GeneratorMetrics();
+  const endpoint = new MetricsEndpoint({
+    registry: metrics.registry, job: 'bench', targetsDir: join(loadConfig().dataDirAbs, 'monitoring', 'targets'),
+    port: Number(process.env.BENCH_METRICS_PORT ?? 0) || 0,
+  });
   try {
     target = args.kind === 'floor' || args.kind === 'etcd' ? await startReferenceTarget(args.kind, args.fsync, log)
+      : runtime === 'docker' ? await (await import('../cluster/containers/docker-bench.ts')).dockerBenchTarget(log)
       : await resolveTarget(args.target, args.fsync, log);
     if (abort.signal.aborted) return 130;
     folder = await RunFolder.create(args.name);
@@ -78,9 +90,12 @@ async function runScenario(args: ScenarioArgs): Promise<number> {
         return { target: target.url, nodes: target.cluster.nodes, usage: target.usage };
       }
       : undefined;
+    metrics.run(basename(folder.dir), args.name, target.url);
+    const metricsUrl = await endpoint.start().catch((err: Error) => { log(`metrics: not served (${err.message})`); return null; });
+    if (metricsUrl) log(`metrics: ${metricsUrl} (registered for just monitoring's Prometheus)`);
     const outcome = await scenarios[args.kind]({
       args, target: target.url, nodes: target.cluster.nodes, folder, usage: target.usage, requests: target.requests, signal: abort.signal, log,
-      restartCluster,
+      restartCluster, metrics,
     });
     const verdicts = evaluateSlo(args.slo, outcome.summary);
     const endedAt = new Date();
@@ -107,6 +122,9 @@ async function runScenario(args: ScenarioArgs): Promise<number> {
     if (abort.signal.aborted) return 130;
     return verdicts.every((v) => v.passed) ? 0 : 1;
   } finally {
+    // One more scrape reads the final values (when a Prometheus scrapes us at all), then withdraw.
+    await endpoint.finish(3000);
+    await endpoint.close();
     await target?.release(folder?.dir ?? null);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -1,23 +1,7 @@
 // Open-loop load: requests go out on a fixed schedule whatever the server does, and each one's
 // latency counts from when it was scheduled (wrk2's rule), with raw service time beside it.
 //
-// Why we schedule ourselves instead of using autocannon's `overallRate` (autocannon 8.0, measured
-// with bench/autocannon-check.ts, 500/s over 10 connections, node:http server on 127.0.0.1):
-// - Bursts. Each connection gets a quota of rate/connections per second, refilled by a 1 s
-//   interval, and spends it back to back. 83-88% of each second's requests reached the server in
-//   the first 100 ms of that second; the busiest 100 ms window held 500 requests (the whole
-//   second) where even pacing puts 50 (runOpenLoop: 10.5% and 59-67). A 4 s run sent 2,500
-//   requests, not 2,000 (a fifth burst at the end).
-// - Correction. It records recordValueWithExpectedInterval(latency, ceil(1 / perConnectionRate)),
-//   and that interval is 1 ms for any per-connection rate up to 1,000/s (true interval here:
-//   20 ms). A 1 s stall of the server (seconds 4-5 of a 10 s run) held ~10 requests; each became
-//   ~1,000 synthetic samples, so 4,528 responses turned into 15,784 samples: p50 211-265 ms,
-//   p90 ~850 ms, p99 985 ms, though only ~10% of the intended requests were delayed at all.
-//   The ~470 requests whose turn fell inside the stall were simply never sent. With
-//   ignoreCoordinatedOmission the stall disappears instead: p50 0 ms, p99 7 ms (max 997 ms).
-//   Latencies are whole milliseconds.
-// - runOpenLoop on the same stall: 5,000 sent, corrected p50 0.9 ms, p90 41-78 ms,
-//   p99 904-916 ms, max ~1,000 ms; raw p99 0.5-4 ms, max ~1,000 ms (the ~10 requests on the wire).
+// Why we schedule ourselves instead of autocannon's `overallRate`: docs/perf/2026-11-27-autocannon-open-loop.md.
 // autocannon stays in use for closed-loop max-throughput runs (bench/closed-loop.ts), where no
 // schedule exists and only service time is reported.
 //

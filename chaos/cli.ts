@@ -27,13 +27,16 @@ class ClusterUnavailableError extends Error {
 
 const usage = 'usage: just chaos <experiment>|list [--trials N] [--seed S] [--rate R] [--duration 2s|500ms] [--concurrency N] [--keep-cluster]\n' +
   '                  [--workload append|register|both] [--keys N] [--clients N] [--pinned-clients N] [--check-budget 60s] [--unsafe-stale-reads]\n' +
-  '                  [--metrics-port N]   (the run\'s /metrics for Prometheus; default a free port, CHAOS_METRICS_PORT)';
+  '                  [--metrics-port N]   (the run\'s /metrics for Prometheus; default a free port, CHAOS_METRICS_PORT)\n' +
+  '                  [--runtime local|docker] [--partition proxy|network (docker)]';
 const workloads = ['append', 'register', 'both'] as const;
 const exitUsage = usageExitCode;
 const exitUnknown = 2;
 const readyTimeoutMs = 20_000;
 
 interface CliOptions {
+  readonly runtime: 'local' | 'docker';
+  readonly partition: 'proxy' | 'network';
   readonly experiment: string;
   readonly trials?: number;
   readonly seed: number;
@@ -78,6 +81,7 @@ function parse(argv: string[]): CliOptions | 'list' | 'help' {
         concurrency: { type: 'string' }, 'keep-cluster': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
         workload: { type: 'string' }, keys: { type: 'string' }, clients: { type: 'string' }, 'check-budget': { type: 'string' },
         'unsafe-stale-reads': { type: 'boolean' }, 'pinned-clients': { type: 'string' }, 'metrics-port': { type: 'string' },
+        runtime: { type: 'string' }, partition: { type: 'string' },
       },
     });
   } catch (err) {
@@ -97,7 +101,13 @@ function parse(argv: string[]): CliOptions | 'list' | 'help' {
   const checkBudgetMs = durationMs(values['check-budget'], 'check-budget') ?? DEFAULT_BUDGET_MS;
   if (checkBudgetMs < 1) throw new UsageError('--check-budget must be above 0');
   if (values['unsafe-stale-reads'] && workload === 'append') throw new UsageError('--unsafe-stale-reads changes register reads: it needs --workload register or both');
+  const runtime = values.runtime ?? 'local';
+  if (runtime !== 'local' && runtime !== 'docker') throw new UsageError(`--runtime must be local or docker, got "${runtime}"`);
+  const partition = values.partition ?? 'proxy';
+  if (partition !== 'proxy' && partition !== 'network') throw new UsageError(`--partition must be proxy or network, got "${partition}"`);
+  if (partition === 'network' && runtime !== 'docker') throw new UsageError('--partition network cuts links under the proxy, in the containers\' network: it needs --runtime docker');
   return {
+    runtime, partition,
     experiment: name,
     ...(trials !== undefined ? { trials } : {}),
     seed: int('seed', values.seed, 0, 2 ** 32 - 1) ?? randomInt(1, 2 ** 31),
@@ -140,6 +150,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const experiment = findExperiment(opts.experiment)!;
   console.log(`seed ${opts.seed}`);
+  if (opts.runtime === 'docker') return (await import('../cluster/containers/docker-chaos.ts')).runDockerChaos(experiment, opts, argv);
   const baseConfig = loadConfig();
   const manager = new ProcessManager(baseConfig.dataDirAbs);
   let config = runningCluster(manager);

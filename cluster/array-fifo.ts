@@ -2,9 +2,8 @@
  * A first-in first-out queue on an array with a moving head: amortised O(1) push and shift, where
  * Array#shift is O(n) and evicting a Map through `keys().next()` grows dearer with every deletion
  * (state-machine.ts). A shifted slot is emptied at once, so its item can be collected before the
- * consumed prefix is dropped (which happens once that prefix is at least half the array): left in
- * place, ~1,000 finished requests in the load generator lived for seconds, were promoted, and
- * cost it a mark-compact about every 10 s (bench/deadline-queue.ts).
+ * consumed prefix is dropped (once that prefix is at least half the array); left in place they
+ * were promoted and cost the generator mark-compacts (docs/perf/2026-11-28-generator-pauses.md).
  */
 export class ArrayFifo<T> {
   #items: (T | undefined)[];

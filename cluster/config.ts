@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -170,9 +171,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
     return { id: `node${i + 1}`, host: c.host, port: p, url: `http://${c.host}:${p}` };
   });
   if (nodes.some((n) => n.port === c.gateway.port)) throw new ConfigError(`gateway port ${c.gateway.port} collides with a node port`);
+  refuseBadPorts(c, nodes);
   const dataDirAbs = isAbsolute(c.storage.dataDir) ? c.storage.dataDir : join(repoRoot, c.storage.dataDir);
   const clusterId = env.RAFT_CLUSTER_ID || createHash('sha256').update(dataDirAbs).digest('hex').slice(0, 12);
   return { ...c, clusterId, nodes, dataDirAbs, source: path };
+}
+
+/** Ports the Fetch standard blocks (undici's list): Node's fetch and browsers refuse to connect to them. */
+const fetchBadPorts = (createRequire(import.meta.url)('undici/lib/web/fetch/constants.js') as { badPortsSet: ReadonlySet<string> }).badPortsSet;
+
+function refuseBadPorts(c: ClusterFileConfig, nodes: readonly NodeSpec[]): void {
+  const used: [string, number][] = [['gateway port (GATEWAY_PORT)', c.gateway.port], ...nodes.map((n): [string, number] => [`${n.id} port (RAFT_BASE_PORT)`, n.port])];
+  if (c.links.mode === 'toxiproxy') {
+    const proxyPorts = nodes.flatMap((_, i) => [c.links.proxyBasePort + i + 1, ...nodes.map((__, j) => c.links.proxyBasePort + 10 * (i + 1) + j + 1)]);
+    used.push(...proxyPorts.map((p): [string, number] => ['links proxy port (RAFT_PROXY_BASE_PORT)', p]));
+  }
+  for (const [what, p] of used) {
+    if (fetchBadPorts.has(String(p))) throw new ConfigError(`${what} ${p} is one that Node's fetch and browsers refuse to connect to (the Fetch standard's bad ports); choose another`);
+  }
 }
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

@@ -25,6 +25,12 @@ const emptyWithoutFaults = [
   'Raft cluster / annotation Node down',
   'Gateway / Failovers, retries and NO_LEADER per second / B',
   'Gateway / annotation Gateway saw a new leader',
+  'Leader Election / annotation Leader changes',
+  'Cluster Health / annotation Leader changes',
+  'Write Performance / annotation Leader changes',
+  'Replication Lag / annotation Leader changes',
+  'Cluster Health / Peer send errors / A',
+  'Cluster Health / Gateway answers NO_LEADER / A',
 ];
 
 const stepS = 1;

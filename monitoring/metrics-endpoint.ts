@@ -2,7 +2,7 @@
 // /metrics, and a file_sd targets file that the Prometheus of `just monitoring` (and the test's)
 // picks up within its refresh interval. At the end, `finish` holds the endpoint open until one
 // more scrape has read the final values, so the end state of a run is in the TSDB.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -82,10 +82,13 @@ export class MetricsEndpoint {
     return scraped;
   }
 
-  /** Stops serving and withdraws the target, so Prometheus does not keep scraping a dead port. */
+  /**
+   * Stops serving and withdraws the target (an empty list: file_sd drops a deleted file's
+   * targets only on its next full refresh), so Prometheus does not keep scraping a dead port.
+   */
   async close(): Promise<void> {
     const file = this.targetsFile;
-    if (file !== null) rmSync(file, { force: true });
+    if (file !== null && existsSync(file)) { writeFileSync(`${file}.tmp`, '[]\n'); renameSync(`${file}.tmp`, file); }
     const s = this.server;
     this.server = null;
     if (s) await new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections(); });

@@ -1,7 +1,9 @@
 // Runs every *.test.ts file in its own process (tests start real processes and ports, so
 // isolation matters more than speed), sums uvu's per-file totals and ends with the line
-// `N passed, N failed` that uvu does not print itself.
-// Usage: npm test [-- <substring> ...]   (only files whose path contains a substring)
+// `N passed, N failed[, N skipped]` that uvu does not print itself. A test that skips prints a
+// line `[skip] <reason>`; the reasons are listed per file.
+// Usage: npm test [-- <substring> ...]   (only files whose path contains a substring);
+// npm test runs tools/test-setup.sh first (TEST_SETUP=skip skips it).
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -44,11 +46,14 @@ function runFile(file: string): Promise<FileResult> {
       const total = Number(/Total:\s+(\d+)/.exec(text)?.[1] ?? 0);
       const passed = Number(/Passed:\s+(\d+)/.exec(text)?.[1] ?? 0);
       const skipped = Number(/Skipped:\s+(\d+)/.exec(text)?.[1] ?? 0);
-      let failed = total - passed - skipped;
+      // uvu's Total counts the tests that ran; skipped ones are outside it.
+      let failed = total - passed;
       let note: string | undefined;
+      const reasons = [...text.matchAll(/^\[skip\] (.+)$/gm)].map((m) => m[1]!.trim());
+      if (reasons.length > 0) note = `skipped: ${[...new Set(reasons)].join('; ')}`;
       // A file that crashed, hung or exited non-zero without a failed test still counts as one failure.
       if (code !== 0 && failed === 0) { failed = 1; note = `exit code ${code}`; }
-      if (total === 0 && code === 0) { failed = 1; note = 'ran no test'; }
+      if (total === 0 && skipped === 0 && code === 0) { failed = 1; note = 'ran no test'; }
       resolve({ file: relative(root, file), passed, failed, skipped, ms: Date.now() - started, note });
     });
   });
@@ -70,7 +75,7 @@ for (const file of selected) {
 }
 console.log('\nper file:');
 for (const r of results) {
-  const mark = r.failed > 0 ? 'FAIL' : 'ok  ';
+  const mark = r.failed > 0 ? 'FAIL' : r.passed === 0 && r.skipped > 0 ? 'skip' : 'ok  ';
   console.log(`  ${mark} ${r.file}  passed ${r.passed}, failed ${r.failed}${r.skipped ? `, skipped ${r.skipped}` : ''}  ${(r.ms / 1000).toFixed(1)} s${r.note ? `  (${r.note})` : ''}`);
 }
 const passed = results.reduce((s, r) => s + r.passed, 0);

@@ -25,7 +25,7 @@ export interface ClusterDescription {
   origin: 'started' | 'local' | 'remote';
   /** What the load goes to: the gateway, (--target a node's URL) the leader directly, (bench floor) the floor path, (bench etcd) etcd's leader. */
   via: 'gateway' | 'leader-node' | 'floor-path' | 'etcd-leader';
-  runtime: 'local-processes' | 'unknown';
+  runtime: 'local-processes' | 'docker' | 'unknown';
   gatewayUrl: string;
   nodes: { id: string; url: string }[];
   /** null when the target is not a cluster we can see the configuration of. */

@@ -6,6 +6,7 @@ import type { UsageSource } from '../report/cluster-usage.ts';
 import type { RunFolder } from '../report/run-folder.ts';
 import type { RunSummary } from '../report/run-summary.ts';
 import type { RequestBuilder } from '../request-spec.ts';
+import type { GeneratorMetrics } from '../generator-metrics.ts';
 import type { StepResult } from './steps.ts';
 
 export interface ScenarioContext {
@@ -29,6 +30,8 @@ export interface ScenarioContext {
   restartCluster?: (logsTo: string) => Promise<Pick<ScenarioContext, 'target' | 'nodes' | 'usage'>>;
   signal: AbortSignal;
   log(line: string): void;
+  /** The generator as a Prometheus target while the run goes on (open-loop steps feed it). */
+  metrics?: GeneratorMetrics;
 }
 
 export interface ScenarioOutcome {

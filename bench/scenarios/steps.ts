@@ -38,8 +38,9 @@ export async function runStep(ctx: ScenarioContext, stepName: string, step: Open
   };
   const source = ctx.usage();
   const before = await snapshotUsage(source, () => performance.now());
+  if (step.engine === 'open') ctx.metrics?.rate(step.rateRps);
   const result = step.engine === 'open'
-    ? await runOpenLoop({ ...common, rateRps: step.rateRps })
+    ? await runOpenLoop({ ...common, rateRps: step.rateRps, ...(ctx.metrics ? { onOutcome: ctx.metrics.onOutcome } : {}) })
     : await runClosedLoop({ ...common, timeoutMs: Math.max(1000, Math.round(ctx.args.timeoutMs / 1000) * 1000) });
   await ctx.folder.writeStep(name, result);
   const usage = usageBetween(before, await snapshotUsage(source, () => performance.now()));

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listFixtures, locateFixturesDir } from './fixtures-location.ts';
+import { fixturesTest, listFixtures } from './fixtures-location.ts';
 import { formatHistoryJsonl } from '../../reports/run-files/history-file.ts';
 import { HistoryBuilder } from './test-histories.ts';
 
@@ -18,8 +18,8 @@ const run = (...args: string[]) => {
 const dir = mkdtempSync(join(tmpdir(), 'check-history-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('exit 0 for a linearizable fixture, 1 with a counterexample for one that is not', () => {
-  const fixtures = listFixtures(locateFixturesDir());
+fixturesTest(test, 'exit 0 for a linearizable fixture, 1 with a counterexample for one that is not', (fixturesDir) => {
+  const fixtures = listFixtures(fixturesDir);
   const good = fixtures.find((f) => f.format === 'jepsen-cas' && f.linearizable)!;
   const bad = fixtures.find((f) => f.format === 'jepsen-kv' && !f.linearizable)!;
   const ok = run(good.path, '--format', 'jepsen-cas');

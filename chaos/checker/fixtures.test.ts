@@ -3,12 +3,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkLinearizable } from './linearizability.ts';
-import { FixturesMissingError, listFixtures, locateFixturesDir } from './fixtures-location.ts';
+import { FixturesMissingError, fixturesTest, listFixtures, locateFixturesDir } from './fixtures-location.ts';
 import { loadHistory } from './load-history.ts';
 
-test('every fixture gets the verdict in expected.json', () => {
-  // Throws, failing this test, with the directory it looked in when the fixtures are absent.
-  const fixtures = listFixtures(locateFixturesDir());
+// Skipped (with where it looked) when the fixtures are absent; failed instead under CI=true.
+fixturesTest(test, 'every fixture gets the verdict in expected.json', (dir) => {
+  const fixtures = listFixtures(dir);
   assert.is(fixtures.filter((f) => f.format === 'jepsen-cas').length, 80);
   assert.is(fixtures.filter((f) => f.format === 'jepsen-kv').length, 4);
   const wrong: string[] = [];
@@ -29,6 +29,25 @@ test('a missing fixtures directory is reported with where it looked', () => {
     assert.instance(e, FixturesMissingError);
     assert.match((e as Error).message, '/nonexistent/fixtures');
   }
+});
+
+test('without fixtures a fixture test is skipped with the reason, and fails under CI=true', async () => {
+  const env = { LINEARIZABILITY_FIXTURES: '/nonexistent/fixtures' };
+  const seen: string[] = [];
+  const fake = Object.assign((name: string, fn: () => unknown) => { seen.push(`test ${name}`); try { fn(); } catch (e) { seen.push(`threw ${(e as Error).message}`); } },
+    { skip: (name: string) => { seen.push(`skip ${name}`); } });
+  const log = console.log;
+  const printed: string[] = [];
+  console.log = (line: string) => { printed.push(line); };
+  try {
+    fixturesTest(fake as never, 'needs fixtures', () => { seen.push('ran'); }, env);
+  } finally { console.log = log; }
+  assert.equal(seen, ['skip needs fixtures']);
+  assert.match(printed.join('\n'), /^\[skip\] needs fixtures: linearizability fixtures not found at \/nonexistent\/fixtures/);
+  seen.length = 0;
+  fixturesTest(fake as never, 'needs fixtures', () => { seen.push('ran'); }, { ...env, CI: 'true' });
+  assert.is(seen.length, 2);
+  assert.match(seen[1]!, /threw linearizability fixtures not found at \/nonexistent\/fixtures.*CI=true/);
 });
 
 test.run();

@@ -23,6 +23,9 @@ export const targetSchema = z.discriminatedUnion('role', [
 ]);
 export type Target = z.infer<typeof targetSchema>;
 
+/** How a partition cuts: toxics on the proxy's links (default), or under the proxy (Docker runtime). */
+export type PartitionVia = 'proxy' | 'network';
+
 /** Partition shapes; each resolves to a grudge (to -> the nodes it drops traffic from). */
 export const partitionShapes = [
   'isolate-one',

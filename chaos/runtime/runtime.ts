@@ -33,7 +33,39 @@ export interface Runtime {
   restart(name: string): Promise<void>;
   /** The last `lines` lines of the member's log. */
   logs(name: string, lines: number): Promise<string>;
+  /** Cuts under the proxy (the Docker runtime): network disconnects and per-link drop rules. */
+  readonly network?: NetworkControl;
 }
+
+/** What a disconnect saved, so the reconnect restores the member's name and address. */
+export interface SavedEndpoint {
+  readonly network: string;
+  readonly aliases: readonly string[];
+  readonly ipv4Address: string | null;
+}
+
+/** One iptables rule in a member's network namespace, as the arguments after -I/-D/-C CHAIN. */
+export interface DropRule {
+  readonly chain: 'OUTPUT' | 'INPUT';
+  readonly args: readonly string[];
+}
+
+export interface NetworkControl {
+  /** The member's address on the cluster network (null when not connected). */
+  address(member: string): Promise<string | null>;
+  /** What a reconnect needs to restore (null when not connected); saved in the ledger before a disconnect. */
+  endpoint(member: string): Promise<SavedEndpoint | null>;
+  /** No-op when the member is not on the network. */
+  disconnect(member: string): Promise<'disconnected' | 'already'>;
+  /** No-op when the member is already on the network. */
+  reconnect(member: string, saved: SavedEndpoint): Promise<'reconnected' | 'already'>;
+  addDrop(member: string, rule: DropRule): Promise<void>;
+  /** 'absent' when the rule is not there (never added, or the namespace died with the container). */
+  removeDrop(member: string, rule: DropRule): Promise<'removed' | 'absent'>;
+  /** Members not on the cluster network, and each member's DROP rules: for the heal sweep. */
+  leftovers(): Promise<{ disconnected: string[]; drops: { member: string; rule: DropRule }[] }>;
+}
+
 
 export class RuntimeError extends Error {
   constructor(readonly code: 'UNKNOWN_MEMBER' | 'RUNTIME_FAILED', message: string) {

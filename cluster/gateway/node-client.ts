@@ -97,8 +97,8 @@ export class NodeClient {
    * Asks an open circuit's node for its status directly, past the breaker, and closes the
    * circuit if it answers. For a node just named leader: a node that was restarting opens its
    * circuit from failed polls, and the breaker waits halfOpenAfter before letting a probe
-   * through, so writes to a healthy new leader failed for up to a second (measured: 520-700 ms
-   * of unavailability in 6 of 16 rolling-restart trials). cockatiel has no way to close a
+   * through, so writes to a healthy new leader failed for up to a second (docs/perf/2026-11-27-write-path-costs.md).
+   * cockatiel has no way to close a
    * breaker by hand, so a fresh closed one replaces it.
    */
   async recheck(timeoutMs: number): Promise<boolean> {

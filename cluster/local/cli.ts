@@ -16,6 +16,7 @@ import { assertPortsFree } from './port-check.ts';
 import { ProcessManager, type StopResult } from './process-manager.ts';
 import { formatStatusTable, processLabel } from './status-table.ts';
 import { linksSummary, toxiproxyName } from './toxiproxy-member.ts';
+import { takeRuntimeFlag } from '../common/runtime-flag.ts';
 
 const readyTimeoutMs = 15_000;
 const verbs = ['up', 'status', 'down', 'logs', 'clean'] as const;
@@ -25,7 +26,9 @@ class ClusterStateError extends Error {
 }
 
 await runCli(async () => {
-  const [verb, ...rest] = process.argv.slice(2);
+  const [verb, ...args] = process.argv.slice(2);
+  const { runtime, rest } = takeRuntimeFlag(args);
+  if (runtime === 'docker') return (await import('../containers/cli.ts')).dockerCli(verb, rest);
   switch (verb) {
     case 'up': return up(rest);
     case 'status': return status(rest);

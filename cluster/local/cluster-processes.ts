@@ -28,11 +28,7 @@ export function clusterEnv(config: ClusterConfig, extra: Readonly<Record<string,
 
 /**
  * V8 flags for every node and gateway process: the young generation capped at 4 MB semi-spaces
- * (V8's default grows to 16 MB). At 500 writes/s the gateway and the leader allocate tens of MB
- * a second; with the default each scavenge paused the process 3.3-4.4 ms (mean) every ~0.4 s,
- * holding every write in it. With 4 MB: 1.6 ms, four times as often. A/B at 500/s, 20 s runs,
- * alternating: p99 16.1 / 17.4 / 18.1 vs 19.6 / 19.8 / 23.4 ms, p99.9 25-28 vs 31-53 ms; 2 MB
- * (more GC time in total) and 8 MB both did worse than 4.
+ * (V8's default grows to 16 MB): shorter scavenges, a shorter tail (docs/perf/2026-11-27-write-path-costs.md).
  */
 export const runtimeFlags: readonly string[] = ['--max-semi-space-size=4'];
 

@@ -5,7 +5,7 @@ import { removeClusterRecord, writeClusterRecord, type ClusterRecord } from './c
 import { assertPortsFree } from './port-check.ts';
 import { ensureToxiproxy, toxiproxyAnswers } from './toxiproxy-member.ts';
 import type { ProcessManager, StopResult } from './process-manager.ts';
-import { waitForGateway, waitForLeader } from './wait-for-cluster.ts';
+import { waitForGateway, waitForLeader, waitForNodesCaughtUp } from './wait-for-cluster.ts';
 
 /**
  * Starting and stopping a whole local cluster through a process manager; shared by the CLI and
@@ -53,11 +53,15 @@ export async function startCluster(config: ClusterConfig, manager: ProcessManage
   }
 }
 
-/** Waits for a leader, then for the gateway; fails early if any of the cluster's processes exits. */
+/**
+ * Waits for a leader, for every node to answer and apply what the leader had committed, then for
+ * the gateway; fails early, naming it, if any of the cluster's processes exits.
+ */
 export async function waitUntilReady(record: ClusterRecord, manager: ProcessManager, timeoutMs: number): Promise<{ leader: RaftStatus; gateway: GatewayStatus }> {
   const deadline = Date.now() + timeoutMs;
   const watch = [...record.nodes.map((n) => n.id), gatewayName];
   const leader = await waitForLeader(record.nodes, { timeoutMs, manager, watch });
+  await waitForNodesCaughtUp(record.nodes, leader.commitIndex, { timeoutMs: Math.max(0, deadline - Date.now()), manager, watch });
   const gateway = await waitForGateway(record.gatewayUrl, { timeoutMs: Math.max(0, deadline - Date.now()), manager, watch });
   return { leader, gateway };
 }

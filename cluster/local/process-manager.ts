@@ -87,6 +87,8 @@ export class ProcessManager {
   private readonly stopTimeoutMs: number;
   private readonly env: NodeJS.ProcessEnv;
   private readonly now: () => number;
+  /** How children this manager started have exited, while this process still runs. */
+  private readonly exits = new Map<number, { readonly code: number | null; readonly signal: NodeJS.Signals | null }>();
 
   constructor(readonly dataDir: string, options: ProcessManagerOptions = {}) {
     this.runDir = join(dataDir, 'run');
@@ -136,6 +138,8 @@ export class ProcessManager {
         throw new SpawnFailedError(spec.name, err.message);
       }
       child.on('error', () => { /* exit is observed through the pid record */ });
+      const childPid = pid;
+      child.on('exit', (code, signal) => { this.exits.set(childPid, { code, signal }); });
       child.unref();
     } finally {
       closeSync(fd);
@@ -228,6 +232,12 @@ export class ProcessManager {
     } catch {
       return null; // half-written or foreign file: treat as no record
     }
+  }
+
+  /** How `name` exited, when this manager started it and saw it end; undefined otherwise. */
+  exitOf(name: string): { readonly code: number | null; readonly signal: NodeJS.Signals | null } | undefined {
+    const record = this.record(name);
+    return record ? this.exits.get(record.pid) : undefined;
   }
 
   /** Removes the record of a process that is not running. */

@@ -6,9 +6,7 @@
 // over the body limit ends the stream with one final line {error, code}. A sender that ends
 // its body gets the answers still owed, then the end of the response.
 //
-// Why: an HTTP request per batch cost the gateway an undici request (abort signal, timer,
-// body stream) and the leader an HTTP parse and response head, for every batch; at 500
-// writes/s that is about 440 requests a second. Measured in the commit that added this.
+// Why: a request per batch cost both sides a request's CPU (docs/perf/2026-11-27-write-path-costs.md).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { endStreamWithError } from '../http/end-stream.ts';
 import { LineSplitter } from '../http/line-splitter.ts';

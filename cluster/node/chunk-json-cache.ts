@@ -3,8 +3,7 @@
  * leave oldest first, if at all: the state machine's records (never) and session entries
  * (evicted oldest first). Item n, counted from this cache's creation, belongs to chunk
  * floor(n / chunkSize); a chunk's text is kept while all of its items are present, so a
- * snapshot serialises only what was added since the last one (a 230k-record state took 213 ms
- * of CPU per snapshot, and 100k sessions 80-100 ms, before this cache).
+ * snapshot serialises only what was added since the last one (docs/perf/2026-11-27-write-path-costs.md).
  */
 export class ChunkJsonCache {
   private readonly texts = new Map<number, string>();

@@ -44,12 +44,7 @@ export interface RaftHostOptions extends CoreSettings {
 const loopStallMsMin = 75;
 
 /**
- * The pause between two pieces of a snapshot's serialisation (StateMachine.snapshotChunks). With
- * setImmediate instead, a node serialised flat out between I/O turns and held one of this
- * machine's two cores for the whole snapshot: the worst seconds of a 500/s run fell on snapshots,
- * followers' included (the leader and gateway wait for that core). Paced at 1 ms, 5 alternated
- * 30 s runs at 500/s gave p99.9 12.7 / 13.2 / 10.9 / 14.3 / 11.8 ms against 17.5 / 118 / 15.1 /
- * 11.0 / 28.3 ms. A snapshot takes a few times longer in wall time; the log is compacted later.
+ * Pause between snapshot pieces, so a snapshot does not hold a core (docs/perf/2026-11-28-snapshot-pacing.md).
  */
 const snapshotPieceGapMs = 1;
 

@@ -7,10 +7,7 @@
  * the state: at 10,000 entries and an append-only store of 120k records, every node rewrote
  * ~25 MB every 2.5 s under load. The size rule (LogCabin's snapshotRatio) spaces snapshots out
  * as the state grows, so the bytes snapshots write stay under 1/logRatio of the log's. The log
- * kept since the last snapshot (in memory, and replayed at restart) grows to logRatio times it,
- * yet memory went down: each snapshot's text is old-generation garbage until a full GC. Soak,
- * 150 s at 1,000 appends/s: node RSS at the end 276-333 MiB with ratio 1 against 419-540 MiB
- * with 0 (entries alone), p99 of the first and last 15 s 11.1 -> 11.0 ms against 10.9 -> 24.7.
+ * kept since the last snapshot grows to logRatio times it, yet memory went down (docs/perf/2026-11-27-snapshot-rule.md).
  */
 export class SnapshotPolicy {
   private dueEntries: number;

@@ -60,9 +60,8 @@ export class StateMachine {
   /**
    * The dedup keys oldest first (the Map's own order, kept apart), for eviction. Not
    * `dedup.keys().next()`: V8's ordered hash table leaves a deleted entry's slot in place until it
-   * rehashes, and iteration steps over every such slot from the start, so with 100k sessions
-   * evicted oldest first each call cost more than the last (7 -> 70 us per apply within 160k
-   * evictions, in a micro benchmark), and under load the nodes' throughput fell by half.
+   * rehashes, and iteration steps over every such slot, so each eviction cost more than the last
+   * (docs/perf/2026-11-28-session-eviction.md).
    */
   private dedupOrder = new ArrayFifo<string>();
   /** Counts entries from the last restore: this replica's own; only the map's order is replicated. */

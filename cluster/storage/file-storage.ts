@@ -303,9 +303,8 @@ export class FileStorage implements RaftStorage {
 
   /**
    * Deleting what a checkpoint made garbage is tidying, not durability (replay starts at the
-   * checkpoint whatever is left), so the WAL does not wait for it. Measured at 500 writes/s on
-   * this VM: the readdir, unlinks and directory sync took 5-10 ms after each snapshot, and every
-   * write queued behind them waited as long. One deletion at a time, in checkpoint order, each
+   * checkpoint whatever is left), so the WAL does not wait for it (docs/perf/2026-11-27-write-path-costs.md).
+   * One deletion at a time, in checkpoint order, each
    * keeping what its own (durable) checkpoint refers to; a failure stops the storage, as a
    * failed write does.
    */

@@ -19,9 +19,7 @@ export function parseSegmentName(name: string): number | null {
 /**
  * Appends and syncs are synchronous calls on the event loop, not libuv thread-pool jobs. The
  * caller (the Raft host) has nothing to do until the write is durable, and a thread-pool round
- * trip costs two thread wake-ups per call on this VM: measured here, write+fdatasync of 200 B
- * takes p50 0.28 / p99 1.7 ms synchronously vs 0.41 / 4.1 ms through fs/promises when the
- * process was idle before, and 0.13 / 0.31 vs 0.24 / 1.9 ms back to back.
+ * trip costs two thread wake-ups per call (docs/perf/2026-11-27-write-path-costs.md).
  */
 export class SegmentWriter {
   private constructor(

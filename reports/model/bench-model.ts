@@ -224,7 +224,7 @@ export function benchModel(rf: RunFiles): ReportModel {
     id: rf.id, kind: 'bench', title: `Bench: ${scenario}`, startedAt: run.startedAt ?? null, verdict, headline, reasons,
     reproduce: Array.isArray(run.argv) ? `npx just bench ${(run.argv as string[]).join(' ')}` : null,
     config, sections, charts, checks: [], counterexamples: [], files: rf.files, notes, figures,
-    grafana: grafanaLinks(grafanaBase(), 'bench', rf.id, Date.parse(run.startedAt ?? '') || steps[0]?.startedAtEpochMs || NaN, Date.parse(r?.finishedAt ?? '') || benchEndMs(steps)),
+    grafana: grafanaLinks(grafanaBase(), 'bench', rf.id, Date.parse(run.startedAt ?? '') || steps[0]?.startedAtEpochMs || NaN, Date.parse(run.endedAt ?? '') || benchEndMs(steps)),
   };
 }
 

@@ -1,6 +1,6 @@
 // Headless Debian Chromium for browser tests: a fresh profile per launch, console errors and
 // page errors collected so a test can assert there were none.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -16,6 +16,7 @@ export interface TestBrowser {
 }
 
 export async function openBrowser(): Promise<TestBrowser> {
+  if (!existsSync('/usr/bin/chromium')) throw new Error("/usr/bin/chromium not found: install Debian's chromium (apt-get install -y chromium), or run npm test, which sets it up");
   mkdirSync(artifactsDir, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {

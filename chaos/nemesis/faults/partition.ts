@@ -10,14 +10,18 @@ import { partitionToxicType } from '../toxic-specs.ts';
 import { defineFault } from './fault-module.ts';
 import { toxicPlan } from './toxic-plan.ts';
 import { removeToxicStep } from './undo-steps.ts';
+import { reconnectStep, removeDropStep } from './network-undo-steps.ts';
+import { NemesisError } from '../errors.ts';
 
-const schema = z.object({ kind: z.literal('partition'), shape: z.enum(partitionShapes), nodes: z.array(z.string()).optional() });
+/** `via: network` is cut under the proxy by the Docker target (nemesis/network-partition.ts); here it is refused. */
+const schema = z.object({ kind: z.literal('partition'), shape: z.enum(partitionShapes), nodes: z.array(z.string()).optional(), via: z.enum(['proxy', 'network']).optional() });
 
 export const partitionFault = defineFault<z.infer<typeof schema>>({
   kind: 'partition',
   schema,
   needsLeader: (f) => f.shape === 'isolate-leader' || f.shape === 'leader-minority' || f.shape === 'one-way',
   plan: (f, ctx) => {
+    if (f.via === 'network') throw new NemesisError('INVALID_FAULT', `the ${ctx.runtime.kind} runtime cannot cut links under the proxy (--partition network needs --runtime docker)`);
     const p = resolvePartition(f.shape, f.nodes, ctx.snapshot, ctx.random);
     const toxics = grudgeLinks(p.grudge).flatMap((link) => (['upstream', 'downstream'] as const).map((stream) => ({
       proxy: link,
@@ -25,5 +29,5 @@ export const partitionFault = defineFault<z.infer<typeof schema>>({
     })));
     return toxicPlan(ctx, p.describe, p.nodes, toxics, grudgeRecord(p.grudge));
   },
-  undoSteps: [removeToxicStep],
+  undoSteps: [removeToxicStep, reconnectStep, removeDropStep],
 });

@@ -1,0 +1,188 @@
+// The dockerode runtime and `just heal --runtime docker` against a real compose cluster (its own
+// project, subnet, ports and data dir): a runner SIGKILLed while a node is paused, and while the
+// network is cut (a disconnect, drop rules and a toxic at once), leaves nothing behind after the
+// heal. Needs dockerd and `npx just images`; without them the tests are skipped with the reason,
+// and under CI=true they fail with it.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { repoRoot } from '../../cluster/config.ts';
+import { dockerRuntime, readImagesEnv, readRecord, runCompose, type DockerClusterRecord } from '../../cluster/containers/docker-cluster.ts';
+import { imageExists } from '../../cluster/containers/images.ts';
+import type { AppliedFault } from '../nemesis/fault.ts';
+import type { DockerRuntime } from './docker.ts';
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+/** A free run of `count` consecutive ports (the nodes' published ports are consecutive). */
+async function freePorts(count: number): Promise<number> {
+  for (let tries = 0; tries < 200; tries++) {
+    const base = 31000 + Math.floor(Math.random() * 8000);
+    let ok = true;
+    for (let p = base; p < base + count && ok; p++) ok = await portFree(p);
+    if (ok) return base;
+  }
+  throw new Error('no free run of ports');
+}
+
+async function unavailable(): Promise<string | null> {
+  try {
+    await Promise.race([new Docker().ping(), new Promise((_, r) => setTimeout(() => r(new Error('no answer in 5 s')), 5000))]);
+  } catch (err) {
+    return `dockerd does not answer (${(err as Error).message}); start it or run tools/test-setup.d/20-docker.sh`;
+  }
+  const images = readImagesEnv(join(repoRoot, 'data', 'docker'));
+  const project = images?.PROJECT_IMAGE ?? 'raft-chaos:local';
+  if (!imageExists(project)) return `image ${project} is missing; run: npx just images --offline`;
+  return null;
+}
+
+const reason = await unavailable();
+if (reason !== null) {
+  if (process.env.CI === 'true') test('docker runtime', () => { assert.unreachable(`containers cannot run here: ${reason}`); });
+  else {
+    console.log(`SKIP docker runtime tests: ${reason}`);
+    test.skip('docker runtime: kill/pause/partition and heal after a SIGKILLed runner', () => {});
+  }
+  test.run();
+} else {
+  await suite();
+}
+
+async function suite(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'raft-docker-test-'));
+  const base = await freePorts(8);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, COMPOSE_PROJECT_NAME: `raftchaostest${process.pid}`, RAFT_SUBNET_PREFIX: '172.30.7', RAFT_DATA_DIR: dataDir,
+    GATEWAY_PORT: String(base), RAFT_BASE_PORT: String(base + 1), TOXIPROXY_URL: `http://127.0.0.1:${base + 4}`,
+    PROMETHEUS_PORT: String(base + 5), DASHBOARD_PORT: String(base + 6),
+  };
+  let record: DockerClusterRecord;
+  let runtime: DockerRuntime;
+  const cli = (args: string[], timeoutMs = 240_000) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: repoRoot, env, encoding: 'utf8', timeout: timeoutMs });
+    return { code: r.status, out: `${r.stdout}${r.stderr}` };
+  };
+  // The images choice lives with the default data dir; the test's own data dir gets a copy.
+  const images = readImagesEnv(join(repoRoot, 'data', 'docker'));
+
+  test.before(async () => {
+    if (images) {
+      const { writeImagesEnv } = await import('../../cluster/containers/images.ts');
+      writeImagesEnv(join(dataDir, 'docker', 'images.env'), images as never);
+    }
+    const up = cli(['cluster/local/cli.ts', 'up', '--runtime', 'docker'], 300_000);
+    // uvu does not report a failing hook: say why here.
+    if (up.code !== 0) console.error(`up --runtime docker failed: ${up.out}`);
+    assert.is(up.code, 0, up.out);
+    record = readRecord(join(dataDir, 'docker'))!;
+    runtime = dockerRuntime(record);
+  });
+  test.after(() => {
+    if (record) runCompose(record, ['down', '-v', '--remove-orphans', '-t', '2']);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** Starts the fixture runner and resolves with what it injected (bounded). */
+  function inject(faults: unknown[], via = 'network'): Promise<{ applied: AppliedFault[]; kill: () => Promise<void> }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cluster/containers/test-fixtures/docker-inject.ts', JSON.stringify(faults), via], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => { err += d; });
+    const exited = new Promise<void>((r) => child.on('exit', () => r()));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`runner printed nothing in 60 s: ${err}`)); }, 60_000);
+      child.stdout.on('data', (d: Buffer) => {
+        out += d;
+        const line = out.split('\n').find((l) => l.startsWith('['));
+        if (!line) return;
+        clearTimeout(timer);
+        resolve({ applied: JSON.parse(line) as AppliedFault[], kill: async () => { child.kill('SIGKILL'); await exited; } });
+      });
+      void exited.then(() => { clearTimeout(timer); reject(new Error(`runner exited before injecting: ${err}`)); });
+    });
+  }
+
+  async function assertNothingLeft(): Promise<void> {
+    for (const m of await runtime.list()) assert.is(m.state, 'running', `${m.name} ${m.state}`);
+    const left = await runtime.network.leftovers();
+    assert.equal(left.disconnected, [], 'disconnected');
+    assert.equal(left.drops, [], 'drop rules');
+    const proxies = await (await fetch(`${env.TOXIPROXY_URL}/proxies`)).json() as Record<string, { toxics: unknown[]; enabled: boolean }>;
+    for (const [name, p] of Object.entries(proxies)) {
+      assert.is(p.toxics.length, 0, `toxics on ${name}`);
+      assert.ok(p.enabled, `${name} disabled`);
+    }
+    for (const n of ['node1', 'node2', 'node3']) {
+      const ep = await runtime.network.endpoint(n);
+      assert.is(ep?.ipv4Address, `172.30.7.${10 + Number(n.slice(4))}`, `${n} keeps its address`);
+      assert.ok(ep?.aliases.includes(n), `${n} keeps its service name`);
+    }
+  }
+
+  test('runtime: members by compose labels; kill then start, pause then resume', async () => {
+    const names = (await runtime.list()).map((m) => m.name);
+    assert.equal(names, ['node1', 'node2', 'node3', 'gateway', 'toxiproxy']);
+    await runtime.kill('node3');
+    assert.is((await runtime.info('node3')).state, 'stopped');
+    await runtime.kill('node3'); // idempotent
+    await runtime.start('node3');
+    assert.is((await runtime.info('node3')).state, 'running');
+    await runtime.pause('node2');
+    assert.is((await runtime.info('node2')).state, 'paused');
+    await runtime.resume('node2');
+    assert.is((await runtime.info('node2')).state, 'running');
+    assert.match(await runtime.logs('node3', 20), /node3 listening/);
+    const unknown = await runtime.info('node9').then(() => null, (err: { code?: string }) => err.code);
+    assert.is(unknown, 'UNKNOWN_MEMBER');
+  });
+
+  test('a runner SIGKILLed during a pause: heal --runtime docker resumes the node', async () => {
+    const r = await inject([{ kind: 'pause', target: { role: 'node', node: 'node1' } }]);
+    assert.is((await runtime.info('node1')).state, 'paused');
+    await r.kill();
+    const heal = cli(['chaos/heal-cli.ts', '--runtime', 'docker']);
+    assert.is(heal.code, 0, heal.out);
+    assert.match(heal.out, /resumed node1/);
+    await assertNothingLeft();
+  });
+
+  test('a runner SIGKILLed during a network cut (disconnect, drop rules, a toxic): heal undoes all of it', async () => {
+    const r = await inject([
+      { kind: 'partition', shape: 'isolate-one', nodes: ['node3'] },
+      { kind: 'partition', shape: 'one-way' },
+      { kind: 'link-toxic', select: { links: 'named', names: ['gateway_to_node1'] }, toxic: { type: 'latency', attributes: { latency: 100 } } },
+    ]);
+    assert.is(r.applied.length, 3);
+    const left = await runtime.network.leftovers();
+    assert.equal(left.disconnected, ['node3']);
+    assert.is(left.drops.length, 1);
+    await r.kill();
+    const heal = cli(['chaos/heal-cli.ts', '--runtime', 'docker']);
+    assert.is(heal.code, 0, heal.out);
+    assert.match(heal.out, /reconnected node3/);
+    assert.match(heal.out, /removed drop rule/);
+    await assertNothingLeft();
+  });
+
+  test('the sweep reconnects and removes what no ledger knows', async () => {
+    await runtime.network.disconnect('node2');
+    const heal = cli(['chaos/heal-cli.ts', '--runtime', 'docker']);
+    assert.is(heal.code, 0, heal.out);
+    assert.match(heal.out, /sweep: reconnected node2/);
+    await assertNothingLeft();
+  });
+
+  test.run();
+}

@@ -1,0 +1,115 @@
+/**
+ * `just chaos <experiment> --runtime docker`: the local runner's flow on the containerised
+ * cluster. Uses the docker cluster that is up, or starts one for the run (and takes it down
+ * afterwards unless --keep-cluster); same run folder, report, checker and exit codes.
+ * run.json also records the compose project, the images' ids and how partitions were cut.
+ */
+import { join } from 'node:path';
+import { repoRoot } from '../config.ts';
+import type { Experiment } from '../../chaos/experiments/experiment.ts';
+import type { PartitionVia } from '../../chaos/nemesis/fault.ts';
+import { installHealOnExit } from '../../chaos/nemesis/heal-on-exit.ts';
+import { runExperiment, type RunOutcome, type WorkloadChoice } from '../../chaos/runner/run-experiment.ts';
+import { summaryLines } from '../../chaos/runner/run-summary.ts';
+import { reportLine } from '../../reports/render-run.ts';
+import { dockerCli } from './cli.ts';
+import { assertDockerAnswers, dockerDir, dockerRuntime, DockerClusterError, readRecord, runCompose, type DockerClusterRecord } from './docker-cluster.ts';
+import { openDockerTarget } from './docker-target.ts';
+import { imageId } from './images.ts';
+
+/**
+ * The local runner allows 15 s; a killed container's restart is a container start (network
+ * endpoint, port proxy, init) plus the node's own start, on a machine shared with other work.
+ */
+const dockerRecoveryTimeoutMs = 30_000;
+
+export interface DockerChaosOptions {
+  readonly trials?: number;
+  readonly seed: number;
+  readonly rateRps: number;
+  readonly holdMs?: number;
+  readonly concurrencyMax: number;
+  readonly keepCluster: boolean;
+  readonly workload: WorkloadChoice;
+  readonly registerKeys: number;
+  readonly registerClients: number;
+  readonly checkBudgetMs: number;
+  readonly unsafeStaleReads: boolean;
+  readonly partition?: PartitionVia;
+}
+
+/** The recorded docker cluster when every member runs (paused counts: a heal resumes it); null when none is up. */
+export async function runningDockerCluster(dir: string): Promise<DockerClusterRecord | null> {
+  const record = readRecord(dir);
+  if (!record) return null;
+  const members = await dockerRuntime(record).list();
+  const up = members.filter((m) => m.state !== 'stopped');
+  if (up.length === 0) return null;
+  const expected = record.nodeCount + 2;
+  if (up.length < expected) {
+    const down = members.filter((m) => m.state === 'stopped').map((m) => m.name);
+    throw new DockerClusterError('CLUSTER_STATE', `the docker cluster is partly up (${down.length ? `${down.join(', ')} stopped` : `${expected - up.length} member(s) missing`}); run: npx just heal --runtime docker (or npx just up --runtime docker)`);
+  }
+  return record;
+}
+
+export async function runDockerChaos(experiment: Experiment, o: DockerChaosOptions, argv: readonly string[]): Promise<number> {
+  // A request to a published port whose container does not answer (paused, starting) can sit on
+  // an unreferenced socket; without a referenced handle node would exit mid-await (code 13).
+  const keepAlive = setInterval(() => {}, 1000);
+  try {
+    return await dockerChaos(experiment, o, argv);
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+async function dockerChaos(experiment: Experiment, o: DockerChaosOptions, argv: readonly string[]): Promise<number> {
+  await assertDockerAnswers();
+  const dir = dockerDir();
+  let record = await runningDockerCluster(dir);
+  const started = record === null;
+  if (record === null) {
+    console.log('no docker cluster is up: starting one for this run');
+    await dockerCli('up', []);
+    record = readRecord(dir)!;
+  }
+  const stopStarted = async (): Promise<void> => {
+    if (!started || o.keepCluster) return;
+    runCompose(record!, ['down', '--remove-orphans', '-t', '5']);
+  };
+  const images = Object.fromEntries(['PROJECT_IMAGE', 'TOXIPROXY_IMAGE', 'PROMETHEUS_IMAGE', 'BASE_IMAGE']
+    .map((k) => [k, { ref: record!.env[k] ?? null, id: record!.env[k] ? imageId(record!.env[k]!) : null }]));
+  let outcome: RunOutcome;
+  let uninstall = () => {};
+  try {
+    const { target, leftovers } = await openDockerTarget(record, dir, o.seed, o.partition ?? 'proxy');
+    for (const h of leftovers.healed) console.log(`healed a fault an earlier run left: ${h.describe}`);
+    uninstall = installHealOnExit(async () => {
+      const report = await target.nemesis.healAll();
+      await stopStarted();
+      return report;
+    });
+    const trials = o.trials ?? experiment.defaultTrials;
+    const holdMs = o.holdMs ?? experiment.defaultHoldMs;
+    console.log(`${experiment.name}: ${trials} trial(s), hold ${holdMs} ms, ${o.rateRps} ops/s per workload (${o.workload}), runtime docker (compose project ${record.project}), partitions via ${o.partition ?? 'proxy'}`);
+    outcome = await runExperiment(target, {
+      experiment, trials, seed: o.seed, rateRps: o.rateRps, holdMs, concurrencyMax: o.concurrencyMax,
+      workload: o.workload, registerKeys: o.registerKeys, registerClients: o.registerClients,
+      checkBudgetMs: o.checkBudgetMs, unsafeStaleReads: o.unsafeStaleReads,
+      recoveryTimeoutMs: dockerRecoveryTimeoutMs, runsDir: join(repoRoot, 'reports', 'runs'), log: (line) => console.log(line),
+      runInfo: {
+        clusterStartedByRunner: started, keepCluster: o.keepCluster, argv,
+        docker: { project: record.project, composeFiles: record.composeFiles, images, partitionVia: o.partition ?? 'proxy' },
+      },
+    });
+  } finally {
+    uninstall();
+    await stopStarted();
+  }
+  if (started) console.log(o.keepCluster ? 'the docker cluster started for this run is still up (--keep-cluster)' : 'took down the docker cluster started for this run');
+  for (const line of summaryLines(outcome.results)) console.log(line);
+  console.log(reportLine(outcome.runDir));
+  console.log(outcome.runDir);
+  return outcome.exitCode;
+}

@@ -1,0 +1,152 @@
+// Grafana during an experiment, proven without Grafana: a real cluster, a real Prometheus started
+// by `just monitoring`'s CLI, a real leader-kill through the runner and a short real bench, both
+// registering themselves as scrape targets. Then every query of every panel and annotation of the
+// run dashboards is run over the run's window as Grafana would, and the fault windows Prometheus
+// recorded are compared with the run's own events.jsonl.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { leaderKill } from '../chaos/experiments/leader-kill.ts';
+import { openLocalTarget } from '../chaos/runner/local-target.ts';
+import { runExperiment, type RunOutcome } from '../chaos/runner/run-experiment.ts';
+import { repoRoot } from '../cluster/config.ts';
+import { findFreePortRange } from '../cluster/local/port-check.ts';
+import { startCluster, type Cluster } from '../test/cluster-harness.ts';
+import { dashboardQueries, expandGrafanaVariables, type DashboardQuery } from './dashboard-queries.ts';
+import { dashboardsDir } from './grafana/build-dashboards.ts';
+import { activeTargets, queryRange, type Series } from './prometheus-api.ts';
+
+/** Series that need what this run does not do: a snapshot, errors in a healthy bench, a trial that did not recover. */
+const mayBeEmpty = new Set([
+  'Benchmark / Errors by kind / A',
+  'Cluster Health / Gateway answers NO_LEADER / A',
+  'Write Performance / Gateway batch size / A',
+]);
+const runDashboards = ['chaos-experiment.json', 'benchmark.json', 'leader-election.json', 'cluster-health.json', 'write-performance.json', 'replication-lag.json'];
+const scrapeIntervalMs = 1000;
+
+let cluster: Cluster;
+let prometheus: ChildProcess;
+let promUrl = '';
+let chaos: RunOutcome;
+let windowS: [number, number] = [0, 0];
+const results = new Map<string, Series[]>();
+const failures: string[] = [];
+const queries: DashboardQuery[] = runDashboards.flatMap((name) => dashboardQueries(JSON.parse(readFileSync(join(dashboardsDir, name), 'utf8'))));
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try { if (await check()) return; } catch { /* not yet */ }
+    await sleep(250);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** A short open-loop bench against the cluster's gateway; its generator registers like the runner. */
+async function bench(): Promise<void> {
+  const out = await new Promise<{ code: number | null; text: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench', 'cli.ts'), '100rps', '--duration', '4s', '--warmup', '0s', '--connections', '8', '--target', cluster.gatewayUrl], {
+      cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RAFT_DATA_DIR: cluster.dataDir },
+    });
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => { text += d; });
+    child.stderr.on('data', (d: Buffer) => { text += d; });
+    child.on('close', (code) => resolve({ code, text }));
+  });
+  if (out.code !== 0) throw new Error(`bench failed (${out.code}):\n${out.text}`);
+}
+
+test.before(async () => {
+  cluster = await startCluster({ readyTimeoutMs: 60_000 });
+  const promPort = await findFreePortRange(1);
+  promUrl = `http://127.0.0.1:${promPort}`;
+  prometheus = spawn(process.execPath, ['--import', 'tsx', 'monitoring/cli.ts', '--port', String(promPort)], {
+    env: { ...process.env, RAFT_DATA_DIR: cluster.dataDir, GRAFANA_BIN: '/nonexistent' }, stdio: 'ignore', detached: true,
+  });
+  await waitFor('the nodes and the gateway as targets', 60_000, async () => (await activeTargets(promUrl)).filter((t) => t.health === 'up').length === 4);
+  const startMs = Date.now();
+  const { target } = await openLocalTarget(cluster.config, cluster.manager, 7);
+  chaos = await runExperiment(target, {
+    experiment: leaderKill, trials: 2, seed: 7, rateRps: 40, holdMs: 1500, concurrencyMax: 16, recoveryTimeoutMs: 45_000,
+    runsDir: join(cluster.dataDir, 'runs'), log: () => undefined, metricsPort: 0,
+  });
+  await bench();
+  // Two more scrapes and rule evaluations after both ended.
+  await sleep(2500);
+  windowS = [Math.floor(startMs / 1000) - 2, Math.ceil(Date.now() / 1000)];
+  results.set('runner up', await queryRange(promUrl, 'up{job="chaos-runner"}', windowS[0], windowS[1], 1));
+  for (const q of queries) {
+    try {
+      results.set(q.source, await queryRange(promUrl, expandGrafanaVariables(q.expr, 1), windowS[0], windowS[1], 1));
+    } catch (err) {
+      failures.push(`${q.source}: ${(err as Error).message}`);
+    }
+  }
+});
+
+test.after(async () => {
+  if (prometheus && prometheus.exitCode === null) try { process.kill(-prometheus.pid!, 'SIGKILL'); } catch { /* gone */ }
+  await cluster?.stop();
+});
+
+test('the run and the bench were scraped as their own jobs while they ran', async () => {
+  assert.ok(chaos.results.trials >= 1, `the chaos run made ${chaos.results.trials} trials`);
+  const info = await queryRange(promUrl, 'chaos_run_info', windowS[0], windowS[1], 1);
+  assert.equal(info.map((s) => `${s.metric.job}/${s.metric.instance}/${s.metric.experiment}/${s.metric.seed}`), ['chaos-runner/chaos-runner/leader-kill/7']);
+  const bench = await queryRange(promUrl, 'bench_run_info', windowS[0], windowS[1], 1);
+  assert.is(bench.length, 1);
+  assert.is(bench[0]!.metric.job, 'bench');
+  // Withdrawn at the end: no target left for either.
+  const jobs = (await activeTargets(promUrl)).map((t) => t.labels.job);
+  assert.not.ok(jobs.includes('chaos-runner') || jobs.includes('bench'), jobs.join(', '));
+});
+
+test('every panel and annotation query of the run dashboards parses and returns data over the run', () => {
+  assert.equal(failures, []);
+  assert.ok(queries.length >= 40, `${queries.length} queries`);
+  const empty = queries
+    .filter((q) => !mayBeEmpty.has(q.source))
+    .filter((q) => !(results.get(q.source) ?? []).some((s) => s.values.some(([, v]) => Number.isFinite(Number(v)))))
+    .map((q) => `${q.source}: ${q.expr}`);
+  assert.equal(empty, []);
+  for (const source of mayBeEmpty) assert.ok(queries.some((q) => q.source === source), `allowlisted "${source}" exists`);
+});
+
+test('the fault windows Prometheus recorded match events.jsonl within one scrape interval', () => {
+  const events = readFileSync(join(chaos.runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; phase?: string; atMs?: number; id?: string });
+  const injects = events.filter((e) => e.type === 'fault' && e.phase === 'inject');
+  const heals = events.filter((e) => e.type === 'fault' && e.phase === 'heal');
+  assert.is(injects.length, chaos.results.trials);
+  // Each window: a run of consecutive 1 s steps of one series (`== 1` drops the steps between).
+  const windows: [number, number][] = [];
+  for (const s of results.get('Chaos experiment / annotation Fault windows') ?? []) {
+    let start: number | null = null;
+    let prev = 0;
+    for (const [t] of s.values) {
+      const ms = t * 1000;
+      if (start !== null && ms - prev > 1000) { windows.push([start, prev]); start = null; }
+      if (start === null) start = ms;
+      prev = ms;
+    }
+    if (start !== null) windows.push([start, prev]);
+  }
+  windows.sort((a, b) => a[0] - b[0]);
+  const scrapes = (results.get('runner up') ?? []).flatMap((s) => s.values.map(([, v]) => Number(v)));
+  assert.is(windows.length, injects.length, `windows ${JSON.stringify(windows)}; runner scrapes up/failed: ${scrapes.filter((v) => v === 1).length}/${scrapes.filter((v) => v === 0).length}`);
+  // A step-1s range query samples the latest scrape at or before each step: a window opens at the
+  // first step after the scrape that saw it, so it lags the event by at most a scrape plus a step.
+  const slackMs = scrapeIntervalMs + 1000 + 250;
+  injects.forEach((inject, i) => {
+    const heal = heals.find((h) => h.id === inject.id)!;
+    const [from, to] = windows[i]!;
+    assert.ok(from >= inject.atMs! - 250 && from - inject.atMs! <= slackMs, `trial ${i + 1}: window opens ${from - inject.atMs!} ms after the inject`);
+    assert.ok(Math.abs(to - heal.atMs!) <= slackMs, `trial ${i + 1}: window closes ${to - heal.atMs!} ms from the heal`);
+  });
+});
+
+test.run();

@@ -29,6 +29,8 @@ import type { CommittedLog } from './final-logs.ts';
 import { NodeEventPoller } from './node-event-poller.ts';
 import { createRunFolder, writeJson } from './run-folder.ts';
 import { gitState } from '../../cluster/common/git-state.ts';
+import { chaosRunSchema } from '../../reports/run-files/chaos-run-files.ts';
+import { checkedRunFile } from '../../reports/run-files/run-file-check.ts';
 import type { RunOptions, RunTarget, TrialRecord, WorkloadChoice } from './run-types.ts';
 
 export interface RunContext {
@@ -103,7 +105,7 @@ export function openRun(target: RunTarget, o: RunOptions): RunContext {
   const checkBudgetMs = o.checkBudgetMs ?? DEFAULT_BUDGET_MS;
   const pinnedClients = o.pinnedClients ?? 2 * target.nodes.length;
   const liveness = o.experiment.liveness?.(target.config) ?? defaultLiveness(target.config);
-  writeJson(runDir, 'run.json', {
+  writeJson(runDir, 'run.json', checkedRunFile(chaosRunSchema, 'run.json', {
     experiment: o.experiment.name, seed: o.seed, trials: o.trials, rateRps: o.rateRps, holdMs: o.holdMs,
     concurrencyMax: o.concurrencyMax, recoveryTimeoutMs: o.recoveryTimeoutMs, clientId,
     startedAt: new Date(startedAtMs).toISOString(), historyOriginEpochMs: clock.originEpochMs,
@@ -113,7 +115,7 @@ export function openRun(target: RunTarget, o: RunOptions): RunContext {
     versions: { project: projectVersion(), node: process.version, platform: `${platform()}-${arch()}` },
     gatewayUrl: target.gatewayUrl, config: target.config,
     ...o.runInfo,
-  });
+  }));
 
   const faultLog: Record<string, unknown>[] = [];
   const requestedAtMs = new Map<string, number>();

@@ -100,3 +100,15 @@ generate-history *args:
 # container images for --runtime docker: just images [--offline|--online] (offline: a base from the host's node, no registry)
 images *args:
     {{ts}} cluster/containers/main.ts images "$@"
+
+# bearer tokens of the cluster: just token create --role read|write|admin [--name N] | list | revoke <id|name>
+token *args:
+    {{ts}} cluster/auth/token-cli.ts "$@"
+
+# create the cluster CA and per-node certificates for mutual TLS on peer links (up does it too)
+certs *args:
+    {{ts}} cluster/auth/certs-cli.ts "$@"
+
+# check the hash chain of audit logs: just audit verify [node]
+audit *args:
+    {{ts}} cluster/auth/audit-cli.ts "$@"

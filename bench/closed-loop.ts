@@ -4,6 +4,7 @@
 // There is no schedule here, hence no corrected latency: `corrected` is null, `latencyBasis` says
 // 'service-time-only', and the series buckets requests by their actual start second.
 import { performance } from 'node:perf_hooks';
+import { authHeader } from '../cluster/auth/client-credentials.ts';
 import autocannon from 'autocannon';
 import { z } from 'zod';
 import { classifyError, httpErrorKind } from './error-kind.ts';
@@ -79,6 +80,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoadRes
   };
 
   let instance!: autocannon.Instance;
+  const auth = authHeader(target);
   const result = new Promise<autocannon.Result>((resolve, reject) => {
     instance = autocannon({
       url: target,
@@ -89,7 +91,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoadRes
       requests: [{
         setupRequest: (req) => {
           const spec = buildRequest(index++);
-          return { ...req, method: spec.method, path: spec.path, headers: { ...spec.headers } as Record<string, string>, body: spec.body ?? '' };
+          return { ...req, method: spec.method, path: spec.path, headers: { ...auth, ...spec.headers } as Record<string, string>, body: spec.body ?? '' };
         },
       }],
     }, (err, res) => (err ? reject(err) : resolve(res)));

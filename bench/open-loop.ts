@@ -15,6 +15,7 @@
 // - The run ends by itself: after the last slot, within timeoutMs plus one sweep.
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
+import { withCredentials } from '../cluster/auth/client-credentials.ts';
 import { z } from 'zod';
 import { DeadlineQueue } from './deadline-queue.ts';
 import { GeneratorHealth } from './generator-health.ts';
@@ -74,13 +75,14 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LoadResult>
   const total = Math.floor((durationMs * rateRps) / 1000);
   const sweepMs = Math.min(100, Math.max(5, timeoutMs / 10));
 
-  const pool = new Pool(options.target, {
+  // The cluster's token rides on every request (cluster/auth/client-credentials.ts).
+  const pool = withCredentials(new Pool(options.target, {
     connections,
     pipelining: 1,
     // Our own sweep enforces timeoutMs from hand-over; these only back it up.
     headersTimeout: timeoutMs + 1000,
     bodyTimeout: timeoutMs + 1000,
-  });
+  }), options.target);
   const corrected = createLatencyHistogram();
   const raw = createLatencyHistogram();
   const series = new SecondSeries();

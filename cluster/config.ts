@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { registerClusterOrigins } from './auth/client-credentials.ts';
 
 /**
  * One validated configuration for every process (nodes, gateway, runner, benches):
@@ -75,6 +76,18 @@ const fileSchema = z.object({
     proxyBasePort: port.default(18000),
     toxiproxyUrl: z.string().url().default('http://127.0.0.1:8474'),
   }).prefault({}),
+  /**
+   * Tokens on client and admin APIs, mutual TLS on peer links (cluster/auth/README.md). Both on
+   * by default; turning one off is recorded with every run and bench result.
+   */
+  security: z.object({
+    auth: z.boolean().default(true),
+    peerTls: z.boolean().default(true),
+    /** Largest peer batch (snapshots travel as one), far below V8's largest string (~512 MiB). */
+    peerBodyLimitBytes: z.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(128 * 1024 * 1024),
+    /** A request body (not a stream) must arrive within this, so a slow upload holds nothing for long. */
+    bodyTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+  }).prefault({}),
 }).refine((c) => c.raft.electionTimeoutMsMax > c.raft.electionTimeoutMsMin, {
   message: 'raft.electionTimeoutMsMax must exceed raft.electionTimeoutMsMin',
 }).refine((c) => c.raft.electionTimeoutMsMin > c.raft.heartbeatIntervalMs, {
@@ -132,6 +145,9 @@ const envOverrides: Record<string, { path: string[]; kind: 'int' | 'number' | 'b
   RAFT_LINKS: { path: ['links', 'mode'], kind: 'string' },
   TOXIPROXY_URL: { path: ['links', 'toxiproxyUrl'], kind: 'string' },
   RAFT_PROXY_BASE_PORT: { path: ['links', 'proxyBasePort'], kind: 'int' },
+  RAFT_AUTH: { path: ['security', 'auth'], kind: 'bool' },
+  RAFT_PEER_TLS: { path: ['security', 'peerTls'], kind: 'bool' },
+  RAFT_PEER_BODY_LIMIT_BYTES: { path: ['security', 'peerBodyLimitBytes'], kind: 'int' },
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, unknown> = {}): ClusterConfig {
@@ -174,7 +190,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
   refuseBadPorts(c, nodes);
   const dataDirAbs = isAbsolute(c.storage.dataDir) ? c.storage.dataDir : join(repoRoot, c.storage.dataDir);
   const clusterId = env.RAFT_CLUSTER_ID || createHash('sha256').update(dataDirAbs).digest('hex').slice(0, 12);
-  return { ...c, clusterId, nodes, dataDirAbs, source: path };
+  const config: ClusterConfig = { ...c, clusterId, nodes, dataDirAbs, source: path };
+  // Every process that loads a cluster's config sends that cluster's token to it (client-credentials.ts).
+  registerClusterOrigins(dataDirAbs, clientOrigins(config));
+  return config;
+}
+
+/** The URLs a client of this cluster calls: nodes, gateway, and the gateway's proxy links. */
+export function clientOrigins(config: ClusterConfig): string[] {
+  const urls = [...config.nodes.map((n) => n.url), gatewayUrl(config), ...config.nodes.map((n) => gatewayNodeUrl(config, n.id))];
+  return [...urls, ...urls.filter((u) => u.includes('//127.0.0.1:')).map((u) => u.replace('//127.0.0.1:', '//localhost:'))];
 }
 
 /** Ports the Fetch standard blocks (undici's list): Node's fetch and browsers refuse to connect to them. */

@@ -6,6 +6,7 @@
 //   no --target    the local cluster's gateway (cluster config) if it answers; otherwise a local
 //                  cluster started for this run on free ports in a temp data dir, stopped after
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { registerTargetOrigin } from '../../cluster/auth/client-credentials.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -30,7 +31,7 @@ export interface ClusterDescription {
   nodes: { id: string; url: string }[];
   /** null when the target is not a cluster we can see the configuration of. */
   fsync: 'always' | 'never' | null;
-  config: Pick<ClusterConfig, 'nodeCount' | 'gateway' | 'raft' | 'storage' | 'links'> | null;
+  config: Pick<ClusterConfig, 'nodeCount' | 'gateway' | 'raft' | 'storage' | 'links' | 'security'> | null;
   dataDir: string | null;
   /** What runs there when it is not this project's cluster (bench etcd). */
   version?: string;
@@ -93,7 +94,7 @@ function describe(config: ClusterConfig, origin: ClusterDescription['origin'], f
   return {
     origin, via: 'gateway', runtime: 'local-processes', gatewayUrl: gatewayUrl(config),
     nodes: config.nodes.map((n) => ({ id: n.id, url: n.url })), fsync,
-    config: { nodeCount: config.nodeCount, gateway: config.gateway, raft: config.raft, storage: { ...config.storage, fsync }, links: config.links },
+    config: { nodeCount: config.nodeCount, gateway: config.gateway, raft: config.raft, storage: { ...config.storage, fsync }, links: config.links, security: config.security },
     dataDir: config.dataDirAbs,
   };
 }
@@ -120,6 +121,8 @@ export async function resolveTarget(given: string | null, fsync: 'always' | 'nev
   const config = loadConfig();
   const record = readClusterRecord(join(config.dataDirAbs, 'run'));
   if (given !== null) {
+    // A named target gets $RAFT_TOKEN, else this checkout's own cluster token (client-credentials.ts).
+    registerTargetOrigin(given, config.dataDirAbs);
     const p = await probe(given);
     if (!p.ok) throw new UsageError(`target ${given} is unreachable (${p.why}); nothing was sent`);
     const local = record === null ? null : { config: loadConfig({ ...process.env, ...record.env }), fsync: record.fsync, gatewayUrl: record.gatewayUrl };

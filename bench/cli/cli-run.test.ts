@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { adminTokenPath } from '../../cluster/auth/token-store.ts';
 import { isPortFree } from '../../cluster/local/port-check.ts';
 import { startCluster } from '../../test/cluster-harness.ts';
 import type { Cluster } from '../../test/cluster-harness.ts';
@@ -19,6 +20,8 @@ const folders: string[] = [];
 
 test.before(async () => {
   cluster = await startCluster({ env: { RAFT_FSYNC: 'always', RAFT_LINKS: 'direct' } });
+  // The bench CLI is told this cluster by URL (--target): like a user, it gets the token by $RAFT_TOKEN.
+  process.env.RAFT_TOKEN = readFileSync(adminTokenPath(cluster.dataDir), 'utf8').trim();
 });
 
 test.after(async () => {

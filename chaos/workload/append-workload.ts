@@ -1,4 +1,5 @@
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
+import { withCredentials } from '../../cluster/auth/client-credentials.ts';
 import type { Histogram } from 'hdr-histogram-js';
 import { createLatencyHistogram, recordMs } from '../../cluster/common/histograms.ts';
 import type { Rng } from '../../cluster/common/rng.ts';
@@ -33,11 +34,11 @@ export interface AppendWorkloadOptions {
  */
 export class AppendWorkload extends OpenLoopWorkload {
   readonly latency: Histogram = createLatencyHistogram();
-  private readonly pool: Pool;
+  private readonly pool: Dispatcher;
 
   constructor(private readonly o: AppendWorkloadOptions) {
     super(o.rateRps, () => o.clock.nowEpochMs(), o.history ?? new HistoryRecorder(o.clock), o.concurrencyMax);
-    this.pool = new Pool(o.gatewayUrl, { connections: o.concurrencyMax, pipelining: 1, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
+    this.pool = withCredentials(new Pool(o.gatewayUrl, { connections: o.concurrencyMax, pipelining: 1, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs }), o.gatewayUrl);
   }
 
   protected async closePools(): Promise<void> {

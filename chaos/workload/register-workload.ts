@@ -1,4 +1,5 @@
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
+import { withCredentials } from '../../cluster/auth/client-credentials.ts';
 import type { Rng } from '../../cluster/common/rng.ts';
 import type { Value } from '../../reports/run-files/history-file.ts';
 import type { HistoryRecorder } from './history-recorder.ts';
@@ -48,17 +49,17 @@ const writeShare = 0.3;
  * some do not. Outcomes are judged per function by register-outcome.ts.
  */
 export class RegisterWorkload extends OpenLoopWorkload {
-  private readonly gateway: Pool;
-  private readonly nodePools: Pool[];
-  private readonly pinned: Pool[];
-  private readonly pool: (url: string) => Pool;
+  private readonly gateway: Dispatcher;
+  private readonly nodePools: Dispatcher[];
+  private readonly pinned: Dispatcher[];
+  private readonly pool: (url: string) => Dispatcher;
   private readonly lastSeen = new Map<string, string | null>();
   private staleTurn = 0;
 
   constructor(private readonly o: RegisterWorkloadOptions) {
     if (!(o.clients >= 1) || o.keys.length === 0) throw new RangeError('a register workload needs at least one client and one key');
     super(o.rateRps, () => o.history.clock.nowEpochMs(), o.history, o.clients);
-    this.pool = (url: string) => new Pool(url, { connections: o.clients, pipelining: 1, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
+    this.pool = (url: string) => withCredentials(new Pool(url, { connections: o.clients, pipelining: 1, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs }), url);
     this.gateway = this.pool(o.gatewayUrl);
     this.nodePools = (o.staleReadNodes ?? []).map((n) => this.pool(n.url));
     this.pinned = (o.pinnedNodes ?? []).map((n) => this.pool(n.url));
@@ -117,7 +118,7 @@ export class RegisterWorkload extends OpenLoopWorkload {
    * hint naming anything but a member is not followed: a peer's answer is not trusted.
    */
   private async callFollowingHint(
-    pool: Pool, request: { path: string; method: 'GET' | 'PUT' | 'POST'; body?: string },
+    pool: Dispatcher, request: { path: string; method: 'GET' | 'PUT' | 'POST'; body?: string },
     classify: (status: number, body: unknown) => WriteCompletion,
   ): Promise<WriteCompletion> {
     let hint: string | null = null;

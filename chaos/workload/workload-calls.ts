@@ -1,4 +1,4 @@
-import type { Dispatcher, Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Value } from '../../reports/run-files/history-file.ts';
 import type { HistoryRecorder } from './history-recorder.ts';
 import { SlotSchedule } from './slot-schedule.ts';
@@ -92,7 +92,7 @@ export abstract class OpenLoopWorkload {
  * body, or null when the body is not JSON); no answer at all is judged by classifyError.
  */
 export async function requestAndClassify(
-  pool: Pool,
+  pool: Dispatcher,
   request: { readonly path: string; readonly method: Dispatcher.HttpMethod; readonly body?: string },
   timeoutMs: number,
   classify: (status: number, body: unknown) => WriteCompletion,

@@ -19,7 +19,7 @@ export async function dockerBenchTarget(log: (line: string) => void): Promise<Be
   const cluster: ClusterDescription = {
     origin: 'local', via: 'gateway', runtime: 'docker', gatewayUrl: gatewayUrl(config),
     nodes: config.nodes.map((n) => ({ id: n.id, url: n.url })), fsync,
-    config: { nodeCount: config.nodeCount, gateway: config.gateway, raft: config.raft, storage: config.storage, links: config.links },
+    config: { nodeCount: config.nodeCount, gateway: config.gateway, raft: config.raft, storage: config.storage, links: config.links, security: config.security },
     dataDir: null,
   };
   log(`docker cluster: compose project ${record.project}, ${record.nodeCount} nodes, images ${record.env.PROJECT_IMAGE} / ${record.env.TOXIPROXY_IMAGE}`);

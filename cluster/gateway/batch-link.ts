@@ -1,4 +1,5 @@
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
+import { authHeader } from '../auth/client-credentials.ts';
 import { LineSplitter } from '../http/line-splitter.ts';
 import { NodeUnavailableError } from './errors.ts';
 import type { NodeAnswer } from './node-client.ts';
@@ -67,7 +68,7 @@ export class BatchLink {
   private open(): Stream {
     const req = request({
       host: this.url.hostname, port: this.url.port, path: batchStreamPath, method: 'POST', agent: false,
-      headers: { 'content-type': 'application/x-ndjson', ...this.headers },
+      headers: { 'content-type': 'application/x-ndjson', ...this.headers, ...authHeader(this.url) },
     });
     req.setNoDelay(true);
     const stream: Stream = { req, pending: new Map(), connected: false };

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { request } from 'undici';
 import { test } from 'uvu';
+import { tokenFor } from '../auth/client-credentials.ts';
 import * as assert from 'uvu/assert';
 import { call, startRig, waitFor, type Rig } from './test-helpers.ts';
 
@@ -122,7 +123,9 @@ test('a chunked body that grows over the limit gets 413 and the connection is cl
   const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
   socket.on('error', () => undefined);
   const chunk = `{"data":"${'z'.repeat(limit)}`;
-  socket.write(`POST /api/write HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+  // A raw socket carries no token by itself: the cluster's, as every project client sends it.
+  const auth = `authorization: Bearer ${tokenFor(rig.gateway.url) ?? ''}\r\n`;
+  socket.write(`POST /api/write HTTP/1.1\r\nhost: x\r\n${auth}content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n`);
   await closed;
   assert.match(answer, /^HTTP\/1\.1 413 /);
   assert.match(answer, /connection: close/i);

@@ -1,7 +1,12 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { registerClusterOrigins } from '../auth/client-credentials.ts';
+import { authorize, gatewayNeed } from '../auth/request-auth.ts';
+import { ensureAdminToken, TokenVerifier } from '../auth/token-store.ts';
 import { gatewayNodeUrl, type ClusterConfig } from '../config.ts';
+import { AuditLog } from '../node/audit-log.ts';
+import { openAuditLog } from '../node/audit-log.ts';
 import { createGatewayApp } from './app.ts';
 import { Forwarder } from './forwarder.ts';
 import { GatewayMetrics } from './gateway-metrics.ts';
@@ -72,8 +77,15 @@ export async function startGateway(config: ClusterConfig, options: GatewayOption
   const ids = new RequestIds();
   const app = createGatewayApp({ config, tracker: leaderTracker, clients, forwarder, metrics, ids });
 
+  // Tokens are checked before any route, hot or not; failures go to the gateway's audit log.
+  if (config.security.auth) ensureAdminToken(config.dataDirAbs);
+  const verifier = config.security.auth ? new TokenVerifier(config.dataDirAbs) : null;
+  const audit: AuditLog = openAuditLog(config.dataDirAbs, 'gateway');
+  const routes = gatewayRequestListener({ bodyLimitBytes: config.http.bodyLimitBytes, forwarder, metrics, ids }, app);
+  const listener: typeof routes = (req, res) => {
+    if (authorize(req, res, { verifier, need: gatewayNeed, onFailure: (f) => audit.recordLimited('auth-failure', { ...f }) })) routes(req, res);
+  };
   leaderTracker.start();
-  const listener = gatewayRequestListener({ bodyLimitBytes: config.http.bodyLimitBytes, forwarder, metrics, ids }, app);
   const server = createServer(listener).listen(options.port ?? config.gateway.port, config.gateway.host);
   try {
     await once(server, 'listening');
@@ -86,6 +98,7 @@ export async function startGateway(config: ClusterConfig, options: GatewayOption
   server.keepAliveTimeout = 65_000;
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.gateway.host}:${port}`;
+  registerClusterOrigins(config.dataDirAbs, [url]);
 
   let closing: Promise<void> | null = null;
   return {

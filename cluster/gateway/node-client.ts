@@ -1,6 +1,7 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, IsolatedCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
 import { Pool } from 'undici';
 import { isLeadershipAnswer } from '../common/outcome-table.ts';
+import { authHeader } from '../auth/client-credentials.ts';
 import { BatchLink } from './batch-link.ts';
 import { NodeUnavailableError } from './errors.ts';
 
@@ -152,6 +153,7 @@ export class NodeClient {
         headers: {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...(this.clusterId ? { [clusterHeader]: this.clusterId } : {}),
+          ...authHeader(this.url),
         },
       });
       const text = await res.body.text();

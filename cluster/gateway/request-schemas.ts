@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonDepthMax, nestsDeeperThan } from '../http/json-depth.ts';
 import { GatewayError } from './errors.ts';
 import type { RequestIds } from './request-ids.ts';
 import type { WriteCommand } from './write-command.ts';
@@ -55,6 +56,7 @@ export function parseOr400<T>(schema: { safeParse(v: unknown): { success: true; 
 
 /** `POST /api/write`'s body as the command forwarded; throws 400 BAD_REQUEST. */
 export function appendCommand(body: unknown, ids: RequestIds): WriteCommand {
+  if (nestsDeeperThan(body)) throw new GatewayError('BAD_REQUEST', `JSON nests deeper than ${jsonDepthMax} levels`);
   const b = parseOr400(writeBody, body);
   return { op: 'append', data: b.data, source: b.source, ...ids.complete(b.clientId, b.requestId) };
 }

@@ -22,6 +22,8 @@ export function clusterEnv(config: ClusterConfig, extra: Readonly<Record<string,
     RAFT_LINKS: config.links.mode,
     RAFT_PROXY_BASE_PORT: String(config.links.proxyBasePort),
     TOXIPROXY_URL: config.links.toxiproxyUrl,
+    RAFT_AUTH: String(config.security.auth),
+    RAFT_PEER_TLS: String(config.security.peerTls),
     ...extra,
   };
 }

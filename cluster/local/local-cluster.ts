@@ -1,3 +1,4 @@
+import { ensureSecurityMaterial } from '../auth/security-material.ts';
 import { gatewayUrl, type ClusterConfig } from '../config.ts';
 import { clusterEnv, clusterPorts, gatewayName, gatewayProcessSpec, nodeProcessSpec } from './cluster-processes.ts';
 import type { GatewayStatus, RaftStatus } from './cluster-probe.ts';
@@ -34,6 +35,7 @@ export async function startCluster(config: ClusterConfig, manager: ProcessManage
   const proxyRunning = config.links.mode === 'toxiproxy' && (await toxiproxyAnswers(config.links.toxiproxyUrl));
   const ports = clusterPorts(config).filter((p) => !(proxyRunning && p.owner.startsWith('proxy ')));
   await assertPortsFree(ports, config.host);
+  ensureSecurityMaterial(config);
   const env = clusterEnv(config, opts.extraEnv);
   const record: ClusterRecord = {
     nodeCount: config.nodeCount, nodes: config.nodes.map((n) => ({ id: n.id, url: n.url })), gatewayUrl: gatewayUrl(config),

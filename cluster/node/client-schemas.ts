@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonDepthMax, nestsDeeperThan } from '../http/json-depth.ts';
 import { NodeError } from './errors.ts';
 import type { Command } from './state-machine.ts';
 
@@ -47,6 +48,7 @@ export function describeZodError(err: z.ZodError): string {
 
 /** The value as the schema reads it, or 400 BAD_REQUEST naming the first problem. */
 export function parseOr400<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  if (nestsDeeperThan(value)) throw new NodeError('BAD_REQUEST', `JSON nests deeper than ${jsonDepthMax} levels`);
   const r = schema.safeParse(value);
   if (!r.success) throw new NodeError('BAD_REQUEST', describeZodError(r.error));
   return r.data;

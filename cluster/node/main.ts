@@ -1,20 +1,23 @@
 // A storage node: node --import tsx cluster/node/main.ts --id node1
 // Configuration from cluster/config.ts (file + environment); NODE_ID works instead of --id.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCliArgs, runCli, UsageError } from '../common/cli-usage.ts';
 import { loadConfig, nodeSpec, peerUrl, raftTicks } from '../config.ts';
 import { Rng } from '../common/rng.ts';
 import { FileStorage } from '../storage/file-storage.ts';
-import { AuditLog, auditLogPath } from './audit-log.ts';
 import { decideStart, hasRaftState, parseInitialClusterState, peersFormed, readNodeIdentity, writeNodeIdentity, type NodeIdentity } from './node-identity.ts';
+import { ensureAdminToken, TokenVerifier } from '../auth/token-store.ts';
+import { ensureClusterCerts, readNodeTls } from '../auth/cluster-certs.ts';
+import { skipGlobalCredentials } from '../auth/client-credentials.ts';
+import { openAuditLog, redactSecrets } from './audit-log.ts';
 import { createNodeMetrics } from './node-metrics.ts';
 import { createNodeServer } from './node-app.ts';
 import { PeerTransport } from './peer-transport.ts';
 import { RaftHost } from './raft-host.ts';
 import { StateMachine } from './state-machine.ts';
 
+skipGlobalCredentials();
 await runCli(async () => {
   const { values } = parseCliArgs(process.argv.slice(2), { id: { type: 'string' } });
   const config = loadConfig();
@@ -23,7 +26,6 @@ await runCli(async () => {
   const spec = nodeSpec(config, id);
   const peers = config.nodes.map((n) => n.id);
   const dataDir = join(config.dataDirAbs, id);
-  const auditPath = auditLogPath(config.dataDirAbs, id);
   // Lost-state rule (node-identity.ts): an empty node rejoining a formed cluster catches up first.
   const start = decideStart({
     nodeId: id, clusterId: config.clusterId, existing: readNodeIdentity(dataDir), hasRaftState: hasRaftState(join(dataDir, 'raft')),
@@ -43,8 +45,11 @@ await runCli(async () => {
     });
   };
   const metrics = createNodeMetrics(peers.filter((p) => p !== id));
-  const audit = new AuditLog(id, auditPath, Date.now, 10_000, countLines(auditPath));
+  const audit = openAuditLog(config.dataDirAbs, id);
+  if (config.security.peerTls) ensureClusterCerts(config.dataDirAbs, peers, config.host, config.clusterId);
+  const tls = config.security.peerTls ? readNodeTls(config.dataDirAbs, id) : null;
   const transport = new PeerTransport({
+    tls,
     self: id,
     clusterId: config.clusterId,
     peerUrls: new Map(peers.filter((p) => p !== id).map((p) => [p, peerUrl(config, id, p)])),
@@ -74,23 +79,30 @@ await runCli(async () => {
     },
   });
   await host.start();
+  audit.record('config', { config: redactSecrets({ ...config, nodes: config.nodes.map((n) => n.url) }) });
+  if (config.security.auth) ensureAdminToken(config.dataDirAbs);
   const server = createNodeServer({
+    verifier: config.security.auth ? new TokenVerifier(config.dataDirAbs) : null,
+    bodyTimeoutMs: config.security.bodyTimeoutMs,
+    tls,
     host, audit, metrics, tickMs: config.raft.tickMs, peers,
-    bodyLimitBytes: config.http.bodyLimitBytes, peerBodyLimitBytes: 512 * 1024 * 1024,
+    bodyLimitBytes: config.http.bodyLimitBytes, peerBodyLimitBytes: config.security.peerBodyLimitBytes,
     nodeUrl: (n) => config.nodes.find((x) => x.id === n)?.url ?? null,
     clusterId: config.clusterId,
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(spec.port, spec.host, () => resolve());
+    server.server.once('error', reject);
+    server.server.listen(spec.port, spec.host, () => resolve());
   });
-  console.log(`${id} listening on ${spec.url} (cluster ${config.clusterId}, fsync ${config.storage.fsync}, data ${dataDir}, election seed ${seed})`);
+  console.log(`${id} listening on ${spec.url} (cluster ${config.clusterId}, fsync ${config.storage.fsync}, data ${dataDir}, election seed ${seed}, ` +
+    `auth ${config.security.auth ? 'on' : 'OFF'}, peer TLS ${config.security.peerTls ? 'on' : 'OFF'})`);
 
   return await new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {
       console.log(`${id}: ${signal}, shutting down`);
-      server.close();
-      server.closeAllConnections();
+      server.server.close();
+      server.http.closeAllConnections();
+      server.https?.closeAllConnections();
       void Promise.all([host.stop(), transport.close()]).then(() => resolve(0), () => resolve(1));
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
@@ -98,10 +110,3 @@ await runCli(async () => {
   });
 });
 
-function countLines(path: string): number {
-  if (!existsSync(path)) return 0;
-  const text = readFileSync(path, 'utf8');
-  let n = 0;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
-}

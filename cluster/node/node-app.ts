@@ -1,5 +1,10 @@
-import { createServer, type Server } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { authorize, nodeNeed } from '../auth/request-auth.ts';
+import type { TokenVerifier } from '../auth/token-store.ts';
+import { notJsonProblem } from '../http/json-only.ts';
+import { createTlsOrPlainServer, verifiedPeerName, type TlsMaterial, type TlsOrPlainServer } from '../http/tls-or-plain-server.ts';
+import { sendJson } from '../http/json-body.ts';
 import type { AuditLog } from './audit-log.ts';
 import { serveBatch, type BatchRouteDeps } from './batch-route.ts';
 import { batchStreamPath, handleBatchStream } from './batch-stream.ts';
@@ -22,7 +27,36 @@ export interface NodeAppDeps {
   readonly peerBodyLimitBytes: number;
   readonly nodeUrl: (id: string) => string | null;
   readonly clusterId: string;
+  /** null: auth off (recorded in every run). */
+  readonly verifier?: TokenVerifier | null;
+  /** A request body (not a stream) must have arrived within this. */
+  readonly bodyTimeoutMs?: number;
+  /** This node's certificate and the cluster CA: peer routes then demand a member's certificate. null: peer TLS off. */
+  readonly tls?: TlsMaterial | null;
 }
+
+/**
+ * Null when a peer route's caller may go on: with peer TLS on, only over TLS with a certificate
+ * the cluster CA signed for another member, whose name matches the x-raft-from it claims.
+ */
+function peerProblem(req: IncomingMessage, deps: NodeAppDeps): string | null {
+  if (!deps.tls) return null;
+  const name = verifiedPeerName(req);
+  if (name === null) return 'peer routes need TLS with a certificate signed by the cluster CA';
+  if (!deps.peers.includes(name) || name === deps.host.id) return `certificate names ${name}, not another member`;
+  const from = req.headers['x-raft-from'];
+  if (from !== undefined && from !== name) return `certificate names ${name} but x-raft-from says ${String(from)}`;
+  return null;
+}
+
+const batchWrapperBytes = 64 * 1024;
+
+const pathOfUrl = (url: string | undefined): string => (url ?? '/').split('?')[0]!;
+
+/** Streams last as long as their link; any other request must be read within the body timeout. */
+const streamPaths = new Set([peerStreamPath, batchStreamPath]);
+/** A stream silent this long is gone (peers send a heartbeat every 50 ms). */
+const streamIdleMs = 60_000;
 
 /** A NodeError, or body-parser's error said as the plain routes say it (batch-route.ts); else null. */
 function asNodeError(err: unknown, bodyLimitBytes: number): NodeError | null {
@@ -33,7 +67,7 @@ function asNodeError(err: unknown, bodyLimitBytes: number): NodeError | null {
   return null;
 }
 
-export function createNodeServer(deps: NodeAppDeps): Server {
+export function createNodeServer(deps: NodeAppDeps): TlsOrPlainServer {
   /**
    * The answer to an error from any route: a NodeError's own, body-parser's and the router's
    * as NodeErrors would say them; anything else is a bug, audited and answered 500.
@@ -79,13 +113,59 @@ export function createNodeServer(deps: NodeAppDeps): Server {
   const peer: PeerReceiverDeps = {
     clusterId: deps.clusterId, selfId: deps.host.id, peerBodyLimitBytes: deps.peerBodyLimitBytes,
     step: (messages) => deps.host.step(messages),
+    view: {
+      now: () => {
+        const st = deps.host.status();
+        return { term: st.term, leader: st.leader, role: st.role, lastIndex: st.lastIndex, members: deps.peers };
+      },
+    },
+    onRefused: (reason, code, from) => {
+      deps.metrics.peerRefused.inc({ reason: code });
+      deps.audit.recordLimited('peer-refused', { from, reason, code });
+    },
   };
   const batch: BatchRouteDeps = {
-    host: deps.host, clusterId: deps.clusterId, bodyLimitBytes: deps.bodyLimitBytes,
+    // The gateway takes client bodies up to bodyLimitBytes and wraps them in a batch: the batch
+    // routes allow that wrapper's room on top, so a body the gateway took is never a 413 here.
+    host: deps.host, clusterId: deps.clusterId, bodyLimitBytes: deps.bodyLimitBytes + batchWrapperBytes,
     requireLeader: leaderGuard(deps.host, deps.nodeUrl), answerError,
   };
-  // requestTimeout 0: a peer or batch stream is one request that lasts as long as the link.
-  return createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+  const verifier = deps.verifier ?? null;
+  const onAuthFailure = (f: { status: number }) => {
+    deps.metrics.authFailures.inc({ status: String(f.status) });
+    deps.audit.recordLimited('auth-failure', { ...f });
+  };
+  const bodyTimeoutMs = deps.bodyTimeoutMs ?? 30_000;
+  // requestTimeout 0: a peer or batch stream is one request that lasts as long as the link, and
+  // Node's timeout has no per-route exception; every other request gets bodyTimeoutMs below.
+  return createTlsOrPlainServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 10_000 }, deps.tls ?? null, (req: IncomingMessage, res: ServerResponse) => {
+    if (!authorize(req, res, { verifier, need: nodeNeed, onFailure: onAuthFailure })) return;
+    if (nodeNeed(req.method ?? 'GET', pathOfUrl(req.url)) === 'peer') {
+      const problem = peerProblem(req, deps);
+      if (problem !== null) {
+        deps.audit.recordLimited('peer-refused', { source: `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`, from: req.headers['x-raft-from'] ?? null, reason: problem });
+        deps.metrics.peerRefused.inc({ reason: 'certificate' });
+        req.resume();
+        res.shouldKeepAlive = false;
+        sendJson(res, 403, { error: problem, code: 'PEER_CERT_REQUIRED' });
+        return;
+      }
+    }
+    const notJson = notJsonProblem(req);
+    if (notJson !== null) {
+      req.resume();
+      res.shouldKeepAlive = false;
+      sendJson(res, 415, { error: notJson, code: 'UNSUPPORTED_MEDIA_TYPE' });
+      return;
+    }
+    if (streamPaths.has(req.url ?? '')) {
+      req.socket.setTimeout(streamIdleMs, () => req.socket.destroy());
+    } else if (!req.complete) {
+      const timer = setTimeout(() => { if (!req.complete) req.socket.destroy(); }, bodyTimeoutMs);
+      timer.unref();
+      req.once('end', () => clearTimeout(timer));
+      res.once('close', () => clearTimeout(timer));
+    }
     if (req.method === 'POST' && req.url === peerStreamPath) handlePeerStream(req, res, peer);
     else if (req.method === 'POST' && req.url === peerMessagesPath) handlePeerMessages(req, res, peer);
     else if (req.method === 'POST' && req.url === batchStreamPath) handleBatchStream(req, res, batch);

@@ -23,6 +23,8 @@ export function createNodeMetrics(peers: readonly string[] = []) {
     proposeCommitSeconds: new Histogram({ name: 'raft_propose_commit_seconds', help: 'Proposal to applied on the leader', buckets: latencyBucketsSeconds, registers: r }),
     appendRpcSeconds: new Histogram({ name: 'raft_append_rpc_seconds', help: 'Leader: an append sent to a peer until its success response (network both ways and the follower fsync)', labelNames: ['peer'], buckets: latencyBucketsSeconds, registers: r }),
     fsyncSeconds: new Histogram({ name: 'raft_fsync_seconds', help: 'Persisting one ready batch that is synced (write + fdatasync); commit-only batches are written unsynced and not counted', buckets: latencyBucketsSeconds, registers: r }),
+    peerRefused: new Counter({ name: 'raft_peer_refused_total', help: 'Peer batches or streams refused (no member certificate, malformed, out of bounds, or failed to step)', labelNames: ['reason'], registers: r }),
+    authFailures: new Counter({ name: 'raft_auth_failures_total', help: 'Client or admin requests refused 401/403', labelNames: ['status'], registers: r }),
     peerSendErrors: new Counter({ name: 'raft_peer_send_errors_total', help: 'Peer message batches that failed to deliver', labelNames: ['peer'], registers: r }),
     snapshotsTotal: new Counter({ name: 'raft_snapshots_total', help: 'State-machine snapshots taken or installed', labelNames: ['kind'], registers: r }),
   };

@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Message } from '../raft/messages.ts';
 import { endStreamWithError } from '../http/end-stream.ts';
 import { LineSplitter } from '../http/line-splitter.ts';
-import { checkMessages } from './peer-message-check.ts';
+import { checkMessages, type PeerView } from './peer-message-check.ts';
 
 export const peerStreamPath = '/raft/stream';
 export const peerMessagesPath = '/raft/messages';
@@ -24,6 +24,23 @@ export interface PeerReceiverDeps {
   readonly step: (messages: Message[]) => void;
   /** How long a stream may owe its sender an acknowledgement. */
   readonly ackDelayMs?: number;
+  /** The node's state, for checks beyond a message's shape (peer-message-check.ts). */
+  readonly view?: PeerView;
+  /** A refused batch or stream: logged and counted by the node; the node itself goes on. */
+  readonly onRefused?: (reason: string, code: string, from: string | null) => void;
+}
+
+/**
+ * Steps a checked batch. Any exception is the message's fault as far as the node is concerned:
+ * refused, not a crash (one hostile or buggy peer must not take a node down).
+ */
+function stepSafely(deps: PeerReceiverDeps, messages: Message[]): string | null {
+  try {
+    deps.step(messages);
+    return null;
+  } catch (err) {
+    return `stepping the batch failed: ${(err as Error).message ?? String(err)}`;
+  }
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -31,6 +48,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
+
+const fromOf = (req: IncomingMessage): string | null => {
+  const from = req.headers['x-raft-from'];
+  return typeof from === 'string' ? from : null;
+};
 
 /** Peers always name their cluster: a stream or batch without it, or from another cluster, is refused. */
 function refuseForeign(req: IncomingMessage, res: ServerResponse, deps: PeerReceiverDeps): boolean {
@@ -42,14 +64,14 @@ function refuseForeign(req: IncomingMessage, res: ServerResponse, deps: PeerRece
 }
 
 /** A batch's text -> its messages, or a problem with its code. */
-function parseBatch(text: string, selfId: string): { messages: Message[] } | { error: string; code: string } {
+function parseBatch(text: string, selfId: string, view?: PeerView): { messages: Message[] } | { error: string; code: string } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
     return { error: `malformed JSON: ${(err as Error).message}`, code: 'BAD_MESSAGE' };
   }
-  const problem = checkMessages(parsed, selfId);
+  const problem = checkMessages(parsed, selfId, view);
   return problem ? { error: problem, code: 'BAD_MESSAGE' } : { messages: parsed as Message[] };
 }
 
@@ -67,6 +89,7 @@ export function handlePeerStream(req: IncomingMessage, res: ServerResponse, deps
 
   const fail = (error: string, code: string): void => {
     failed = true;
+    deps.onRefused?.(error, code, fromOf(req));
     if (ackTimer) clearTimeout(ackTimer);
     endStreamWithError(req, res, error, code);
   };
@@ -80,10 +103,11 @@ export function handlePeerStream(req: IncomingMessage, res: ServerResponse, deps
     if (failed) return;
     const got = lines.push(chunk);
     for (const line of got.lines) {
-      const batch = parseBatch(line, deps.selfId);
+      const batch = parseBatch(line, deps.selfId, deps.view);
       if ('error' in batch) return fail(batch.error, batch.code);
       received++;
-      deps.step(batch.messages);
+      const stepProblem = stepSafely(deps, batch.messages);
+      if (stepProblem !== null) return fail(stepProblem, 'STEP_FAILED');
     }
     if (got.overLimit) return fail(`peer batch over ${deps.peerBodyLimitBytes} bytes`, 'PAYLOAD_TOO_LARGE');
     if (ackTimer === null && received > acked) ackTimer = setTimeout(ack, ackDelayMs);
@@ -108,10 +132,15 @@ export function handlePeerMessages(req: IncomingMessage, res: ServerResponse, de
   });
   req.on('error', () => undefined);
   req.on('end', () => {
-    if (tooLarge) return sendJson(res, 413, { error: `peer batch over ${deps.peerBodyLimitBytes} bytes`, code: 'PAYLOAD_TOO_LARGE' });
-    const batch = parseBatch(Buffer.concat(chunks).toString('utf8'), deps.selfId);
-    if ('error' in batch) return sendJson(res, 400, batch);
-    deps.step(batch.messages);
+    const refuse = (status: number, error: string, code: string) => {
+      deps.onRefused?.(error, code, fromOf(req));
+      sendJson(res, status, { error, code });
+    };
+    if (tooLarge) return refuse(413, `peer batch over ${deps.peerBodyLimitBytes} bytes`, 'PAYLOAD_TOO_LARGE');
+    const batch = parseBatch(Buffer.concat(chunks).toString('utf8'), deps.selfId, deps.view);
+    if ('error' in batch) return refuse(400, batch.error, batch.code);
+    const stepProblem = stepSafely(deps, batch.messages);
+    if (stepProblem !== null) return refuse(400, stepProblem, 'STEP_FAILED');
     res.writeHead(204);
     res.end();
   });

@@ -1,4 +1,6 @@
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as tlsRequest } from 'node:https';
+import type { TlsMaterial } from '../http/tls-or-plain-server.ts';
 import type { Message, NodeId } from '../raft/messages.ts';
 import type { NodeMetrics } from './node-metrics.ts';
 import { peerStreamPath } from './peer-stream.ts';
@@ -17,6 +19,12 @@ export interface PeerTransportOptions {
   /** Wait after a failed stream before opening the next, so a dead peer is not dialled in a loop. */
   readonly reconnectDelayMs?: number;
   readonly clock?: () => number;
+  /**
+   * This node's certificate and the cluster CA: every stream is TLS, presents the certificate,
+   * and accepts only a server certificate the CA signed for the peer it dials (its id is the
+   * TLS server name, also through a proxy link, which passes TLS through untouched).
+   */
+  readonly tls?: TlsMaterial | null;
 }
 
 interface SentBatch { readonly seq: number; readonly atMs: number; readonly heartbeats: number }
@@ -99,10 +107,12 @@ export class PeerTransport {
 
   private open(link: PeerLink): PeerStream | null {
     if (this.clock() < link.retryAtMs) return null;
-    const req = request({
+    const options = {
       host: link.url.hostname, port: link.url.port, path: peerStreamPath, method: 'POST', agent: false,
       headers: { 'content-type': 'application/x-ndjson', 'x-raft-from': this.o.self, 'x-raft-cluster': this.o.clusterId },
-    });
+    } as const;
+    const tls = this.o.tls;
+    const req = tls ? tlsRequest({ ...options, ca: tls.ca, cert: tls.cert, key: tls.key, servername: link.id, minVersion: 'TLSv1.2' }) : request(options);
     req.setNoDelay(true);
     const stream: PeerStream = { req, sentSeq: 0, unacked: [] };
     link.stream = stream;

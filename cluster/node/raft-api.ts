@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { requestToken } from '../auth/request-auth.ts';
 import type { AuditLog } from './audit-log.ts';
 import { NodeError } from './errors.ts';
 import type { RaftHost } from './raft-host.ts';
@@ -90,6 +91,7 @@ export function raftApi({ host, audit, tickMs, peers, nodeUrl }: RaftApiDeps): R
       throw new NodeError('BAD_REQUEST', `target must be another node's id (${peers.filter((p) => p !== st.id).join(', ')})`);
     }
     host.transferLeadership(target);
+    audit.record('admin-action', { action: 'transfer-leadership', target, token: requestToken(req)?.name ?? null, source: req.socket.remoteAddress ?? null });
     res.status(202).json({ transferring: true, from: st.id, to: target, term: st.term });
   });
 

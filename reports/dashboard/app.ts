@@ -22,12 +22,23 @@ export interface DashboardDeps {
 
 const publicDir = new URL('./public/', import.meta.url).pathname;
 const uplotDir = new URL('../../node_modules/uplot/dist/', import.meta.url).pathname;
+const pageCsp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+const reportCsp = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export function createDashboardApp(d: DashboardDeps): express.Express {
   const app = express();
   const gw = gatewayUrl(d.config);
   app.disable('x-powered-by');
+  // The page loads only its own script and styles and talks only to this server; the stored
+  // reports under /runs carry their scripts and styles inline (they work as files), so they get
+  // those and nothing more. Cluster values are put in the page as text either way.
+  app.use((req, res, next) => {
+    res.setHeader('content-security-policy', req.path.startsWith('/runs') ? reportCsp : pageCsp);
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'no-referrer');
+    next();
+  });
   app.use(express.json({ limit: '1mb' }));
 
   app.get('/', (_req, res) => res.sendFile(join(publicDir, 'index.html')));
@@ -60,10 +71,15 @@ export function createDashboardApp(d: DashboardDeps): express.Express {
     res.json({ prometheus, nodes });
   });
 
-  // Client calls go through the gateway, exactly as any client's would; its answer is passed on.
-  const forward = async (res: express.Response, path: string, init: RequestInit) => {
+  // Client calls go through the gateway, exactly as any client's would, with the token the
+  // browser's user gave (the page asks for one before a write): never the dashboard's own, which
+  // would let anyone who reaches this port write. An empty header keeps the credentials layer
+  // (cluster/auth/client-credentials.ts) from adding the cluster's admin token.
+  const forward = async (req: express.Request, res: express.Response, path: string, init: RequestInit) => {
+    const given = req.headers.authorization;
     try {
-      const r = await fetch(`${gw}${path}`, { ...init, signal: AbortSignal.timeout(10_000) });
+      const headers = { ...(init.headers as Record<string, string> | undefined), authorization: typeof given === 'string' ? given : '' };
+      const r = await fetch(`${gw}${path}`, { ...init, headers, signal: AbortSignal.timeout(10_000) });
       const text = await r.text();
       res.status(r.status).type(r.headers.get('content-type') ?? 'application/json').send(text);
     } catch (err) {
@@ -72,10 +88,10 @@ export function createDashboardApp(d: DashboardDeps): express.Express {
     }
   };
   const json = (body: unknown): RequestInit => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  app.post('/api/write', (req, res) => forward(res, '/api/write', { method: 'POST', ...json(req.body ?? {}) }));
-  app.get('/api/entries/:id', (req, res) => forward(res, `/api/entries/${encodeURIComponent(req.params.id)}`, {}));
-  app.get('/api/kv/:key', (req, res) => forward(res, `/api/kv/${encodeURIComponent(req.params.key)}`, {}));
-  app.put('/api/kv/:key', (req, res) => forward(res, `/api/kv/${encodeURIComponent(req.params.key)}`, { method: 'PUT', ...json(req.body ?? {}) }));
+  app.post('/api/write', (req, res) => forward(req, res, '/api/write', { method: 'POST', ...json(req.body ?? {}) }));
+  app.get('/api/entries/:id', (req, res) => forward(req, res, `/api/entries/${encodeURIComponent(req.params.id)}`, {}));
+  app.get('/api/kv/:key', (req, res) => forward(req, res, `/api/kv/${encodeURIComponent(req.params.key)}`, {}));
+  app.put('/api/kv/:key', (req, res) => forward(req, res, `/api/kv/${encodeURIComponent(req.params.key)}`, { method: 'PUT', ...json(req.body ?? {}) }));
 
   app.get('/api/runs', (_req, res) => res.json(listRuns(d.runsDir)));
 

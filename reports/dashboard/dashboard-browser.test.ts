@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createToken } from '../../cluster/auth/token-store.ts';
 import { repoRoot } from '../../cluster/config.ts';
 import { findFreePortRange } from '../../cluster/local/port-check.ts';
 import { startCluster, type Cluster } from '../../test/cluster-harness.ts';
@@ -18,7 +19,7 @@ let url: string;
 let output = '';
 
 test.before(async () => {
-  cluster = await startCluster();
+  cluster = await startCluster({ readyTimeoutMs: 60_000 });
   const [port, closedPort] = [await findFreePortRange(1), await findFreePortRange(1)];
   url = `http://127.0.0.1:${port}`;
   const c = cluster.config;
@@ -78,6 +79,20 @@ test('says Prometheus is down instead of failing, and still shows node metrics a
   assert.is(await browser.page.getAttribute('#grafana-links a', 'href'), 'http://grafana.example:3000/d/raft-cluster');
 });
 
+test('a write asks for a token first; with one it goes through; the page has a Content-Security-Policy', async () => {
+  const page = await fetch(url);
+  assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self';/);
+  await browser.page.click('#write-form button[type=submit]');
+  assert.match(await waitForText('#write-result', (t) => /token is needed/.test(t)), /token is needed/);
+  // The dashboard never writes with its own token: without the user's, the gateway says 401.
+  const direct = await fetch(`${url}/api/write`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"data":1,"source":"x"}' });
+  assert.is(direct.status, 401);
+  const writer = createToken(cluster.dataDir, 'write', 'dashboard-test').token;
+  await browser.page.fill('#token-form input[name=token]', writer);
+  await browser.page.click('#token-form button[type=submit]');
+  assert.match(await waitForText('#token-status', (t) => /token is set/.test(t)), /token is set/);
+});
+
 test('the write form performs a real write that the gateway then serves', async () => {
   const marker = `dash-${Date.now()}`;
   await browser.page.fill('#write-form textarea[name=data]', JSON.stringify({ marker }));
@@ -103,6 +118,20 @@ test('KV put and get through the form reach the cluster', async () => {
   assert.match(await waitForText('#kv-result', (t) => /HTTP \d{3}/.test(t)), new RegExp(value));
   assert.equal(browser.errors, []);
   await browser.page.screenshot({ path: join(artifactsDir, 'dashboard-after-writes.png'), fullPage: true });
+});
+
+test('a value that is HTML (an <img onerror> payload) is shown as text, never run', async () => {
+  const payload = '<img src=x onerror="window.__xss=1">';
+  await browser.page.fill('#kv-form input[name=key]', 'xss-key');
+  await browser.page.fill('#kv-form input[name=value]', payload);
+  await browser.page.click('#kv-form button[value=put]');
+  assert.match(await waitForText('#kv-result', (t) => /HTTP \d{3}/.test(t)), /HTTP 200/);
+  await browser.page.evaluate(() => { (globalThis as any).document.querySelector('#kv-result').textContent = ''; });
+  await browser.page.click('#kv-form button[value=get]');
+  const shown = await waitForText('#kv-result', (t) => /HTTP \d{3}/.test(t));
+  assert.ok(shown.includes('<img src=x onerror='), shown);
+  assert.is(await browser.page.evaluate(() => (globalThis as any).document.querySelectorAll('#kv-result img').length), 0);
+  assert.is(await browser.page.evaluate(() => (globalThis as any).__xss), undefined);
 });
 
 test('a down gateway is a JSON error from the dashboard, not a hang', async () => {

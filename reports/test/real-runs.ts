@@ -2,6 +2,7 @@
 // open-loop bench through the bench CLI, both against a real cluster from test/cluster-harness.ts.
 // Nothing here writes result files by hand; the folders are what the runner and the CLI produce.
 import { spawn } from 'node:child_process';
+import { clusterToken } from '../../cluster/auth/client-credentials.ts';
 import { renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { leaderKill } from '../../chaos/experiments/leader-kill.ts';
@@ -26,7 +27,8 @@ export async function makeChaosRun(cluster: Cluster, runsDir: string, trials = 2
 export async function makeBenchRun(cluster: Cluster, runsDir: string, args: readonly string[] = ['150rps', '--duration', '3s', '--warmup', '1s']): Promise<string> {
   const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench', 'cli.ts'), ...args, '--connections', '16', '--target', cluster.gatewayUrl], {
-      cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'],
+      // A --target named by URL gets its token from $RAFT_TOKEN (cluster/auth/client-credentials.ts).
+      cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RAFT_TOKEN: clusterToken(cluster.dataDir) ?? '' },
     });
     let stdout = '';
     let stderr = '';

@@ -61,7 +61,28 @@
     pre.textContent = 'HTTP ' + res.status + '\n' + JSON.stringify(body, null, 2);
     pre.dataset.status = String(res.status);
   }
+  // The token lives in this tab only (sessionStorage) and goes with each client call; the
+  // dashboard passes it to the gateway and never writes with its own.
+  function token() { try { return sessionStorage.getItem('raftToken') || ''; } catch (e) { return ''; } }
+  function showToken() {
+    $('#token-status').textContent = token() ? 'a token is set for this tab' : 'no token yet: the forms below ask for one';
+  }
+  $('#token-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    try { sessionStorage.setItem('raftToken', ev.target.token.value.trim()); } catch (e) { /* storage off: nothing kept */ }
+    ev.target.token.value = '';
+    showToken();
+  });
+  showToken();
+
   function call(pre, url, init) {
+    if (!token()) {
+      pre.textContent = 'a token is needed first: paste one in the Token field above (npx just token create --role write prints one)';
+      pre.dataset.status = 'no-token';
+      $('#token-form input[name=token]').focus();
+      return Promise.resolve();
+    }
+    init = Object.assign({}, init, { headers: Object.assign({}, init.headers || {}, { authorization: 'Bearer ' + token() }) });
     pre.textContent = '…';
     return fetch(url, init).then(function (res) {
       return res.text().then(function (t) { var b; try { b = JSON.parse(t); } catch (e) { b = t; } show(pre, res, b); });

@@ -3,7 +3,7 @@
 // same servers. Findings are written up at the top of open-loop.ts.
 // Usage: node --import tsx bench/autocannon-check.ts
 import autocannon from 'autocannon';
-import { percentileTable } from './histograms.ts';
+import { percentileTable } from '../cluster/common/histograms.ts';
 import { runOpenLoop } from './open-loop.ts';
 import { answerOk, stallingHandler, startServer } from './test-servers.ts';
 import type { TestServer } from './test-servers.ts';

@@ -1,14 +1,14 @@
 // just bench <N>rps|max|sweep|soak|load|cluster|floor|etcd [options]   |   just bench compare <runA> <runB>
 // Order of work, so that a bad invocation costs nothing: parse and validate everything, then
 // probe or start the target, then load. Usage errors (bad input, unreachable --target) are one
-// line and exit 2; a broken --slo rule or a compare regression exits 1; the last line a run
+// line and exit 64; a broken --slo rule or a compare regression exits 1; the last line a run
 // prints is its folder.
 import { basename, join } from 'node:path';
 import { loadConfig } from '../cluster/config.ts';
 import { MetricsEndpoint } from '../monitoring/metrics-endpoint.ts';
 import { GeneratorMetrics } from './generator-metrics.ts';
-import { runCli } from '../cluster/cli/usage-error.ts';
-import { takeRuntimeFlag, type RuntimeKind } from '../cluster/containers/runtime-flag.ts';
+import { runCli } from '../cluster/common/cli-usage.ts';
+import { takeRuntimeFlag, type RuntimeKind } from '../cluster/common/runtime-flag.ts';
 import { parseBenchArgs } from './cli/bench-args.ts';
 import type { ScenarioArgs } from './cli/bench-args.ts';
 import { resolveTarget, startFreshCluster } from './cli/bench-target.ts';
@@ -25,6 +25,8 @@ import type { Scenario } from './scenarios/scenario.ts';
 import { soakScenario } from './scenarios/soak.ts';
 import { sweepScenario } from './scenarios/sweep.ts';
 import { reportLine } from '../reports/render-run.ts';
+import { benchResultsSchema, benchRunSchema } from '../reports/run-files/bench-run-files.ts';
+import { checkedRunFile } from '../reports/run-files/run-file-check.ts';
 
 const scenarios: Record<ScenarioArgs['kind'], Scenario> = {
   rate: rateScenario, max: maxScenario, sweep: sweepScenario, soak: soakScenario, load: loadScenario, cluster: clusterQuickScenario,
@@ -79,7 +81,7 @@ async function runScenario(args: ScenarioArgs, runtime: RuntimeKind = 'local'): 
       scenario: args.name, kind: args.kind, argv: process.argv.slice(2), options: { ...args, slo: args.slo.map((r) => r.text) },
       target: target.url, startedAt: startedAt.toISOString(), environment, cluster: target.cluster, runtime: target.cluster.runtime,
     };
-    await folder.writeJson('run.json', run);
+    await folder.writeJson('run.json', checkedRunFile(benchRunSchema, 'run.json', run));
     const via = { gateway: '', 'leader-node': ', direct to the leader node: no gateway', 'floor-path': ', the floor path: no Raft', 'etcd-leader': `, ${target.cluster.version ?? 'etcd'}'s leader` }[target.cluster.via];
     log(`bench ${args.name} -> ${target.url} (cluster: ${target.cluster.origin}${via}, fsync ${target.cluster.fsync ?? 'unknown'}; ` +
       `${environment.cpuModel ?? 'cpu'} x${environment.cpuCount}, load ${environment.loadAverage1m.toFixed(2)})`);
@@ -99,14 +101,14 @@ async function runScenario(args: ScenarioArgs, runtime: RuntimeKind = 'local'): 
     });
     const verdicts = evaluateSlo(args.slo, outcome.summary);
     const endedAt = new Date();
-    await folder.writeJson('results.json', {
+    await folder.writeJson('results.json', checkedRunFile(benchResultsSchema, 'results.json', {
       scenario: args.name, ...outcome.summary, details: outcome.details,
       slo: verdicts.map((v) => ({ rule: v.rule.text, actual: v.actual, passed: v.passed })), aborted: abort.signal.aborted,
-    });
-    await folder.writeJson('run.json', {
+    }));
+    await folder.writeJson('run.json', checkedRunFile(benchRunSchema, 'run.json', {
       ...run, endedAt: endedAt.toISOString(), wallMs: endedAt.getTime() - startedAt.getTime(),
       loadAverage1mAtEnd: currentLoadAverage1m(), aborted: abort.signal.aborted,
-    });
+    }));
     const gen = outcome.summary.generator;
     if (gen.bottleneck) log('WARNING: the load generator was itself a bottleneck in this run (see generator above)');
     // Lag while using little CPU means the generator was waiting for a core, not busy: the machine

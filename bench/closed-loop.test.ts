@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runClosedLoop } from './closed-loop.ts';
-import { percentileTable } from './histograms.ts';
+import { percentileTable } from '../cluster/common/histograms.ts';
 import { closedPort, startServer } from './test-servers.ts';
 
 test('closed loop returns service time only, and builds every request from the workload', async () => {

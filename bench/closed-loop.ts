@@ -11,7 +11,7 @@ import { classifyError, httpErrorKind } from './error-kind.ts';
 import type { ErrorKind } from './error-kind.ts';
 import { GeneratorHealth } from './generator-health.ts';
 import type { BottleneckBounds } from './generator-health.ts';
-import { createLatencyHistogram, recordMs } from './histograms.ts';
+import { createLatencyHistogram, recordMs } from '../cluster/common/histograms.ts';
 import type { LoadResult } from './load-result.ts';
 import { parseOptions } from './options-error.ts';
 import { defaultOkStatus } from './request-spec.ts';

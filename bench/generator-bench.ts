@@ -11,6 +11,7 @@ import { cpus } from 'node:os';
 import { startAnnouncedChild } from './floor/announced-child.ts';
 import { runOpenLoop } from './open-loop.ts';
 import { makeRunDir, writeLoadResult } from './run-output.ts';
+import { usageExitCode } from '../cluster/common/cli-usage.ts';
 
 const { values } = parseArgs({
   options: {
@@ -24,7 +25,7 @@ const durationMs = Number(values['duration-ms']);
 const connections = Number(values.connections);
 if (rates.some((r) => !(r > 0)) || !(durationMs > 0) || !(connections > 0)) {
   console.error('usage: generator-bench.ts [--rates 2000,5000,8000] [--duration-ms 5000] [--connections 20]');
-  process.exit(2);
+  process.exit(usageExitCode);
 }
 
 const dir = await makeRunDir('bench-generator');

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { GeneratorHealth } from './generator-health.ts';
-import { percentileTable } from './histograms.ts';
+import { percentileTable } from '../cluster/common/histograms.ts';
 import { runOpenLoop } from './open-loop.ts';
 import { answerOk, startServer } from './test-servers.ts';
 

@@ -2,8 +2,8 @@
 // sent on schedule; when it did not, the latency it reports is partly its own and the run says so.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { IntervalHistogram } from 'node:perf_hooks';
-import { createLatencyHistogram, percentileTable, recordMs } from './histograms.ts';
-import type { Histogram } from './histograms.ts';
+import { createLatencyHistogram, percentileTable, recordMs } from '../cluster/common/histograms.ts';
+import type { Histogram } from '../cluster/common/histograms.ts';
 
 export interface BottleneckBounds {
   /** Sends behind schedule by more than this at p99 mean the generator could not keep up. */

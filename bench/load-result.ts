@@ -1,6 +1,6 @@
 // The result both engines return, and its JSON form for run folders and process boundaries.
-import { encodeHistogram, percentileTable } from './histograms.ts';
-import type { Histogram, PercentileTableMs } from './histograms.ts';
+import { encodeHistogram, percentileTable } from '../cluster/common/histograms.ts';
+import type { Histogram, PercentileTableMs } from '../cluster/common/histograms.ts';
 import type { GeneratorHealthReport } from './generator-health.ts';
 import type { SeriesRow } from './series.ts';
 

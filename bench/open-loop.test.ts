@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { percentileTable } from './histograms.ts';
+import { percentileTable } from '../cluster/common/histograms.ts';
 import { BenchOptionsError } from './options-error.ts';
 import { runOpenLoop } from './open-loop.ts';
 import type { RequestBuilder } from './request-spec.ts';

@@ -20,7 +20,7 @@ import { z } from 'zod';
 import { DeadlineQueue } from './deadline-queue.ts';
 import { GeneratorHealth } from './generator-health.ts';
 import type { BottleneckBounds } from './generator-health.ts';
-import { createLatencyHistogram, recordMs } from './histograms.ts';
+import { createLatencyHistogram, recordMs } from '../cluster/common/histograms.ts';
 import type { LoadResult } from './load-result.ts';
 import { parseOptions } from './options-error.ts';
 import { defaultOkStatus } from './request-spec.ts';

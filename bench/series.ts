@@ -3,8 +3,8 @@
 // requests it delayed), the actual send time in closed-loop runs. Memory stays bounded in long
 // soaks: a second's histogram is reduced to its two percentiles and dropped as soon as the
 // second is closed (the clock has moved past it) and none of its requests is still outstanding.
-import { createLatencyHistogram, recordMs } from './histograms.ts';
-import type { Histogram } from './histograms.ts';
+import { createLatencyHistogram, recordMs } from '../cluster/common/histograms.ts';
+import type { Histogram } from '../cluster/common/histograms.ts';
 
 export interface SeriesRow {
   second: number;

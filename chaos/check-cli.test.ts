@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { HistoryEvent } from './checker/history.ts';
+import type { HistoryEvent } from '../reports/run-files/history-file.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'check-cli-'));
 test.after(() => rmSync(root, { recursive: true, force: true }));

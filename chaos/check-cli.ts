@@ -10,13 +10,10 @@ import { writeJson } from './runner/run-folder.ts';
 import { checkLines } from './runner/run-summary.ts';
 import { BadRunFolderError, readStoredRun } from './runner/stored-run.ts';
 import { reportLine } from '../reports/render-run.ts';
+import { UsageError, usageExitCode } from '../cluster/common/cli-usage.ts';
 
 const usage = 'usage: just check <run-dir> [--budget 60s]';
-const exitUsage = 64;
-
-class UsageError extends Error {
-  readonly code = 'USAGE';
-}
+const exitUsage = usageExitCode;
 
 function budgetMs(raw: string | undefined): number | null {
   if (raw === undefined) return null;

@@ -21,10 +21,7 @@ import { openLocalTarget } from './runner/local-target.ts';
 import { summaryLines } from './runner/run-summary.ts';
 import { runSuite, suiteTable } from './suite.ts';
 import { reportLine } from '../reports/render-run.ts';
-
-class UsageError extends Error {
-  readonly code = 'USAGE';
-}
+import { UsageError, usageExitCode } from '../cluster/common/cli-usage.ts';
 
 class ClusterUnavailableError extends Error {
   readonly code = 'CLUSTER_UNAVAILABLE';
@@ -36,7 +33,7 @@ const usage = 'usage: just chaos suite [--seed S] [--quick] [--only a,b]   (ever
   '                  [--metrics-port N]   (the run\'s /metrics for Prometheus; default a free port, CHAOS_METRICS_PORT)\n' +
   '                  [--runtime local|docker] [--partition proxy|network (docker)]';
 const workloads = ['append', 'register', 'both'] as const;
-const exitUsage = 64;
+const exitUsage = usageExitCode;
 const exitUnknown = 2;
 const readyTimeoutMs = 20_000;
 

@@ -5,7 +5,7 @@
 // 2. The sweep (unless --no-sweep), for what no ledger knows: every toxic on every proxy of the
 //    configured Toxiproxy server, every disabled proxy, every paused member, and — when the
 //    cluster is up — every stopped member of it, and its proxy when that no longer answers.
-// Prints what it did; exit 0 when everything is healed, 1 when something could not be, 2 on a
+// Prints what it did; exit 0 when everything is healed, 1 when something could not be, 64 on a
 // usage or configuration error.
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { ConfigError, loadConfig } from '../cluster/config.ts';
@@ -17,11 +17,8 @@ import { healPending } from './nemesis/heal.ts';
 import { Ledger, ledgerPath } from './nemesis/ledger.ts';
 import { sweep } from './nemesis/sweep.ts';
 import { LocalRuntime } from './runtime/local.ts';
-import { takeRuntimeFlag } from '../cluster/containers/runtime-flag.ts';
-
-class UsageError extends Error {
-  readonly code = 'USAGE';
-}
+import { UsageError, usageExitCode } from '../cluster/common/cli-usage.ts';
+import { takeRuntimeFlag } from '../cluster/common/runtime-flag.ts';
 
 const usage = 'usage: just heal [--no-sweep] [--runtime local|docker]';
 
@@ -80,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
   if (err instanceof UsageError || err instanceof ConfigError) {
     process.stderr.write(`heal: ${err.message}\n`);
-    process.exit(2);
+    process.exit(usageExitCode);
   }
   process.stderr.write(`heal: ${(err as Error)?.message ?? String(err)}\n`);
   process.exit(1);

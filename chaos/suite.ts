@@ -14,7 +14,7 @@ import { loadConfig, repoRoot } from '../cluster/config.ts';
 import { readClusterRecord, removeClusterRecord } from '../cluster/local/cluster-record.ts';
 import { stopAll } from '../cluster/local/local-cluster.ts';
 import { ProcessManager } from '../cluster/local/process-manager.ts';
-import { Rng } from '../cluster/sim/rng.ts';
+import { Rng } from '../cluster/common/rng.ts';
 import { findExperiment } from './experiments/registry.ts';
 import { fullSuite, quickSuite, type SuiteEntry } from './suite-plan.ts';
 

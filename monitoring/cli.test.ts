@@ -27,9 +27,9 @@ test('a missing binary is one line naming the package to install, exit 1', () =>
   assert.is(r.stdout, '');
 });
 
-test('a bad --port is a usage error, exit 2', () => {
+test('a bad --port is a usage error, exit 64', () => {
   const r = cli(['--port', 'ninety']);
-  assert.is(r.status, 2);
+  assert.is(r.status, 64);
   assert.equal(r.stderrLines, ['error: --port must be a whole number, got "ninety"']);
 });
 

@@ -5,7 +5,7 @@
 // from the configuration when no cluster runs yet; Ctrl-C stops Prometheus and this process.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { intOption, parseCliArgs, runCli, UsageError } from '../cluster/cli/usage-error.ts';
+import { intOption, parseCliArgs, runCli, UsageError } from '../cluster/common/cli-usage.ts';
 import { loadConfig, type ClusterConfig } from '../cluster/config.ts';
 import { readClusterRecord } from '../cluster/local/cluster-record.ts';
 import { isPortFree } from '../cluster/local/port-check.ts';

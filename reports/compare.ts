@@ -3,7 +3,7 @@
 // unavailability; bench runs compare their measured steps' merged latency and throughput.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { decodeHistogram, mergeHistograms, type Histogram } from '../bench/histograms.ts';
+import { decodeHistogram, mergeHistograms, type Histogram } from '../cluster/common/histograms.ts';
 import { ReportError } from './errors.ts';
 import { esc, href } from './html/escape.ts';
 import { pageShell } from './html/report-page.ts';

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { localNodeDir } from '../cluster/local/wipe-node.ts';
-import { Rng } from '../cluster/sim/rng.ts';
+import { Rng } from '../cluster/common/rng.ts';
 import { powerCut } from '../cluster/storage/power-cut.ts';
 import { startCluster, type Cluster } from './cluster-harness.ts';
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UsageError } from '../../cluster/cli/usage-error.ts';
+import { UsageError } from '../../cluster/common/cli-usage.ts';
 import { parseBenchArgs } from './bench-args.ts';
 import type { ScenarioArgs } from './bench-args.ts';
 import { parseDurationMs, parseFraction, parseRateList, parseRateRps } from './quantities.ts';

@@ -1,6 +1,6 @@
 // The bench command line as data. Everything is validated here, before a target is probed or a
-// cluster started, so a bad invocation ends with one line and exit 2 having sent nothing.
-import { parseCliArgs, intOption, UsageError } from '../../cluster/cli/usage-error.ts';
+// cluster started, so a bad invocation ends with one line and exit 64 having sent nothing.
+import { parseCliArgs, intOption, UsageError } from '../../cluster/common/cli-usage.ts';
 import { parseSlo } from '../report/slo.ts';
 import type { SloRule } from '../report/slo.ts';
 import { referenceNames } from '../scenarios/references.ts';

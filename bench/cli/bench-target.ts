@@ -1,5 +1,5 @@
 // Which gateway a run loads, and what is known about the cluster behind it.
-//   --target URL   that gateway; unreachable is a usage error (exit 2, nothing sent). Or a node:
+//   --target URL   that gateway; unreachable is a usage error (exit 64, nothing sent). Or a node:
 //                  the leader is loaded directly, without the gateway's hop, coalescing and
 //                  failover (to measure what the gateway costs); a follower is refused, naming
 //                  the leader, since it would answer every write 421
@@ -10,7 +10,7 @@ import { registerTargetOrigin } from '../../cluster/auth/client-credentials.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { UsageError } from '../../cluster/cli/usage-error.ts';
+import { UsageError } from '../../cluster/common/cli-usage.ts';
 import { gatewayUrl, loadConfig } from '../../cluster/config.ts';
 import type { ClusterConfig } from '../../cluster/config.ts';
 import { readClusterRecord } from '../../cluster/local/cluster-record.ts';

@@ -1,4 +1,4 @@
-// Bad invocations of `just bench`: one line on stderr, exit 2, nothing on stdout, and not one
+// Bad invocations of `just bench`: one line on stderr, exit 64, nothing on stdout, and not one
 // request sent — checked with a counting server as the target (even the target probe counts).
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ test.after(async () => {
 });
 
 function refused(run: CliRun, pattern: RegExp): void {
-  assert.is(run.code, 2, `exit ${run.code}; stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+  assert.is(run.code, 64, `exit ${run.code}; stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
   assert.is(run.stdout, '', 'nothing on stdout');
   const lines = run.stderr.trimEnd().split('\n');
   assert.is(lines.length, 1, `one line on stderr, got:\n${run.stderr}`);
@@ -44,7 +44,7 @@ const cases: [string[], RegExp][] = [
   [['500rps', '--frobnicate'], /frobnicate/],
 ];
 
-test('bad input: exit 2, one line, nothing sent to the target', async () => {
+test('bad input: exit 64, one line, nothing sent to the target', async () => {
   for (const [args, pattern] of cases) {
     refused(await benchCli([...args, '--target', server.url], env), pattern);
   }
@@ -56,7 +56,7 @@ test('bad input without --target starts no cluster', async () => {
   assert.equal(readdirSync(dataDir), [], 'nothing written to the data dir');
 });
 
-test('an unreachable --target: exit 2, one line, before any run folder', async () => {
+test('an unreachable --target: exit 64, one line, before any run folder', async () => {
   const run = await benchCli(['200rps', '--duration', '3s', '--target', `http://127.0.0.1:${nowhere}`], env);
   refused(run, new RegExp(`target http://127.0.0.1:${nowhere} is unreachable \\(ECONNREFUSED\\); nothing was sent`));
 });

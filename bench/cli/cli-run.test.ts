@@ -11,7 +11,7 @@ import { isPortFree } from '../../cluster/local/port-check.ts';
 import { startCluster } from '../../test/cluster-harness.ts';
 import type { Cluster } from '../../test/cluster-harness.ts';
 import { buildModel } from '../../reports/render-run.ts';
-import { decodeHistogram } from '../histograms.ts';
+import { decodeHistogram } from '../../cluster/common/histograms.ts';
 import { closedPort } from '../test-servers.ts';
 import { benchCli, lastLine } from './test-spawn.ts';
 
@@ -104,7 +104,7 @@ test('--target a node: the leader is loaded directly, a follower is refused nami
   const follower = cluster.nodeIds.find((id) => id !== leader)!;
   const writesBefore = await writesAnsweredBy(cluster.nodeUrl(leader));
   const refused = await benchCli(['100rps', '--duration', '1s', '--warmup', '0s', '--target', cluster.nodeUrl(follower)]);
-  assert.is(refused.code, 2, `stdout:\n${refused.stdout}\nstderr:\n${refused.stderr}`);
+  assert.is(refused.code, 64, `stdout:\n${refused.stdout}\nstderr:\n${refused.stderr}`);
   assert.is(refused.stderr.trim().split('\n').length, 1, refused.stderr);
   assert.match(refused.stderr, new RegExp(`is node ${follower}, a follower, which refuses writes; the leader is ${leader} at ${cluster.nodeUrl(leader)}`));
   assert.is(await writesAnsweredBy(cluster.nodeUrl(leader)), writesBefore, 'the refused run sent nothing');

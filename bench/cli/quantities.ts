@@ -1,7 +1,7 @@
 // Strict parsers for the quantities a bench command line carries. Each returns a number in the
 // unit its name ends with, or throws UsageError with the offending text, so a typo never turns
 // into a silent default (k6 and wrk read "30" as seconds; we ask for the unit instead).
-import { UsageError } from '../../cluster/cli/usage-error.ts';
+import { UsageError } from '../../cluster/common/cli-usage.ts';
 
 const durationUnitsMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UsageError } from '../../cluster/cli/usage-error.ts';
+import { UsageError } from '../../cluster/common/cli-usage.ts';
 import { etcdVersion, failureFromLog, startEtcdCluster } from './etcd-cluster.ts';
 import type { EtcdCluster } from './etcd-cluster.ts';
 import { etcdPut } from './etcd-target.ts';

@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../../cluster/cli/usage-error.ts';
+import { UsageError } from '../../cluster/common/cli-usage.ts';
 import { findFreePortRange } from '../../cluster/local/port-check.ts';
 
 export interface EtcdMember { name: string; clientUrl: string; pid: number }

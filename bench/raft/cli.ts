@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { intOption, parseCliArgs, runCli, UsageError } from '../../cluster/cli/usage-error.ts';
+import { intOption, parseCliArgs, runCli, UsageError } from '../../cluster/common/cli-usage.ts';
 import { makeRunDir } from '../run-output.ts';
 import { runCoreBenchCase } from './core-bench.ts';
 import { formatStorageBenchTable, runStorageBench } from './storage-bench.ts';

@@ -4,7 +4,7 @@
 import { RaftNode } from '../../cluster/raft/raft.ts';
 import type { Message } from '../../cluster/raft/messages.ts';
 import { ReadyDriver } from '../../cluster/raft/ready-driver.ts';
-import { Rng } from '../../cluster/sim/rng.ts';
+import { Rng } from '../../cluster/common/rng.ts';
 
 export interface CoreBenchCase {
   readonly batchEntries: number;

@@ -12,9 +12,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FileStorage } from '../../cluster/storage/file-storage.ts';
 import type { FsyncPolicy } from '../../cluster/storage/raft-storage.ts';
-import { createLatencyHistogram, percentileTable, recordMs, toHgrm } from '../histograms.ts';
-import type { PercentileTableMs } from '../histograms.ts';
+import { createLatencyHistogram, percentileTable, recordMs, toHgrm } from '../../cluster/common/histograms.ts';
+import type { PercentileTableMs } from '../../cluster/common/histograms.ts';
 import { makeRunDir } from '../run-output.ts';
+import { usageExitCode } from '../../cluster/common/cli-usage.ts';
 
 export type StorageBenchCaseName = 'sequential-fsync' | 'group-commit-fsync' | 'sequential-no-fsync';
 
@@ -207,7 +208,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   } catch (e) {
     if (e instanceof StorageBenchOptionsError) {
       console.error(`error: ${e.message}`);
-      process.exit(2);
+      process.exit(usageExitCode);
     }
     throw e;
   }

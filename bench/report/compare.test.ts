@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { repoRoot } from '../../cluster/config.ts';
-import { UsageError } from '../../cluster/cli/usage-error.ts';
+import { UsageError } from '../../cluster/common/cli-usage.ts';
 import { compareRuns, loadRun } from './compare.ts';
 import type { RunSummary } from './run-summary.ts';
 
@@ -61,7 +61,7 @@ test('the CLI prints both runs side by side and exits 1 on a regression, 0 witho
   assert.is(same.status, 0, same.stdout + same.stderr);
   assert.match(same.stdout, /no regression beyond 5%/);
   const missing = run(a, join(root, 'nope'));
-  assert.is(missing.status, 2);
+  assert.is(missing.status, 64);
   assert.is(missing.stderr.trim().split('\n').length, 1);
   assert.match(missing.stderr, /no run folder with results.json/);
 });

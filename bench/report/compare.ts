@@ -6,7 +6,7 @@
 // different set-ups is not a regression of the code.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { UsageError } from '../../cluster/cli/usage-error.ts';
+import { UsageError } from '../../cluster/common/cli-usage.ts';
 import { RUNS_DIR } from '../run-output.ts';
 import type { LatencySummaryMs, RunSummary } from './run-summary.ts';
 

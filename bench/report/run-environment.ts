@@ -1,8 +1,8 @@
 // Where a run happened, stored in run.json so two runs can be judged comparable (or not).
 // The machine is often shared: the load average at start and end says how busy it was.
-import { execFileSync } from 'node:child_process';
 import { cpus, hostname, loadavg, platform, release, totalmem } from 'node:os';
 import { repoRoot } from '../../cluster/config.ts';
+import { gitState, type GitState } from '../../cluster/common/git-state.ts';
 
 export interface RunEnvironment {
   cpuModel: string | null;
@@ -14,21 +14,12 @@ export interface RunEnvironment {
   node: string;
   /** The generator's own Node/V8 flags: its GC pauses show in every latency (justfile `gen`). */
   nodeFlags: string[];
-  git: { sha: string | null; dirty: boolean | null };
+  git: GitState;
   loadAverage1m: number;
-}
-
-function git(args: string[]): string | null {
-  try {
-    return execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null;
-  }
 }
 
 export function captureEnvironment(): RunEnvironment {
   const cpuList = cpus();
-  const status = git(['status', '--porcelain', '--untracked-files=no']);
   return {
     cpuModel: cpuList[0]?.model ?? null,
     cpuCount: cpuList.length,
@@ -38,7 +29,7 @@ export function captureEnvironment(): RunEnvironment {
     hostname: hostname(),
     node: process.version,
     nodeFlags: process.execArgv.filter((a) => a.startsWith('--') && a !== '--import' && a !== 'tsx'),
-    git: { sha: git(['rev-parse', 'HEAD']), dirty: status === null ? null : status !== '' },
+    git: gitState(repoRoot),
     loadAverage1m: loadavg()[0] ?? 0,
   };
 }

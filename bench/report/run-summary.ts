@@ -1,8 +1,8 @@
 // The headline of a run, as stored in results.json and read back by compare and the SLO gate.
 // Latency figures come from HDR histograms (merged, never averaged); `corrected` counts from the
 // intended send time and exists only for open-loop runs, `raw` is service time.
-import { mergeHistograms, percentileTable } from '../histograms.ts';
-import type { Histogram } from '../histograms.ts';
+import { mergeHistograms, percentileTable } from '../../cluster/common/histograms.ts';
+import type { Histogram } from '../../cluster/common/histograms.ts';
 import { errorsTotal } from '../load-result.ts';
 import type { LoadResult } from '../load-result.ts';
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UsageError } from '../../cluster/cli/usage-error.ts';
+import { UsageError } from '../../cluster/common/cli-usage.ts';
 import type { RunSummary } from './run-summary.ts';
 import { evaluateSlo, parseSlo } from './slo.ts';
 

@@ -8,7 +8,7 @@
 //   op      = "<" | "<=" | ">" | ">="
 // Latency rules read corrected latency (from the intended send time) when the run has it and
 // raw service time otherwise; "raw." forces service time.
-import { UsageError } from '../../cluster/cli/usage-error.ts';
+import { UsageError } from '../../cluster/common/cli-usage.ts';
 import { headlineLatency } from './run-summary.ts';
 import type { LatencySummaryMs, RunSummary } from './run-summary.ts';
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createLatencyHistogram, recordMs } from '../histograms.ts';
+import { createLatencyHistogram, recordMs } from '../../cluster/common/histograms.ts';
 import type { LoadResult } from '../load-result.ts';
 import { summarize } from '../report/run-summary.ts';
 import { formatAlternation, medianClusterRound, medianFigures, mergeClusterRounds } from './alternate.ts';

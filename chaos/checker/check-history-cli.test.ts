@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixturesTest, listFixtures } from './fixtures-location.ts';
-import { formatHistoryJsonl } from './history.ts';
+import { formatHistoryJsonl } from '../../reports/run-files/history-file.ts';
 import { HistoryBuilder } from './test-histories.ts';
 
 const cli = new URL('./check-history-cli.ts', import.meta.url).pathname;

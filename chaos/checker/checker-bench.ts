@@ -12,13 +12,13 @@ import { casRegister } from './cas-register.ts';
 import { listFixtures, locateFixturesDir } from './fixtures-location.ts';
 import { corruptOneRead, generateHistory } from './history-generator.ts';
 import type { GeneratedWorkload } from './history-generator.ts';
-import { pairOperations } from './history.ts';
-import type { HistoryEvent } from './history.ts';
+import { pairOperations } from '../../reports/run-files/history-file.ts';
+import type { HistoryEvent } from '../../reports/run-files/history-file.ts';
 import { kv } from './kv.ts';
 import { checkLinearizable } from './linearizability.ts';
 import { loadHistory } from './load-history.ts';
 import type { Model } from './model.ts';
-import { seededRandom } from '../../cluster/sim/rng.ts';
+import { seededRandom } from '../../cluster/common/rng.ts';
 
 const TARGET_FIXTURES_TOTAL_MS = 5_000;
 const TARGET_REGISTER_10K_MS = 10_000;

@@ -2,34 +2,11 @@
 // linearize, and the window it got stuck on — the op that had to take effect next at the latest
 // (the earliest-returning ok op left) together with every op left that was called before that
 // return. No order of the window continues the prefix legally.
-import type { Operation, Value } from './history.ts';
-import { describeValue } from './model.ts';
+import type { Operation } from '../../reports/run-files/history-file.ts';
+import type { Counterexample, OpSummary } from '../../reports/run-files/counterexample-format.ts';
 
-export interface OpSummary {
-  id: number;
-  process: number;
-  f: string;
-  key?: string;
-  input: Value;
-  output?: Value;
-  outcome: Operation['outcome'];
-  invokeIndex: number;
-  completeIndex: number | null;
-}
-
-export interface Counterexample {
-  key: string | null;
-  /** Ops of this partition linearized before the search got stuck, and how many it had. */
-  linearizedCount: number;
-  partitionSize: number;
-  /** The last few linearized ops, in linearization order. */
-  prefixTail: OpSummary[];
-  stateAfterPrefix: string;
-  blocking: OpSummary;
-  window: OpSummary[];
-  /** Set when `blocking` returned what no sequence of the partition's calls could give. */
-  impossible?: true;
-}
+// The stored shape and its formatting live with the run files, which the report reads without chaos.
+export { describeOp, formatCounterexample, type Counterexample, type OpSummary } from '../../reports/run-files/counterexample-format.ts';
 
 const PREFIX_TAIL_LENGTH = 5;
 
@@ -76,23 +53,3 @@ export function impossibleCounterexample(key: string | null, ops: readonly Opera
   return { key, linearizedCount: 0, partitionSize: ops.length, prefixTail: [], stateAfterPrefix: initialState, blocking: s, window: [s], impossible: true };
 }
 
-export function describeOp(op: OpSummary): string {
-  const key = op.key === undefined ? '' : ` key=${JSON.stringify(op.key)}`;
-  const result = op.outcome === 'ok' ? ` -> ${describeValue(op.output)}` : ` (${op.outcome})`;
-  const where = `#${op.invokeIndex}..${op.completeIndex ?? 'end'}`;
-  return `p${op.process} ${op.f}${key} ${describeValue(op.input)}${result}  [events ${where}]`;
-}
-
-/** A few lines for a terminal or a report. */
-export function formatCounterexample(cx: Counterexample, maxWindowLines = 12): string {
-  const lines: string[] = [];
-  if (cx.impossible) return `no sequence of the ${cx.partitionSize} ops${cx.key === null ? '' : ` of key ${JSON.stringify(cx.key)}`} can give what this one returned:\n  ${describeOp(cx.blocking)}`;
-  const part = cx.key === null ? '' : ` of key ${JSON.stringify(cx.key)}`;
-  lines.push(`linearized ${cx.linearizedCount} of ${cx.partitionSize} ops${part}; the last of them:`);
-  for (const op of cx.prefixTail) lines.push(`  ${describeOp(op)}`);
-  lines.push(`state then: ${cx.stateAfterPrefix}`);
-  lines.push(`stuck: no order of these ${cx.window.length} ops fits before ${describeOp(cx.blocking)} returns:`);
-  for (const op of cx.window.slice(0, maxWindowLines)) lines.push(`  ${describeOp(op)}`);
-  if (cx.window.length > maxWindowLines) lines.push(`  ... ${cx.window.length - maxWindowLines} more`);
-  return lines.join('\n');
-}

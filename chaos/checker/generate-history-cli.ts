@@ -3,7 +3,7 @@
 // reads none), linearizable by construction or with one planted anomaly. Prints the seed first.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { seededRandom } from '../../cluster/sim/rng.ts';
+import { seededRandom } from '../../cluster/common/rng.ts';
 import { formatJepsenKv } from './format-jepsen-kv.ts';
 import { generateHistory } from './history-generator.ts';
 import { ANOMALIES, plantAnomaly } from './plant-anomaly.ts';

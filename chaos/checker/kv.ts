@@ -3,7 +3,7 @@
 import { CheckerError } from './errors.ts';
 import { UNKNOWN_OUTPUT, continueHashString, hashString, partitionByKey } from './model.ts';
 import type { Model, ModelInput, ModelOutput } from './model.ts';
-import type { Operation } from './history.ts';
+import type { Operation } from '../../reports/run-files/history-file.ts';
 
 export const kv: Model<string> = {
   name: 'kv',

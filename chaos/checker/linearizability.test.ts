@@ -5,10 +5,10 @@ import { casRegister } from './cas-register.ts';
 import { checkLinearizable } from './linearizability.ts';
 import { corruptOneRead, generateHistory } from './history-generator.ts';
 import type { GeneratedWorkload } from './history-generator.ts';
-import { pairOperations } from './history.ts';
+import { pairOperations } from '../../reports/run-files/history-file.ts';
 import { kv } from './kv.ts';
 import type { Model } from './model.ts';
-import { seededRandom } from '../../cluster/sim/rng.ts';
+import { seededRandom } from '../../cluster/common/rng.ts';
 import { HistoryBuilder } from './test-histories.ts';
 
 const register = (h: HistoryBuilder, budgetMs = 10_000) => checkLinearizable(casRegister, pairOperations(h.events), { budgetMs });

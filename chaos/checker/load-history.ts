@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { casRegister } from './cas-register.ts';
 import { CheckerError } from './errors.ts';
-import { pairOperations, parseHistoryJsonl } from './history.ts';
-import type { Operation } from './history.ts';
+import { pairOperations, parseHistoryJsonl } from '../../reports/run-files/history-file.ts';
+import type { Operation } from '../../reports/run-files/history-file.ts';
 import { kv } from './kv.ts';
 import type { Model } from './model.ts';
 import { parseJepsenCas } from './parse-jepsen-cas.ts';

@@ -1,6 +1,6 @@
 // A sequential specification as data: the linearizability search only ever calls these functions,
 // so a new workload needs a new model, not a new checker.
-import type { Operation, Value } from './history.ts';
+import type { Operation, Value } from '../../reports/run-files/history-file.ts';
 
 /** The output of a call whose outcome is unknown (info): the model must accept any result. */
 export const UNKNOWN_OUTPUT: unique symbol = Symbol('unknown output');
@@ -88,8 +88,4 @@ export function hashValue(v: Value): number {
   return hashString(JSON.stringify(v));
 }
 
-export function describeValue(v: Value | undefined): string {
-  if (v === undefined) return '?';
-  if (v === null) return 'nil';
-  return JSON.stringify(v);
-}
+export { describeValue } from '../../reports/run-files/counterexample-format.ts';

@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { seededRandom } from '../../cluster/sim/rng.ts';
+import { seededRandom } from '../../cluster/common/rng.ts';
 import { formatCounterexample } from './counterexample.ts';
 import { formatJepsenKv } from './format-jepsen-kv.ts';
 import { generateHistory } from './history-generator.ts';
-import { pairOperations } from './history.ts';
-import type { HistoryEvent } from './history.ts';
+import { pairOperations } from '../../reports/run-files/history-file.ts';
+import type { HistoryEvent } from '../../reports/run-files/history-file.ts';
 import { kv } from './kv.ts';
 import { checkLinearizable } from './linearizability.ts';
 import { parseJepsenKv } from './parse-jepsen-kv.ts';

@@ -16,7 +16,7 @@ import { EntryList } from './entry-list.ts';
 import { MemoryBudget, MemoryLimitError } from './memory-budget.ts';
 import { UNKNOWN_OUTPUT } from './model.ts';
 import type { Model, ModelInput, ModelOutput } from './model.ts';
-import type { Operation } from './history.ts';
+import type { Operation } from '../../reports/run-files/history-file.ts';
 import { StateCache } from './state-cache.ts';
 import { StateTable, mixHash } from './state-table.ts';
 

@@ -1,6 +1,6 @@
 import type { LivenessBounds } from '../checker/liveness.ts';
 import type { ClusterConfig } from '../../cluster/config.ts';
-import type { Rng } from '../../cluster/sim/rng.ts';
+import type { Rng } from '../../cluster/common/rng.ts';
 import type { ClusterView } from '../cluster-view.ts';
 import type { AppliedFault, Fault } from '../nemesis/fault.ts';
 

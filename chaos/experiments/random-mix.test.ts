@@ -1,7 +1,7 @@
 // The seed fixes the schedule: the same seed draws the same faults in the same order, another seed another.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Rng } from '../../cluster/sim/rng.ts';
+import { Rng } from '../../cluster/common/rng.ts';
 import type { AppliedFault, Fault } from '../nemesis/fault.ts';
 import type { ClusterView } from '../cluster-view.ts';
 import type { TrialContext } from './experiment.ts';

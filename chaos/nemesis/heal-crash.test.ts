@@ -13,7 +13,7 @@ import type { Ledger } from './ledger.ts';
 import { Nemesis } from './nemesis.ts';
 import { clusterChildEnv, eventually, nemesisFor, startProxiedCluster, toxicsByLink } from './nemesis-test-kit.ts';
 import { clusterViewFromConfig } from '../cluster-view-http.ts';
-import { seededRandom as createRng } from '../../cluster/sim/rng.ts';
+import { seededRandom as createRng } from '../../cluster/common/rng.ts';
 
 let cluster: Cluster;
 let ledger: Ledger;

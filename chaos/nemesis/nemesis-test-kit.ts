@@ -7,7 +7,7 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { startCluster, type Cluster } from '../../test/cluster-harness.ts';
 import { clusterViewFromConfig } from '../cluster-view-http.ts';
-import { seededRandom as createRng } from '../../cluster/sim/rng.ts';
+import { seededRandom as createRng } from '../../cluster/common/rng.ts';
 import { LocalRuntime } from '../runtime/local.ts';
 import { Ledger, ledgerPath } from './ledger.ts';
 import { Nemesis } from './nemesis.ts';

@@ -18,7 +18,7 @@
  *   ring              the order            default: shuffled; each hears its two neighbours (N >= 4)
  *   one-way           [from, to]           default: leader -> a random follower (from's messages to to vanish)
  */
-import { bridgeGrudge, isolateGrudge, oneWayGrudge, ringGrudge, splitGrudge, describeGrudge } from '../../cluster/sim/grudge.ts';
+import { bridgeGrudge, isolateGrudge, oneWayGrudge, ringGrudge, splitGrudge, describeGrudge } from '../../cluster/common/grudge.ts';
 import { peerLinkName } from '../../cluster/links.ts';
 import type { PartitionShape } from './fault.ts';
 import type { ClusterSnapshot } from './cluster-snapshot.ts';

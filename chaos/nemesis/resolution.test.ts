@@ -2,7 +2,7 @@
 // same seed draws the same targets, and shapes resolve to the expected grudges and links.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { seededRandom as createRng } from '../../cluster/sim/rng.ts';
+import { seededRandom as createRng } from '../../cluster/common/rng.ts';
 import type { ClusterSnapshot } from './cluster-snapshot.ts';
 import { NemesisError } from './errors.ts';
 import { selectLinks } from './link-selection.ts';

@@ -8,10 +8,7 @@ import { ApiError } from './errors.ts';
 import { startToxiproxyServer, ServerStartError } from './server.ts';
 import { toxiproxyVersion } from './api.ts';
 import type { ProxySpec } from './requests.ts';
-
-class UsageError extends Error {
-  readonly code = 'USAGE';
-}
+import { UsageError, usageExitCode } from '../../cluster/common/cli-usage.ts';
 
 const usage = 'usage: just toxiproxy [--host H] [--port P] [--config FILE] [--seed N] [--version]';
 
@@ -90,7 +87,7 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   if (err instanceof UsageError || err instanceof ServerStartError) {
     process.stderr.write(`toxiproxy: ${err.message}\n`);
-    process.exit(2);
+    process.exit(err instanceof UsageError ? usageExitCode : 1);
   }
   process.stderr.write(`toxiproxy: ${(err as Error)?.stack ?? String(err)}\n`);
   process.exit(1);

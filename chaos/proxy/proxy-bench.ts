@@ -17,10 +17,7 @@ import * as hdr from 'hdr-histogram-js';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { RUNS_DIR, runFolderName } from '../../bench/run-output.ts';
 import { startEchoServer } from './echo-server.ts';
-
-class UsageError extends Error {
-  readonly code = 'USAGE';
-}
+import { UsageError, usageExitCode } from '../../cluster/common/cli-usage.ts';
 
 function parseArgs(argv: string[]): { roundTrips: number; mib: number; runs: number } {
   const out = { roundTrips: 5000, mib: 256, runs: 3 };
@@ -189,5 +186,5 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   process.stderr.write(`proxy-bench: ${err instanceof UsageError ? err.message : (err as Error)?.stack ?? String(err)}\n`);
-  process.exit(err instanceof UsageError ? 2 : 1);
+  process.exit(err instanceof UsageError ? usageExitCode : 1);
 });

@@ -11,7 +11,7 @@ import { ProxyCollection } from './collection.ts';
 import { ApiError } from './errors.ts';
 import type { ProxyLog } from './proxy.ts';
 import type { ProxySpec } from './requests.ts';
-import { seededRandom as createRng } from '../../cluster/sim/rng.ts';
+import { seededRandom as createRng } from '../../cluster/common/rng.ts';
 
 export interface ToxiproxyServerOptions {
   /** API host; "localhost" binds 127.0.0.1 as Go does. Default "localhost". */

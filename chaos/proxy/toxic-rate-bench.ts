@@ -9,10 +9,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { startToxiproxyServer } from './server.ts';
-
-class UsageError extends Error {
-  readonly code = 'USAGE';
-}
+import { UsageError, usageExitCode } from '../../cluster/common/cli-usage.ts';
 
 interface Args { rateKBps: number; mib: number; runs: number; reference?: string }
 
@@ -114,5 +111,5 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(err instanceof UsageError ? err.message : err);
-  process.exit(1);
+  process.exit(err instanceof UsageError ? usageExitCode : 1);
 });

@@ -1,7 +1,7 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { gatewayUrl, type ClusterConfig } from '../../cluster/config.ts';
 import type { ProcessManager } from '../../cluster/local/process-manager.ts';
-import { Rng } from '../../cluster/sim/rng.ts';
+import { Rng } from '../../cluster/common/rng.ts';
 import { HttpClusterView } from '../cluster-view-http.ts';
 import type { HealReport } from '../nemesis/heal.ts';
 import { Ledger, ledgerPath } from '../nemesis/ledger.ts';

@@ -9,11 +9,11 @@
 import { readFileSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { basename, join } from 'node:path';
-import { createLatencyHistogram, type Histogram } from '../../bench/histograms.ts';
+import { createLatencyHistogram, type Histogram } from '../../cluster/common/histograms.ts';
 import { MetricsEndpoint } from '../../monitoring/metrics-endpoint.ts';
 import { ChaosMetrics } from '../metrics/chaos-metrics.ts';
 import { repoRoot } from '../../cluster/config.ts';
-import { Rng } from '../../cluster/sim/rng.ts';
+import { Rng } from '../../cluster/common/rng.ts';
 import type { IsolatedTrial } from '../checker/deposed-leader.ts';
 import { DEFAULT_BUDGET_MS } from '../checker/linearizability.ts';
 import type { LivenessBounds } from '../checker/liveness.ts';
@@ -27,7 +27,10 @@ import { RegisterWorkload } from '../workload/register-workload.ts';
 import { RunClock } from '../workload/run-clock.ts';
 import type { CommittedLog } from './final-logs.ts';
 import { NodeEventPoller } from './node-event-poller.ts';
-import { createRunFolder, gitState, writeJson } from './run-folder.ts';
+import { createRunFolder, writeJson } from './run-folder.ts';
+import { gitState } from '../../cluster/common/git-state.ts';
+import { chaosRunSchema } from '../../reports/run-files/chaos-run-files.ts';
+import { checkedRunFile } from '../../reports/run-files/run-file-check.ts';
 import type { RunOptions, RunTarget, TrialRecord, WorkloadChoice } from './run-types.ts';
 
 export interface RunContext {
@@ -102,17 +105,17 @@ export function openRun(target: RunTarget, o: RunOptions): RunContext {
   const checkBudgetMs = o.checkBudgetMs ?? DEFAULT_BUDGET_MS;
   const pinnedClients = o.pinnedClients ?? 2 * target.nodes.length;
   const liveness = o.experiment.liveness?.(target.config) ?? defaultLiveness(target.config);
-  writeJson(runDir, 'run.json', {
+  writeJson(runDir, 'run.json', checkedRunFile(chaosRunSchema, 'run.json', {
     experiment: o.experiment.name, seed: o.seed, trials: o.trials, rateRps: o.rateRps, holdMs: o.holdMs,
     concurrencyMax: o.concurrencyMax, recoveryTimeoutMs: o.recoveryTimeoutMs, clientId,
     startedAt: new Date(startedAtMs).toISOString(), historyOriginEpochMs: clock.originEpochMs,
     workload: workloadChoice, registerKeys, registerClients, unsafeStaleReads, checkBudgetMs, liveness,
     pinnedClients: workloadChoice !== 'append' && !unsafeStaleReads ? pinnedClients : 0,
-    runtime: target.runtime.kind, git: gitState(),
+    runtime: target.runtime.kind, git: gitState(repoRoot),
     versions: { project: projectVersion(), node: process.version, platform: `${platform()}-${arch()}` },
     gatewayUrl: target.gatewayUrl, config: target.config,
     ...o.runInfo,
-  });
+  }));
 
   const faultLog: Record<string, unknown>[] = [];
   const requestedAtMs = new Map<string, number>();

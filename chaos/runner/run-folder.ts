@@ -1,7 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../../cluster/config.ts';
 
 /** `reports/runs/<timestamp>-<experiment>/`: one folder per run, never reused. */
 export function createRunFolder(runsDir: string, experiment: string, startedAtMs: number): string {
@@ -24,15 +22,4 @@ export function writeJson(dir: string, name: string, value: unknown): void {
 
 export function writeJsonl(dir: string, name: string, rows: readonly unknown[]): void {
   writeFileSync(join(dir, name), rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
-}
-
-/** The commit the run was made from, and whether the work tree differed from it. */
-export function gitState(): { sha: string | null; dirty: boolean | null } {
-  try {
-    const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return { sha, dirty: status.trim() !== '' };
-  } catch {
-    return { sha: null, dirty: null };
-  }
 }

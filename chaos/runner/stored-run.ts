@@ -6,12 +6,17 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckerError } from '../checker/errors.ts';
 import type { IsolatedTrial } from '../checker/deposed-leader.ts';
-import { pairOperations, parseHistoryJsonl } from '../checker/history.ts';
+import { pairOperations, parseHistoryJsonl } from '../../reports/run-files/history-file.ts';
 import type { FinalLogs, RunCheckInput } from '../checker/run-checks.ts';
 import type { CheckResult } from '../checker/verdict.ts';
 import type { LivenessBounds } from '../checker/liveness.ts';
 import type { NodeEvent } from './node-event-poller.ts';
 import { trialLiveness } from './run-types.ts';
+import { chaosRunSchema, finalLogsSchema } from '../../reports/run-files/chaos-run-files.ts';
+import { schemaProblem } from '../../reports/run-files/run-file-check.ts';
+
+/** What a re-check needs of run.json; an older run without the rest still loads. */
+const runForCheck = chaosRunSchema.pick({ clientId: true, historyOriginEpochMs: true, checkBudgetMs: true, liveness: true });
 
 export class BadRunFolderError extends Error {
   readonly code = 'BAD_RUN_FOLDER';
@@ -34,9 +39,11 @@ export interface StoredRun {
 export function readStoredRun(dir: string): StoredRun {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new BadRunFolderError(`${dir} is not a folder`);
   const run = readJson(dir, 'run.json', true) as Record<string, unknown>;
-  if (typeof run.clientId !== 'string' || typeof run.historyOriginEpochMs !== 'number') {
-    throw new BadRunFolderError(`${join(dir, 'run.json')} has no clientId or historyOriginEpochMs: not a chaos run folder`);
+  const parsedRun = runForCheck.safeParse(run);
+  if (!parsedRun.success) {
+    throw new BadRunFolderError(`${schemaProblem(join(dir, 'run.json'), parsedRun.error)}: not a chaos run folder`);
   }
+  const checkRun = parsedRun.data;
   const history = readHistory(dir);
   const events = readJsonl(dir, 'events.jsonl');
   const nodeEvents = events.filter((e) => e.type === 'node') as unknown as NodeEvent[];
@@ -44,7 +51,8 @@ export function readStoredRun(dir: string): StoredRun {
     .filter((e) => e.type === 'trial' && typeof e.isolated === 'object' && e.isolated !== null)
     .map((e) => ({ trial: e.trial as number, ...(e.isolated as Omit<IsolatedTrial, 'trial'>) }));
   const finalLogs = readJson(dir, 'final-logs.json', false) as FinalLogs | null;
-  if (finalLogs !== null && !Array.isArray(finalLogs.logs)) throw new BadRunFolderError(`${join(dir, 'final-logs.json')} has no logs list`);
+  const parsedLogs = finalLogs === null ? null : finalLogsSchema.safeParse(finalLogs);
+  if (parsedLogs && !parsedLogs.success) throw new BadRunFolderError(schemaProblem(join(dir, 'final-logs.json'), parsedLogs.error));
   const results = readJson(dir, 'results.json', false) as Record<string, unknown> | null;
   const runtimeChecks: CheckResult[] = [];
   if (results === null) {
@@ -54,9 +62,9 @@ export function readStoredRun(dir: string): StoredRun {
     for (const [name, c] of Object.entries(stored)) if (runtimeCheckNames.has(name)) runtimeChecks.push(c);
   }
   return {
-    dir, run, results, runBudgetMs: typeof run.checkBudgetMs === 'number' ? run.checkBudgetMs : null,
+    dir, run, results, runBudgetMs: checkRun.checkBudgetMs ?? null,
     input: {
-      history, clientId: run.clientId, historyOriginEpochMs: run.historyOriginEpochMs, finalLogs,
+      history, clientId: checkRun.clientId, historyOriginEpochMs: checkRun.historyOriginEpochMs, finalLogs,
       nodeEvents, isolated, runtimeChecks,
       trials: events.filter((e) => e.type === 'trial' && typeof e.trial === 'number')
         .map((e) => trialLiveness(e as unknown as Parameters<typeof trialLiveness>[0])),

@@ -1,7 +1,7 @@
 // The two per-trial measurements, as defined in trial-measures.ts, on hand-made events and histories.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Operation } from '../checker/history.ts';
+import type { Operation } from '../../reports/run-files/history-file.ts';
 import type { NodeEvent } from './node-event-poller.ts';
 import { firstElectionAfter, firstOkCompletionAfter } from './trial-measures.ts';
 

@@ -1,4 +1,4 @@
-import type { Operation } from '../checker/history.ts';
+import type { Operation } from '../../reports/run-files/history-file.ts';
 import type { NodeEvent } from './node-event-poller.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { Pool, type Dispatcher } from 'undici';
 import { withCredentials } from '../../cluster/auth/client-credentials.ts';
 import type { Histogram } from 'hdr-histogram-js';
-import { createLatencyHistogram, recordMs } from '../../bench/histograms.ts';
-import type { Rng } from '../../cluster/sim/rng.ts';
+import { createLatencyHistogram, recordMs } from '../../cluster/common/histograms.ts';
+import type { Rng } from '../../cluster/common/rng.ts';
 import { HistoryRecorder } from './history-recorder.ts';
 import type { RunClock } from './run-clock.ts';
 import { OpenLoopWorkload, requestAndClassify } from './workload-calls.ts';

@@ -1,7 +1,7 @@
 // Process numbers as Jepsen hands them out: reuse after ok/fail, never after info.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { pairOperations } from '../checker/history.ts';
+import { pairOperations } from '../../reports/run-files/history-file.ts';
 import { HistoryRecorder } from './history-recorder.ts';
 import { RunClock } from './run-clock.ts';
 

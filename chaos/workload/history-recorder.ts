@@ -1,4 +1,4 @@
-import type { EventType, HistoryEvent, Value } from '../checker/history.ts';
+import type { EventType, HistoryEvent, Value } from '../../reports/run-files/history-file.ts';
 import type { RunClock } from './run-clock.ts';
 
 /**

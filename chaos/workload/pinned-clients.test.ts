@@ -3,10 +3,10 @@
 // history is linearizable; a hint naming a non-member is never followed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Rng } from '../../cluster/sim/rng.ts';
+import { Rng } from '../../cluster/common/rng.ts';
 import { startCluster, type Cluster } from '../../test/cluster-harness.ts';
 import { casRegister } from '../checker/cas-register.ts';
-import { pairOperations } from '../checker/history.ts';
+import { pairOperations } from '../../reports/run-files/history-file.ts';
 import { checkLinearizable } from '../checker/linearizability.ts';
 import { HistoryRecorder } from './history-recorder.ts';
 import { RegisterWorkload } from './register-workload.ts';

@@ -1,4 +1,4 @@
-import type { Value } from '../checker/history.ts';
+import type { Value } from '../../reports/run-files/history-file.ts';
 import { classifyNotOk, type WriteCompletion } from './write-outcome.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { Pool, type Dispatcher } from 'undici';
 import { withCredentials } from '../../cluster/auth/client-credentials.ts';
-import type { Rng } from '../../cluster/sim/rng.ts';
-import type { Value } from '../checker/history.ts';
+import type { Rng } from '../../cluster/common/rng.ts';
+import type { Value } from '../../reports/run-files/history-file.ts';
 import type { HistoryRecorder } from './history-recorder.ts';
 import { classifyRegisterAnswer, type RegisterF } from './register-outcome.ts';
 import { OpenLoopWorkload, requestAndClassify } from './workload-calls.ts';

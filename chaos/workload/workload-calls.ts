@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { Value } from '../checker/history.ts';
+import type { Value } from '../../reports/run-files/history-file.ts';
 import type { HistoryRecorder } from './history-recorder.ts';
 import { SlotSchedule } from './slot-schedule.ts';
 import { classifyError, type WriteCompletion } from './write-outcome.ts';

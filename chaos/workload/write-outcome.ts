@@ -1,4 +1,5 @@
-import type { EventType, Value } from '../checker/history.ts';
+import { refusedBeforeLog } from '../../cluster/common/outcome-table.ts';
+import type { EventType, Value } from '../../reports/run-files/history-file.ts';
 
 /**
  * How a write's answer through the gateway becomes a history completion. The rule is Jepsen's:
@@ -19,8 +20,6 @@ export interface WriteCompletion {
   readonly value: Value;
 }
 
-const notAppliedNodeCodes = new Set(['TRANSFER_IN_PROGRESS', 'PROPOSAL_DROPPED', 'NOT_LEADER']);
-
 export function classifyAnswer(status: number, body: unknown): WriteCompletion {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   if (status >= 200 && status < 300) {
@@ -37,7 +36,7 @@ export function classifyNotOk(status: number, body: unknown): WriteCompletion {
   if (status >= 200 && status < 300) throw new Error(`write-outcome invariant violated: ${status} is a success`);
   if (status >= 400 && status < 500) return { type: 'fail', value: code };
   if (code === 'NO_LEADER') return { type: b.outcome === 'not-applied' ? 'fail' : 'info', value: `NO_LEADER:${String(b.outcome ?? 'unknown')}` };
-  if (status === 503 && notAppliedNodeCodes.has(code)) return { type: 'fail', value: code };
+  if (refusedBeforeLog(status, code)) return { type: 'fail', value: code };
   return { type: 'info', value: code };
 }
 

@@ -1,7 +1,7 @@
 // npx just audit verify [node|gateway]: checks the hash chain of each audit log in the data
 // directory; exits 1 naming the first bad line of the first log that fails.
 import { existsSync } from 'node:fs';
-import { parseCliArgs, runCli, UsageError } from '../cli/usage-error.ts';
+import { parseCliArgs, runCli, UsageError } from '../common/cli-usage.ts';
 import { loadConfig } from '../config.ts';
 import { auditLogPath } from '../node/audit-log.ts';
 import { verifyAuditFile } from './audit-verify.ts';

@@ -1,5 +1,5 @@
 // npx just certs: the cluster CA and a certificate per node in <dataDir>/tls (up does this too).
-import { runCli } from '../cli/usage-error.ts';
+import { runCli } from '../common/cli-usage.ts';
 import { loadConfig } from '../config.ts';
 import { ensureClusterCerts, tlsDir } from './cluster-certs.ts';
 

@@ -1,7 +1,7 @@
 // npx just token create --role read|write|admin [--name NAME] | list | revoke <id|name>
 // Works on the cluster's data directory (cluster/config.ts); running nodes and the gateway see
 // a change at their next request, with no restart.
-import { parseCliArgs, runCli, UsageError } from '../cli/usage-error.ts';
+import { parseCliArgs, runCli, UsageError } from '../common/cli-usage.ts';
 import { loadConfig } from '../config.ts';
 import { createToken, isRole, listTokens, revokeToken, roles } from './token-store.ts';
 

@@ -6,7 +6,7 @@
 // the cluster's record, images choice and fault ledger live under <data dir>/docker/.
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { intOption, parseCliArgs, UsageError } from '../cli/usage-error.ts';
+import { intOption, parseCliArgs, UsageError } from '../common/cli-usage.ts';
 import { fetchAllStatuses, fetchGatewayStatus, leaderOf } from '../local/cluster-probe.ts';
 import { linksSummary } from '../local/toxiproxy-member.ts';
 import { gatewayUrl } from '../config.ts';

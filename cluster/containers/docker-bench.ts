@@ -3,7 +3,7 @@
  * docker cluster (start it with `npx just up --runtime docker`), through its 127.0.0.1 port.
  * CPU per process is not read (the containers' processes are not ours to list); metrics are.
  */
-import { UsageError } from '../cli/usage-error.ts';
+import { UsageError } from '../common/cli-usage.ts';
 import { gatewayUrl } from '../config.ts';
 import type { BenchTarget, ClusterDescription } from '../../bench/cli/bench-target.ts';
 import { dockerDir, readRecord } from './docker-cluster.ts';

@@ -8,7 +8,7 @@
  */
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { gatewayUrl } from '../config.ts';
-import { Rng } from '../sim/rng.ts';
+import { Rng } from '../common/rng.ts';
 import { HttpClusterView } from '../../chaos/cluster-view-http.ts';
 import type { PartitionVia } from '../../chaos/nemesis/fault.ts';
 import type { HealReport } from '../../chaos/nemesis/heal.ts';

@@ -1,5 +1,5 @@
 // just images [--offline|--online]: the containers' images (cluster/containers/images.ts).
-import { runCli } from '../cli/usage-error.ts';
+import { runCli } from '../common/cli-usage.ts';
 import { dockerCli } from './cli.ts';
 
 await runCli(async () => {

@@ -1,3 +1,4 @@
+import { refusedBeforeLog } from '../common/outcome-table.ts';
 import { GatewayError, NodeUnavailableError } from './errors.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 import type { LeaderTracker } from './leader-tracker.ts';
@@ -20,9 +21,6 @@ export interface ForwarderOptions {
   /** One attempt gives up after this, leaving time in the deadline to try the next leader. */
   readonly attemptTimeoutMs: number;
 }
-
-/** 503 codes with which a node says the write was certainly not applied. */
-const notAppliedCodes = new Set(['TRANSFER_IN_PROGRESS', 'PROPOSAL_DROPPED']);
 
 /** Longest pause between attempts when the last one failed and no new leader was learned. */
 const backoffMsMax = 100;
@@ -89,7 +87,7 @@ export class Forwarder {
         return { ...answer, nodeId: target.id, attempts };
       }
       lastFailure = `${target.id} answered ${answer.status}${typeof code === 'string' ? ` ${code}` : ''}`;
-      if (answer.status !== 421 && !(typeof code === 'string' && notAppliedCodes.has(code))) maybeApplied = true;
+      if (!refusedBeforeLog(answer.status, code)) maybeApplied = true;
       this.metrics.retries.inc({ reason: answer.status === 421 ? 'NOT_LEADER' : typeof code === 'string' ? code : `HTTP_${answer.status}` });
       if (answer.status === 421) {
         const hinted = (answer.body as { leader?: unknown } | null)?.leader;

@@ -1,4 +1,4 @@
-import { runCli } from '../cli/usage-error.ts';
+import { runCli } from '../common/cli-usage.ts';
 import { gatewayUrl, loadConfig } from '../config.ts';
 import { startGateway } from './gateway.ts';
 

@@ -1,5 +1,6 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, IsolatedCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
 import { Pool } from 'undici';
+import { isLeadershipAnswer } from '../common/outcome-table.ts';
 import { authHeader } from '../auth/client-credentials.ts';
 import { BatchLink } from './batch-link.ts';
 import { NodeUnavailableError } from './errors.ts';
@@ -26,15 +27,12 @@ export const nodeClientDefaults: NodeClientOptions = { breakerFailures: 5, break
 /** Sent on every call so a node of another cluster (a stray port on a shared machine) refuses it. */
 export const clusterHeader = 'x-raft-cluster';
 
-/** 503s from a node that is up and reasoning about leadership: not a sign the node is failing. */
-const leadershipCodes = new Set(['LEADERSHIP_LOST', 'TRANSFER_IN_PROGRESS', 'PROPOSAL_DROPPED']);
-
 /** Every 4xx (421 included) and the leadership 503s are healthy answers; other 5xx count against the circuit. */
 function isUnhealthyAnswer(answer: unknown): boolean {
   const a = answer as NodeAnswer;
   if (a.status < 500) return false;
   const code = (a.body as { code?: unknown } | null)?.code;
-  return !(a.status === 503 && typeof code === 'string' && leadershipCodes.has(code));
+  return !isLeadershipAnswer(a.status, code);
 }
 
 /** Errors that prove the request never left: no connection was made. */

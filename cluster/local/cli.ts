@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, relative } from 'node:path';
-import { intOption, parseCliArgs, runCli, UsageError } from '../cli/usage-error.ts';
+import { intOption, parseCliArgs, runCli, UsageError } from '../common/cli-usage.ts';
 import { loadConfig, repoRoot, type ClusterConfig } from '../config.ts';
 import { clusterPorts, gatewayName } from './cluster-processes.ts';
 import { fetchAllStatuses, fetchGatewayStatus } from './cluster-probe.ts';
@@ -16,7 +16,7 @@ import { assertPortsFree } from './port-check.ts';
 import { ProcessManager, type StopResult } from './process-manager.ts';
 import { formatStatusTable, processLabel } from './status-table.ts';
 import { linksSummary, toxiproxyName } from './toxiproxy-member.ts';
-import { takeRuntimeFlag } from '../containers/runtime-flag.ts';
+import { takeRuntimeFlag } from '../common/runtime-flag.ts';
 
 const readyTimeoutMs = 15_000;
 const verbs = ['up', 'status', 'down', 'logs', 'clean'] as const;

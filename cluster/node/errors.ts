@@ -1,34 +1,12 @@
+import { nodeErrorTable, type NodeErrorCode } from '../common/outcome-table.ts';
+
 /**
  * Operating errors a node reports to its clients, each with a stable code and HTTP status.
  * `definite` says whether the operation certainly did not take effect (a client may record
  * it as `fail`) or its outcome is unknown (`info`: retry with the same ids).
  */
-export type NodeErrorCode =
-  | 'BAD_REQUEST'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'NOT_FOUND'
-  | 'NOT_LEADER'
-  | 'TRANSFER_IN_PROGRESS'
-  | 'LEADERSHIP_LOST'
-  | 'PROPOSAL_DROPPED'
-  | 'TIMEOUT'
-  | 'SHUTTING_DOWN'
-  | 'BAD_MESSAGE';
-
-const statusByCode: Record<NodeErrorCode, number> = {
-  BAD_REQUEST: 400,
-  PAYLOAD_TOO_LARGE: 413,
-  NOT_FOUND: 404,
-  NOT_LEADER: 421,
-  TRANSFER_IN_PROGRESS: 503,
-  LEADERSHIP_LOST: 503,
-  PROPOSAL_DROPPED: 503,
-  TIMEOUT: 504,
-  SHUTTING_DOWN: 503,
-  BAD_MESSAGE: 400,
-};
-
-const definiteCodes = new Set<NodeErrorCode>(['BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'NOT_FOUND', 'NOT_LEADER', 'TRANSFER_IN_PROGRESS', 'PROPOSAL_DROPPED', 'BAD_MESSAGE']);
+// Codes, statuses and definiteness live in the shared outcome table (cluster/common/outcome-table.ts).
+export type { NodeErrorCode };
 
 export class NodeError extends Error {
   readonly status: number;
@@ -37,8 +15,8 @@ export class NodeError extends Error {
   constructor(readonly code: NodeErrorCode, message: string, readonly extra: Record<string, unknown> = {}) {
     super(message);
     this.name = 'NodeError';
-    this.status = statusByCode[code];
-    this.definite = definiteCodes.has(code);
+    this.status = nodeErrorTable[code].status;
+    this.definite = nodeErrorTable[code].outcome === 'not-applied';
   }
 
   body(): Record<string, unknown> {

@@ -2,9 +2,9 @@
 // Configuration from cluster/config.ts (file + environment); NODE_ID works instead of --id.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { parseCliArgs, runCli, UsageError } from '../cli/usage-error.ts';
+import { parseCliArgs, runCli, UsageError } from '../common/cli-usage.ts';
 import { loadConfig, nodeSpec, peerUrl, raftTicks } from '../config.ts';
-import { Rng } from '../sim/rng.ts';
+import { Rng } from '../common/rng.ts';
 import { FileStorage } from '../storage/file-storage.ts';
 import { decideStart, hasRaftState, parseInitialClusterState, peersFormed, readNodeIdentity, writeNodeIdentity, type NodeIdentity } from './node-identity.ts';
 import { ensureAdminToken, TokenVerifier } from '../auth/token-store.ts';

@@ -5,7 +5,7 @@ import { RaftError } from './errors.ts';
 import type { AppendRequest, Message, NodeId } from './messages.ts';
 import { RaftNode, type RestoredState } from './raft.ts';
 import { emptyState, log, TestNetwork, type TestHost } from './test-network.ts';
-import { seededRandom } from '../sim/rng.ts';
+import { seededRandom } from '../common/rng.ts';
 
 const appendsWithEntries = (net: TestNetwork, to: NodeId) =>
   net.queue.filter((m): m is AppendRequest => m.type === 'append' && m.to === to && m.entries.length > 0);

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { RaftError } from './errors.ts';
 import { RaftNode } from './raft.ts';
 import { TestNetwork as Network } from './test-network.ts';
-import { seededRandom } from '../sim/rng.ts';
+import { seededRandom } from '../common/rng.ts';
 
 const fresh = { hardState: { term: 0, vote: null, commit: 0 }, snapshot: null, entries: [] };
 

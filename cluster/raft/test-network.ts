@@ -9,7 +9,7 @@ import type { Entry, HardState, Message, MessageType, NodeId, Snapshot } from '.
 import { RaftNode, type RestoredState } from './raft.ts';
 import type { RaftEvent, Ready, ReadState } from './ready.ts';
 import { ReadyDriver, type ReadySeams } from './ready-driver.ts';
-import { seededRandom } from '../sim/rng.ts';
+import { seededRandom } from '../common/rng.ts';
 
 export type Tuning = Partial<Omit<RaftOptions, 'id' | 'peers' | 'random'>>;
 

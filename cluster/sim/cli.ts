@@ -2,7 +2,7 @@
 // Without --nodes each seed draws its size (a quarter of them 5 nodes).
 // Runs seeds S, S+1, ... S+N-1. Without --seed the base seed is drawn from the clock and
 // printed first, so any run can be repeated exactly.
-import { intOption, parseCliArgs, runCli, UsageError } from '../cli/usage-error.ts';
+import { intOption, parseCliArgs, runCli, UsageError } from '../common/cli-usage.ts';
 import { drawNodes, runSimulation, simDefaults, type SimResult } from './simulation.ts';
 
 await runCli(async () => {

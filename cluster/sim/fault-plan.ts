@@ -2,8 +2,8 @@ import type { NodeId } from '../raft/messages.ts';
 import {
   bridgeGrudge, describeGrudge, grudgeKinds, isolateGrudge, oneWayGrudge, ringGrudge, splitGrudge,
   type Grudge, type GrudgeKind,
-} from './grudge.ts';
-import type { Rng } from './rng.ts';
+} from '../common/grudge.ts';
+import type { Rng } from '../common/rng.ts';
 
 export type FaultAction = { readonly atMs: number; readonly describe: string } & (
   | { readonly kind: 'partition'; readonly grudge: Grudge }

@@ -2,7 +2,7 @@ import { RaftError } from '../raft/errors.ts';
 import type { Entry, NodeId } from '../raft/messages.ts';
 import type { ReadState } from '../raft/ready.ts';
 import type { InvariantChecker } from './invariants.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../common/rng.ts';
 import type { SimNode } from './sim-node.ts';
 
 interface Pending {

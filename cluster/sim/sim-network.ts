@@ -1,7 +1,7 @@
 import type { Message } from '../raft/messages.ts';
 import type { FaultAction } from './fault-plan.ts';
-import { drops, type Grudge } from './grudge.ts';
-import type { Rng } from './rng.ts';
+import { drops, type Grudge } from '../common/grudge.ts';
+import type { Rng } from '../common/rng.ts';
 
 /** Keeps the last this many messages for `replay` faults to deliver again. */
 const historyMax = 1024;

@@ -3,7 +3,7 @@ import type { Entry, Message, NodeId, Snapshot } from '../raft/messages.ts';
 import type { RaftEvent, Ready, ReadState } from '../raft/ready.ts';
 import { ReadyDriver, type PersistOutcome, type ReadySeams } from '../raft/ready-driver.ts';
 import { mustSync } from '../storage/raft-storage.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../common/rng.ts';
 import { SimStorage } from './sim-storage.ts';
 
 /** Hash chain over applied commands: equal chains at an index mean equal state machines. */

@@ -1,6 +1,6 @@
 import type { Entry, HardState, Snapshot } from '../raft/messages.ts';
 import { mustSync } from '../storage/raft-storage.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../common/rng.ts';
 
 /**
  * In-memory durable state of one simulated node. `persist` models a write followed by a sync;

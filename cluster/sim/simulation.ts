@@ -1,9 +1,9 @@
 import type { Message, NodeId } from '../raft/messages.ts';
 import { EventQueue } from './event-queue.ts';
-import { isolateGrudge } from './grudge.ts';
+import { isolateGrudge } from '../common/grudge.ts';
 import { planFaults, type FaultAction, type FaultPlan } from './fault-plan.ts';
 import { InvariantChecker, type Violation } from './invariants.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '../common/rng.ts';
 import { SimClients } from './sim-clients.ts';
 import { SimNetwork } from './sim-network.ts';
 import { SimNode, type DriverFactory } from './sim-node.ts';

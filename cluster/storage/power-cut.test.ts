@@ -4,7 +4,7 @@ import { cpSync, existsSync, readdirSync, renameSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Rng } from '../sim/rng.ts';
+import { Rng } from '../common/rng.ts';
 import { FileStorage } from './file-storage.ts';
 import { powerCut, type PowerCutAction } from './power-cut.ts';
 import { entries, tempDir } from './storage-fixtures.ts';

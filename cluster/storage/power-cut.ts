@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Rng } from '../sim/rng.ts';
+import type { Rng } from '../common/rng.ts';
 import { readFrame } from './record-codec.ts';
 import { ledgerName, readLedger, writeLedger, type FileRecord, type LedgerFile } from './sync-ledger.ts';
 import { isWalRecordType } from './wal-records.ts';

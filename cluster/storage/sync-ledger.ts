@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { seededRandom } from '../sim/rng.ts';
+import { seededRandom } from '../common/rng.ts';
 
 /**
  * What the storage made durable, for the power-loss fault (power-cut.ts), as Jepsen's LazyFS

@@ -2,7 +2,7 @@
 // Which cluster: cluster/config.ts from the environment, or the `just up` cluster's own
 // environment when its record exists. PROMETHEUS_URL and GRAFANA_URL say where those live.
 import { join } from 'node:path';
-import { runCli, UsageError } from '../../cluster/cli/usage-error.ts';
+import { runCli, UsageError } from '../../cluster/common/cli-usage.ts';
 import { loadConfig, repoRoot, type ClusterConfig } from '../../cluster/config.ts';
 import { readClusterRecord } from '../../cluster/local/cluster-record.ts';
 import { createDashboardApp } from './app.ts';

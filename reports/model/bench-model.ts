@@ -3,7 +3,7 @@
 // encoded corrected/raw histograms). Histograms of several steps are merged, never averaged.
 import { grafanaBase, grafanaLinks } from './grafana-links.ts';
 import { join } from 'node:path';
-import { decodeHistogram, mergeHistograms, type Histogram } from '../../bench/histograms.ts';
+import { decodeHistogram, mergeHistograms, type Histogram } from '../../cluster/common/histograms.ts';
 import { ms, num, pct } from './format.ts';
 import { curveOnGrid, percentileGrid, percentileRows } from './percentile-curve.ts';
 import { readJsonOrNull, type RunFiles } from './run-files.ts';

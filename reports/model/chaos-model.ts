@@ -3,9 +3,9 @@
 // computed here from the history; fault windows and elections come from events.jsonl.
 import { grafanaBase, grafanaLinks } from './grafana-links.ts';
 import { join } from 'node:path';
-import { decodeHistogram, type Histogram } from '../../bench/histograms.ts';
-import { pairOperations, parseHistoryJsonl, type HistoryEvent } from '../../chaos/checker/history.ts';
-import { describeOp, formatCounterexample, type Counterexample } from '../../chaos/checker/counterexample.ts';
+import { decodeHistogram, type Histogram } from '../../cluster/common/histograms.ts';
+import { pairOperations, parseHistoryJsonl, type HistoryEvent } from '../run-files/history-file.ts';
+import { describeOp, formatCounterexample, type Counterexample } from '../run-files/counterexample-format.ts';
 import { ms, num, plural } from './format.ts';
 import { rawLatencyHistogram, secondSeries, type HistoryOpView } from './history-series.ts';
 import { curveOnGrid, percentileGrid, percentileRows } from './percentile-curve.ts';

@@ -2,8 +2,8 @@
 // ok writes per second by completion, errors per second by kind (fail or info, with the
 // client's reason), and p50/p99 of the ok writes invoked in that second, measured from the
 // call (service time as the client saw it; the runner's corrected histogram is separate).
-import { createLatencyHistogram, recordMs, type Histogram } from '../../bench/histograms.ts';
-import type { Operation } from '../../chaos/checker/history.ts';
+import { createLatencyHistogram, recordMs, type Histogram } from '../../cluster/common/histograms.ts';
+import type { Operation } from '../run-files/history-file.ts';
 
 export interface SecondSeriesData {
   /** Seconds since the history's origin (run.json historyOriginEpochMs). */

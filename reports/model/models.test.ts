@@ -2,8 +2,8 @@
 // run, the per-second series computed from a history, histogram bins, the runs-index dates.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createLatencyHistogram, recordMs } from '../../bench/histograms.ts';
-import { pairOperations, type HistoryEvent } from '../../chaos/checker/history.ts';
+import { createLatencyHistogram, recordMs } from '../../cluster/common/histograms.ts';
+import { pairOperations, type HistoryEvent } from '../run-files/history-file.ts';
 import { binEdges } from './chaos-model.ts';
 import { secondSeries } from './history-series.ts';
 import { curveOnGrid, percentileGrid } from './percentile-curve.ts';

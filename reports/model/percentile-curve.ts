@@ -1,7 +1,7 @@
 // HdrHistogram's percentile plot: y = latency at percentile p, x = 1/(1-p) on a log axis, so
 // 90%, 99%, 99.9% sit at equal distances and the tail gets as much room as the median.
 // Curves drawn together share one x grid (uPlot plots series over one x array).
-import type { Histogram } from '../../bench/histograms.ts';
+import type { Histogram } from '../../cluster/common/histograms.ts';
 
 const stepsPerHalving = 5;
 

@@ -3,6 +3,12 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ReportError } from '../errors.ts';
+import { benchRunSchema } from '../run-files/bench-run-files.ts';
+import { chaosRunSchema } from '../run-files/chaos-run-files.ts';
+
+// Which kind a run.json is, by the one field each kind's schema names it by (older runs lack others).
+const chaosKind = chaosRunSchema.pick({ experiment: true });
+const benchKind = benchRunSchema.pick({ scenario: true });
 
 export type RunKind = 'chaos' | 'bench' | 'other';
 
@@ -34,8 +40,8 @@ export function readTextOrNull(path: string): string | null {
 
 /** chaos: the runner's run.json names an experiment; bench: the bench CLI's names a scenario. */
 export function kindOf(run: Record<string, any> | null, id: string): RunKind {
-  if (run && typeof run.experiment === 'string') return 'chaos';
-  if (run && typeof run.scenario === 'string') return 'bench';
+  if (run && chaosKind.safeParse(run).success) return 'chaos';
+  if (run && benchKind.safeParse(run).success) return 'bench';
   return /-bench-/.test(id) && run !== null ? 'bench' : 'other';
 }
 

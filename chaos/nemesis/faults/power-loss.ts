@@ -7,7 +7,7 @@
  * window); without a sync ledger the cut refuses and the heal starts the nodes untouched.
  */
 import { z } from 'zod';
-import { Rng } from '../../../cluster/sim/rng.ts';
+import { Rng } from '../../../cluster/common/rng.ts';
 import { powerCut } from '../../../cluster/storage/power-cut.ts';
 import { targetSchema } from '../fault.ts';
 import { describeTarget, resolveTarget } from '../targets.ts';

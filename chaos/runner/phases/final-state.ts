@@ -6,10 +6,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { duplicateIndexes, type DuplicateProbe } from '../../checker/applied-once.ts';
-import { pairOperations } from '../../checker/history.ts';
+import { pairOperations } from '../../../reports/run-files/history-file.ts';
 import { readCommittedLog, readRecord, type CommittedLog } from '../final-logs.ts';
 import type { NodeEndpoint } from '../node-event-poller.ts';
 import type { RunContext } from '../run-context.ts';
+import { finalLogsSchema } from '../../../reports/run-files/chaos-run-files.ts';
+import { checkedRunFile } from '../../../reports/run-files/run-file-check.ts';
 
 const compactedReadConcurrency = 16;
 
@@ -33,7 +35,7 @@ export async function finalState(ctx: RunContext): Promise<void> {
     ctx.stored = { ...base, compacted: [], compactedError: (err as Error).message };
   }
   // One line: three copies of every committed entry; indentation would double the file.
-  writeFileSync(join(ctx.runDir, 'final-logs.json'), `${JSON.stringify(ctx.stored)}\n`);
+  writeFileSync(join(ctx.runDir, 'final-logs.json'), `${JSON.stringify(checkedRunFile(finalLogsSchema, 'final-logs.json', ctx.stored))}\n`);
 }
 
 /** State machine records for acknowledged entry ids that some node compacted out of its log. */

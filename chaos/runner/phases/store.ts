@@ -3,12 +3,14 @@
  * time) and histograms.json in the run folder.
  */
 import { join } from 'node:path';
-import { encodeHistogram, percentileTable, type Histogram } from '../../../bench/histograms.ts';
-import { writeHistoryJsonl } from '../../checker/history.ts';
+import { encodeHistogram, percentileTable, type Histogram } from '../../../cluster/common/histograms.ts';
+import { writeHistoryJsonl } from '../../../reports/run-files/history-file.ts';
 import { exitCodeOf, type checkRun } from '../../checker/run-checks.ts';
 import type { WorkloadCounts } from '../../workload/append-workload.ts';
 import { writeJson, writeJsonl } from '../run-folder.ts';
 import type { RunContext } from '../run-context.ts';
+import { chaosEventSchema, chaosHistogramsSchema, chaosResultsSchema } from '../../../reports/run-files/chaos-run-files.ts';
+import { checkedRunFile } from '../../../reports/run-files/run-file-check.ts';
 import type { Quantiles, RunOutcome, RunResults } from '../run-types.ts';
 
 export function quantiles(h: Histogram): Quantiles {
@@ -32,16 +34,17 @@ export function store(ctx: RunContext, checked: ReturnType<typeof checkRun>): Ru
     checks: checked.checks, checkMs: checked.checkMs, perTrial: ctx.perTrial,
   };
   writeHistoryJsonl(join(ctx.runDir, 'history.jsonl'), ctx.history.events);
-  writeJsonl(ctx.runDir, 'events.jsonl', [
+  const events = [
     ...ctx.faultLog,
     ...ctx.perTrial.map((t) => ({ type: 'trial', atMs: t.faultAtMs, ...t })),
     ...ctx.poller.sorted().map((e) => ({ type: 'node', atMs: e.ts, ...e })),
-  ].sort((a, b) => ((a.atMs as number | null) ?? 0) - ((b.atMs as number | null) ?? 0)));
-  writeJson(ctx.runDir, 'histograms.json', {
+  ].sort((a, b) => ((a.atMs as number | null) ?? 0) - ((b.atMs as number | null) ?? 0));
+  writeJsonl(ctx.runDir, 'events.jsonl', events.map((e, i) => checkedRunFile(chaosEventSchema, `events.jsonl line ${i + 1}`, e)));
+  writeJson(ctx.runDir, 'histograms.json', checkedRunFile(chaosHistogramsSchema, 'histograms.json', {
     unit: 'microseconds', encoding: 'HdrHistogram compressed base64',
     electionMs: encodeHistogram(ctx.election), unavailabilityMs: encodeHistogram(ctx.unavailability), writeLatencyMs: encodeHistogram(writeLatency),
-  });
-  writeJson(ctx.runDir, 'results.json', results);
+  }));
+  writeJson(ctx.runDir, 'results.json', checkedRunFile(chaosResultsSchema, 'results.json', results));
   return { verdict: checked.verdict, exitCode: exitCodeOf(checked.verdict), runDir: ctx.runDir, results };
 }
 

@@ -3,8 +3,8 @@
  * its measurements (election, unavailability; see chaos/README.md). The first trial that does
  * not recover, a member found not running, or an error ends the phase with an abort reason.
  */
-import { recordMs } from '../../../bench/histograms.ts';
-import { pairOperations } from '../../checker/history.ts';
+import { recordMs } from '../../../cluster/common/histograms.ts';
+import { pairOperations } from '../../../reports/run-files/history-file.ts';
 import type { TrialContext, TrialOutcome } from '../../experiments/experiment.ts';
 import { findFault } from '../../nemesis/faults/registry.ts';
 import { waitForRecovery } from '../recovery-check.ts';

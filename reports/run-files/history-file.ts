@@ -2,7 +2,7 @@
 // or its completion (`ok`, `fail` or `info`), in the order the client saw them.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import { CheckerError } from './errors.ts';
+import { CheckerError } from './history-error.ts';
 
 export type Value = null | boolean | number | string | readonly Value[];
 export type EventType = 'invoke' | 'ok' | 'fail' | 'info';

@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/usage-error.ts';
+import { UsageError } from './cli-usage.ts';
 
 export type RuntimeKind = 'local' | 'docker';
 

@@ -28,9 +28,9 @@ test('chaos: --partition network without --runtime docker is a usage error, and 
   assert.match(badRuntime.stderr, /--runtime must be local or docker/);
 });
 
-test('local cluster cli: an unknown runtime is one line and exit 2', () => {
+test('local cluster cli: an unknown runtime is one line and exit 64', () => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'cluster/local/cli.ts', 'status', '--runtime', 'vm'], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
-  assert.is(r.status, 2);
+  assert.is(r.status, 64);
   assert.match(r.stderr.trim(), /^error: --runtime must be local or docker, got "vm"$/);
 });
 

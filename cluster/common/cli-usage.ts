@@ -1,12 +1,18 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-/** A mistake in how a command was called: reported as one line, exit code 2, no stack trace. */
+/**
+ * Exit code of every CLI for a usage error (BSD sysexits EX_USAGE). Not 2: the chaos CLIs use 2
+ * for an "unknown" verdict.
+ */
+export const usageExitCode = 64;
+
+/** A mistake in how a command was called: reported as one line, exit code 64, no stack trace. */
 export class UsageError extends Error {
   readonly code = 'USAGE';
 }
 
 /** Run a CLI main; usage errors and operating errors become one line on stderr. */
-export async function runCli(main: () => Promise<number>, usageExitCode = 2): Promise<never> {
+export async function runCli(main: () => Promise<number>): Promise<never> {
   try {
     process.exit(await main());
   } catch (err) {

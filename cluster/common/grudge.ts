@@ -1,4 +1,5 @@
-import type { NodeId } from '../raft/messages.ts';
+/** A node's id, as cluster/raft/messages.ts names it (kept a plain string so this file sits below raft). */
+type NodeId = string;
 
 /**
  * A partition as data (Jepsen's "grudge"): for each node, the nodes whose traffic it drops.

@@ -3,9 +3,9 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CheckerError } from './errors.ts';
-import { pairOperations, parseHistoryJsonl, readHistoryJsonl, writeHistoryJsonl } from './history.ts';
-import type { HistoryEvent } from './history.ts';
+import { CheckerError } from './history-error.ts';
+import { pairOperations, parseHistoryJsonl, readHistoryJsonl, writeHistoryJsonl } from './history-file.ts';
+import type { HistoryEvent } from './history-file.ts';
 
 let index = 0;
 const ev = (process: number, type: HistoryEvent['type'], f: string, value: HistoryEvent['value'], key?: string): HistoryEvent => {

@@ -131,6 +131,21 @@ async function suite(): Promise<void> {
     }
   }
 
+  test('security on: one host-made token and CA; the gateway refuses no token, takes the host\'s', async () => {
+    const { readFileSync, existsSync } = await import('node:fs');
+    const docker = join(dataDir, 'docker');
+    for (const f of ['auth/admin.token', 'auth/tokens.json', 'tls/ca.crt', 'tls/node1.crt', 'tls/node3.key']) assert.ok(existsSync(join(docker, f)), f);
+    assert.is(record.env.RAFT_AUTH, 'true');
+    assert.is(record.env.RAFT_PEER_TLS, 'true');
+    const write = (headers: Record<string, string>) => fetch(`${env.GATEWAY_PORT ? `http://127.0.0.1:${env.GATEWAY_PORT}` : ''}/api/write`, {
+      method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ data: 'x' }), signal: AbortSignal.timeout(10_000),
+    });
+    assert.is((await write({ authorization: 'Bearer not-a-token' })).status, 401);
+    const token = readFileSync(join(docker, 'auth', 'admin.token'), 'utf8').trim();
+    const ok = await write({ authorization: `Bearer ${token}` });
+    assert.is(ok.status, 200, await ok.text());
+  });
+
   test('runtime: members by compose labels; kill then start, pause then resume', async () => {
     const names = (await runtime.list()).map((m) => m.name);
     assert.equal(names, ['node1', 'node2', 'node3', 'gateway', 'toxiproxy']);

@@ -4,7 +4,7 @@
 //   just status|down|clean --runtime docker      just logs --runtime docker [service] [--lines N]
 // Compose runs the containers (docker-compose.yml, plus a generated override for --nodes N);
 // the cluster's record, images choice and fault ledger live under <data dir>/docker/.
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { intOption, parseCliArgs, UsageError } from '../common/cli-usage.ts';
 import { fetchAllStatuses, fetchGatewayStatus, leaderOf } from '../local/cluster-probe.ts';
@@ -19,6 +19,7 @@ import { committed, writeOverride } from './generated-files.ts';
 import { buildImages, imageExists, writeImagesEnv } from './images.ts';
 import { imagesEnvPath } from './docker-cluster.ts';
 import { raiseDockerCpuWeight } from './cpu-weight.ts';
+import { formedMarker, hasFormed, prepareContainerSecurity } from './container-security.ts';
 import Docker from 'dockerode';
 import { composeLabels } from '../../chaos/runtime/docker.ts';
 
@@ -69,17 +70,27 @@ async function up(args: string[]): Promise<number> {
   }
   const composeFiles = [committed.compose];
   if (nodes !== 3) composeFiles.push(writeOverride(join(dir, 'override'), containerConfig(nodes)));
-  const env = { ...imagesEnv, ...hostPortEnv(nodes, { ...process.env, ...(fsync ? { RAFT_FSYNC: fsync } : {}) }) };
+  // Existing once this data dir's cluster formed and a node volume survives: a node whose volume
+  // was emptied then catches up instead of voting as a fresh member (node-identity.ts).
+  const initialState = hasFormed(dir) && (await anyNodeVolume(project, nodes)) ? 'existing' : 'new';
+  const env: Record<string, string> = {
+    ...imagesEnv, ...hostPortEnv(nodes, { ...process.env, ...(fsync ? { RAFT_FSYNC: fsync } : {}) }),
+    RAFT_SECURITY_DIR: dir, INITIAL_CLUSTER_STATE: initialState,
+  };
   const record: DockerClusterRecord = { project, nodeCount: nodes, composeFiles, env, clusterId: `compose-${project}`, startedAt: new Date().toISOString() };
   writeRecord(dir, { ...record, env: { ...env, RAFT_CLUSTER_ID: record.clusterId } });
   const saved = readRecord(dir)!;
+  const config = hostConfig(saved, dir);
+  const security = prepareContainerSecurity(config);
+  if (security.warning) console.warn(security.warning);
+  console.log(`security: auth ${config.security.auth ? 'on' : 'OFF'}, peer mTLS ${config.security.peerTls ? 'on' : 'OFF'} (${dir}/auth, ${dir}/tls${security.tokenCreated ? '; new admin token' : ''}${security.certsMade.length ? `; made ${security.certsMade.join(', ')}` : ''}); initial cluster state ${initialState}`);
   const weight = raiseDockerCpuWeight();
   if (weight) console.log(weight);
   const t0 = Date.now();
   console.log(`starting ${nodes} nodes + gateway + toxiproxy + prometheus + dashboard in compose project ${project} (images ${env.PROJECT_IMAGE}, proxy ${env.TOXIPROXY_IMAGE})`);
   runCompose(saved, [...(values.grafana ? ['--profile', 'grafana'] : []), 'up', '-d', '--no-build']);
-  const config = hostConfig(saved, dir);
   const leader = await waitForLeader(config.nodes, readyTimeoutMs);
+  writeFileSync(formedMarker(dir), `${new Date().toISOString()}\n`);
   console.log(`cluster up (docker): ${nodes} nodes, leader ${leader.id} (term ${leader.term}), fsync ${env.RAFT_FSYNC}, in ${Date.now() - t0} ms`);
   printUrls(saved, config);
   return 0;
@@ -113,6 +124,17 @@ function printUrls(record: DockerClusterRecord, config: ReturnType<typeof hostCo
   for (const n of config.nodes) console.log(`  ${n.id.padEnd(9)}  ${n.url}`);
   console.log(`  toxiproxy  ${config.links.toxiproxyUrl}`);
   console.log(`  prometheus http://127.0.0.1:${record.env.PROMETHEUS_PORT}   dashboard http://127.0.0.1:${record.env.DASHBOARD_PORT}`);
+}
+
+async function anyNodeVolume(project: string, nodeCount: number): Promise<boolean> {
+  const docker = new Docker();
+  for (const n of containerConfig(nodeCount).nodes) {
+    try {
+      await docker.getVolume(`${project}_${n.id}-data`).inspect();
+      return true;
+    } catch { /* no such volume */ }
+  }
+  return false;
 }
 
 async function projectContainers(project: string): Promise<Docker.ContainerInfo[]> {

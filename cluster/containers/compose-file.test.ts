@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { repoRoot } from '../config.ts';
-import { composeOverride, containerConfig, containerLinkSpecs, serviceAddress } from './compose-file.ts';
+import { composeDocument, composeOverride, containerConfig, containerLinkSpecs, serviceAddress } from './compose-file.ts';
 import { committed, composeText, targetsTexts, toxiproxyJsonText } from './generated-files.ts';
 import { toYaml } from './yaml.ts';
 
@@ -55,6 +55,21 @@ test('every published port is bound to 127.0.0.1, every service runs under an in
   for (const p of ports) assert.match(p, /^"127\.0\.0\.1:/);
   const services = text.split('\n  ').filter((b) => /^[a-z0-9]+:\n {4}image:/.test(b));
   for (const block of services) assert.match(block, /init: true/, block.split(':')[0]);
+});
+
+test('security: nodes mount the host-made auth and tls read-only, gateway and dashboard the auth; every caller gets the settings', () => {
+  const doc = composeDocument(containerConfig(3)) as { services: Record<string, { volumes?: string[]; environment?: Record<string, string> }> };
+  const auth = '${RAFT_SECURITY_DIR:-./data/docker}/auth:/data/auth:ro';
+  const tls = '${RAFT_SECURITY_DIR:-./data/docker}/tls:/data/tls:ro';
+  for (const n of ['node1', 'node2', 'node3']) {
+    assert.ok(doc.services[n]!.volumes!.includes(auth) && doc.services[n]!.volumes!.includes(tls), n);
+    assert.is(doc.services[n]!.environment!.INITIAL_CLUSTER_STATE, '${INITIAL_CLUSTER_STATE:-new}');
+  }
+  for (const s of ['node1', 'gateway', 'dashboard']) {
+    assert.ok(doc.services[s]!.volumes!.includes(auth), s);
+    assert.is(doc.services[s]!.environment!.RAFT_AUTH, '${RAFT_AUTH:-true}', s);
+    assert.is(doc.services[s]!.environment!.RAFT_PEER_TLS, '${RAFT_PEER_TLS:-true}', s);
+  }
 });
 
 test.run();

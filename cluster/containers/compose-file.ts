@@ -54,6 +54,16 @@ export function serviceAddress(service: string, prefix = '172.29.0'): string | n
   return last === undefined ? null : `${prefix}.${last}`;
 }
 const address = (last: number) => `${subnet}.${last}`;
+/**
+ * Security material made on the host by `up` (cluster/auth, as the local `up` does) in the docker
+ * cluster's data dir, mounted read-only: every container shares one CA and one token store, and
+ * host tools read the same admin.token. Certificates name the node ids, which peer-transport sends
+ * as the TLS server name whatever host (here the proxy) the link goes through.
+ */
+const securityDir = '${RAFT_SECURITY_DIR:-./data/docker}';
+const authMount = `${securityDir}/auth:/data/auth:ro`;
+const tlsMount = `${securityDir}/tls:/data/tls:ro`;
+const securityEnv = { RAFT_AUTH: '${RAFT_AUTH:-true}', RAFT_PEER_TLS: '${RAFT_PEER_TLS:-true}' } as const;
 const projectImage = `\${PROJECT_IMAGE:-${defaultImages.project}}`;
 
 function healthcheck(port: number | string, path: string): YamlValue {
@@ -76,8 +86,13 @@ export function nodeService(config: ClusterConfig, index: number): YamlValue {
     init: true,
     restart: 'no',
     stop_grace_period: '10s',
-    environment: { RAFT_NODES: String(config.nodeCount), RAFT_CLUSTER_ID: '${RAFT_CLUSTER_ID:-compose}', RAFT_FSYNC: '${RAFT_FSYNC:-always}' },
-    volumes: [`${n.id}-data:/data`],
+    environment: {
+      RAFT_NODES: String(config.nodeCount), RAFT_CLUSTER_ID: '${RAFT_CLUSTER_ID:-compose}', RAFT_FSYNC: '${RAFT_FSYNC:-always}', ...securityEnv,
+      // Containers share no data root, so `auto` cannot see peers' identities: `up` passes
+      // `existing` once a cluster of this project has formed and its volumes remain (cli.ts).
+      INITIAL_CLUSTER_STATE: '${INITIAL_CLUSTER_STATE:-new}',
+    },
+    volumes: [`${n.id}-data:/data`, authMount, tlsMount],
     ports: [`127.0.0.1:\${${n.id.toUpperCase()}_PORT:-${n.port}}:${n.port}`],
     networks: onNetwork(11 + index),
     depends_on: { toxiproxy: { condition: 'service_started' } },
@@ -107,7 +122,8 @@ export function composeDocument(config: ClusterConfig = containerConfig(3)): Yam
         init: true,
         restart: 'no',
         stop_grace_period: '10s',
-        environment: { RAFT_NODES: String(config.nodeCount), RAFT_CLUSTER_ID: '${RAFT_CLUSTER_ID:-compose}' },
+        environment: { RAFT_NODES: String(config.nodeCount), RAFT_CLUSTER_ID: '${RAFT_CLUSTER_ID:-compose}', ...securityEnv },
+        volumes: [authMount],
         ports: [`127.0.0.1:\${GATEWAY_PORT:-${gw}}:${gw}`],
         networks: onNetwork(lastOctet.gateway!),
         // Started, not healthy: the gateway finds the leader itself, and `just up` waits for one
@@ -159,9 +175,9 @@ export function composeDocument(config: ClusterConfig = containerConfig(3)): Yam
           RAFT_BASE_PORT: `\${NODE1_PORT:-${config.nodes[0]!.port}}`, GATEWAY_PORT: `\${GATEWAY_PORT:-${gw}}`,
           DASHBOARD_HOST: '127.0.0.1', DASHBOARD_PORT: '${DASHBOARD_PORT:-8000}',
           PROMETHEUS_URL: 'http://127.0.0.1:${PROMETHEUS_PORT:-9090}', GRAFANA_URL: 'http://127.0.0.1:${GRAFANA_PORT:-3000}',
-          REPORTS_RUNS_DIR: '/runs',
+          REPORTS_RUNS_DIR: '/runs', RAFT_DATA_DIR: '/data', ...securityEnv,
         },
-        volumes: ['./reports/runs:/runs:ro'],
+        volumes: ['./reports/runs:/runs:ro', authMount],
         depends_on: { gateway: { condition: 'service_started' } },
         healthcheck: healthcheck('${DASHBOARD_PORT:-8000}', '/'),
       },

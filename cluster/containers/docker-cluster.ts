@@ -84,6 +84,9 @@ export function hostPortEnv(nodeCount: number, env: NodeJS.ProcessEnv = process.
     DASHBOARD_PORT: env.DASHBOARD_PORT ?? '8000',
     GRAFANA_PORT: env.GRAFANA_PORT ?? '3000',
     RAFT_FSYNC: base.storage.fsync,
+    // Security as the local runtime reads it (config, RAFT_AUTH, RAFT_PEER_TLS); containers get the same.
+    RAFT_AUTH: String(base.security.auth),
+    RAFT_PEER_TLS: String(base.security.peerTls),
   };
   base.nodes.forEach((n) => { out[`${n.id.toUpperCase()}_PORT`] = String(n.port); });
   if (env.RAFT_SUBNET_PREFIX) out.RAFT_SUBNET_PREFIX = env.RAFT_SUBNET_PREFIX;
@@ -97,6 +100,8 @@ export function hostConfig(record: DockerClusterRecord, dir: string): ClusterCon
     ...process.env, RAFT_CONFIG: '', RAFT_HOST: '127.0.0.1', RAFT_NODES: String(record.nodeCount), RAFT_BASE_PORT: e.NODE1_PORT,
     GATEWAY_PORT: e.GATEWAY_PORT, TOXIPROXY_URL: `http://127.0.0.1:${e.TOXIPROXY_PORT}`, RAFT_LINKS: 'toxiproxy',
     RAFT_DATA_DIR: dir, RAFT_CLUSTER_ID: record.clusterId, RAFT_FSYNC: e.RAFT_FSYNC,
+    // Records from before security existed name none: the containers then ran with the defaults (on).
+    RAFT_AUTH: e.RAFT_AUTH ?? 'true', RAFT_PEER_TLS: e.RAFT_PEER_TLS ?? 'true',
   });
 }
 

@@ -75,10 +75,12 @@ export async function buildImages(mode: 'auto' | 'offline' | 'online', log: (l: 
     log(`images: ${offlineBaseTag} from the host's node ${process.version} + busybox in ${Date.now() - t0} ms`);
   }
   const t1 = Date.now();
-  await runInherit('docker', ['build', '-q', '--build-arg', `BASE_IMAGE=${base}`, '-t', defaultImages.project, '.'], { cwd: repoRoot, env: buildEnv });
-  log(`images: ${defaultImages.project} on ${base} in ${Date.now() - t1} ms`);
+  // PROJECT_IMAGE names the tag: worktrees sharing one dockerd otherwise overwrite each other's image.
+  const project = process.env.PROJECT_IMAGE || defaultImages.project;
+  await runInherit('docker', ['build', '-q', '--build-arg', `BASE_IMAGE=${base}`, '-t', project, '.'], { cwd: repoRoot, env: buildEnv });
+  log(`images: ${project} on ${base} in ${Date.now() - t1} ms`);
   const choice: ImageChoice = {
-    BASE_IMAGE: base, PROJECT_IMAGE: defaultImages.project,
+    BASE_IMAGE: base, PROJECT_IMAGE: project,
     TOXIPROXY_IMAGE: online ? defaultImages.toxiproxy : standIns.toxiproxy,
     PROMETHEUS_IMAGE: online ? defaultImages.prometheus : standIns.prometheus,
     GRAFANA_IMAGE: defaultImages.grafana,
@@ -86,7 +88,7 @@ export async function buildImages(mode: 'auto' | 'offline' | 'online', log: (l: 
   if (!online) {
     const work = mkdtempSync(join(tmpdir(), 'raft-chaos-images-'));
     try {
-      run('docker', ['build', '-q', '--build-arg', `PROJECT_IMAGE=${defaultImages.project}`, '-t', standIns.toxiproxy, '-f', join(repoRoot, 'cluster', 'containers', 'toxiproxy.Dockerfile'), work], { env: buildEnv });
+      run('docker', ['build', '-q', '--build-arg', `PROJECT_IMAGE=${project}`, '-t', standIns.toxiproxy, '-f', join(repoRoot, 'cluster', 'containers', 'toxiproxy.Dockerfile'), work], { env: buildEnv });
       copyFileSync(prometheusBinary(work), join(work, 'prometheus'));
       run('docker', ['build', '-q', '--build-arg', `BASE_IMAGE=${base}`, '-t', standIns.prometheus, '-f', join(repoRoot, 'monitoring', 'containers', 'prometheus.Dockerfile'), work], { env: buildEnv });
       log(`images: stand-ins ${standIns.toxiproxy} (the project's proxy) and ${standIns.prometheus} (Debian's binary); grafana needs a registry (profile "grafana")`);

@@ -1,0 +1,48 @@
+/**
+ * Security material for the containerised cluster, made on the host by `up` with the same
+ * functions as the local `up` (cluster/auth/security-material.ts), in the docker cluster's data
+ * dir (<data>/docker/auth, <data>/docker/tls). compose mounts both read-only into every node,
+ * and auth/ into the gateway and dashboard: one CA, one token store, and host tools read the
+ * same admin.token. The image runs as uid 1000; keys are 0600, so they must belong to it.
+ */
+import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClusterConfig } from '../config.ts';
+import { ensureSecurityMaterial } from '../auth/security-material.ts';
+import { authDir } from '../auth/token-store.ts';
+import { tlsDir } from '../auth/cluster-certs.ts';
+
+/** The image's user (Dockerfile `USER 1000:1000`). */
+export const containerUid = 1000;
+
+export interface ContainerSecurity {
+  readonly tokenCreated: boolean;
+  readonly certsMade: string[];
+  /** A line for the user when the files could not be given to the container user. */
+  readonly warning: string | null;
+}
+
+export function prepareContainerSecurity(config: ClusterConfig): ContainerSecurity {
+  const made = ensureSecurityMaterial(config);
+  const dirs = [authDir(config.dataDirAbs), tlsDir(config.dataDirAbs)];
+  // Bind mounts of missing folders would be made by dockerd as root: make them (empty when off).
+  for (const d of dirs) mkdirSync(d, { recursive: true, mode: 0o700 });
+  const uid = process.getuid?.() ?? containerUid;
+  if (uid === containerUid) return { ...made, warning: null };
+  if (uid !== 0) {
+    return { ...made, warning: `security files in ${config.dataDirAbs} belong to uid ${uid}, the containers run as ${containerUid}: they cannot read them (run up as uid ${containerUid} or root, or set RAFT_AUTH=false RAFT_PEER_TLS=false)` };
+  }
+  for (const d of dirs) {
+    chownSync(d, containerUid, containerUid);
+    // ca.key stays root's: no container needs to sign, so none can.
+    for (const f of readdirSync(d)) if (f !== 'ca.key') chownSync(join(d, f), containerUid, containerUid);
+  }
+  return { ...made, warning: null };
+}
+
+/** Marker that a cluster of this data dir formed (a leader was seen); `clean` removes it with the volumes. */
+export const formedMarker = (dockerDir: string) => join(dockerDir, 'formed');
+
+export function hasFormed(dockerDir: string): boolean {
+  return existsSync(formedMarker(dockerDir));
+}

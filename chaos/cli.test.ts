@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { experiments } from './experiments/registry.ts';
 import { repoRoot } from '../cluster/config.ts';
 
 // A data dir of its own: if the CLI wrongly went ahead, it would not find (or start) a real cluster there quietly.
@@ -44,7 +45,7 @@ test('list prints one line per experiment and exits 0', () => {
   const r = chaos('list');
   assert.is(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
-  assert.is(lines.length, 10);
+  assert.is(lines.length, experiments.length);
   for (const name of ['leader-kill', 'leader-pause', 'follower-kill', 'partition-leader', 'partition-bridge', 'flaky-network', 'slow-follower', 'rolling-restart', 'restart-all', 'random']) {
     assert.ok(lines.some((l) => l.startsWith(`${name} `)), name);
   }

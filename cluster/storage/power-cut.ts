@@ -32,7 +32,11 @@ export interface PowerCutResult {
 export function powerCut(dataDir: string, rng: Rng): PowerCutResult {
   const actions: PowerCutAction[] = [];
   const dirs = ledgerDirs(dataDir);
-  if (dirs.length === 0) throw new Error(`power cut: no sync ledger under ${dataDir}; start the node with RAFT_SYNC_LEDGER=1`);
+  if (dirs.length === 0) {
+    // A node wiped and restarted that has not written its log yet holds nothing to lose.
+    if (!holdsRaftFiles(dataDir)) return { ledgers: 0, actions };
+    throw new Error(`power cut: no sync ledger under ${dataDir}; start the node with RAFT_SYNC_LEDGER=1`);
+  }
   for (const dir of dirs) {
     const ledger = readLedger(dir)!;
     // Sorted: one seed must give one cut whatever order the ledger was written in.
@@ -102,6 +106,12 @@ function cutPoint(path: string, synced: number, size: number, rng: Rng): number 
 }
 
 /** Every directory under `root` (itself included) holding a sync ledger. */
+/** Any file of the Raft storage (WAL segments, snapshots, hard state) under `root`. */
+function holdsRaftFiles(root: string): boolean {
+  const raftDir = join(root, 'raft');
+  return existsSync(raftDir) && readdirSync(raftDir).some((n) => statSync(join(raftDir, n)).isFile());
+}
+
 function ledgerDirs(root: string): string[] {
   if (!existsSync(root)) throw new Error(`power cut: ${root} does not exist`);
   const out: string[] = [];

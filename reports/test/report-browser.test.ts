@@ -134,7 +134,8 @@ test('with GRAFANA_URL set, the chaos report links to Grafana at the run\'s exac
     assert.ok(links.some((l) => l.text === 'Chaos experiment'), JSON.stringify(links));
     await Promise.all([browser.page.waitForURL(/\/d\/chaos-experiment\//), browser.page.click('#grafana a:text("Chaos experiment")')]);
     assert.match(await browser.page.textContent('body') ?? '', /ok/);
-    const url = new URL(landed.at(-1)!, base);
+    // The browser also asks for /favicon.ico: the dashboard request is the one under /d/.
+    const url = new URL(landed.filter((u) => u.startsWith('/d/')).at(-1)!, base);
     const run = JSON.parse(readFileSync(join(chaosDir, 'run.json'), 'utf8')) as { startedAt: string };
     const results = JSON.parse(readFileSync(join(chaosDir, 'results.json'), 'utf8')) as { finishedAt?: string };
     assert.is(Number(url.searchParams.get('from')), Date.parse(run.startedAt));

@@ -26,6 +26,8 @@ const emptyWithoutFaults = [
   'Gateway / Failovers, retries and NO_LEADER per second / B',
   'Gateway / annotation Gateway saw a new leader',
   'Leader Election / annotation Leader changes',
+  'Chaos experiment / annotation Leader changes',
+  'Benchmark / annotation Leader changes',
   'Cluster Health / annotation Leader changes',
   'Write Performance / annotation Leader changes',
   'Replication Lag / annotation Leader changes',

@@ -108,7 +108,8 @@ test('status, writes and reads: one leader, writes land on every node, reads see
       ['no ops', '{"ops":[]}', {}, 400, 'BAD_REQUEST'],
       ['an unknown op', '{"ops":[{"op":"delete","key":"b1"}]}', {}, 400, 'BAD_REQUEST'],
       ['another cluster', ops, { 'x-raft-cluster': 'someone-else' }, 409, 'CLUSTER_MISMATCH'],
-      ['not JSON (Express serves it)', ops, { 'content-type': 'text/plain' }, 400, 'BAD_REQUEST'],
+      // State-changing endpoints take JSON only (a form post from any web page must not reach them).
+      ['not JSON (Express serves it)', ops, { 'content-type': 'text/plain' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
       ['over the body limit', JSON.stringify({ ops: [{ op: 'append', data: 'z'.repeat(c.config.http.bodyLimitBytes) }] }), {}, 413, 'PAYLOAD_TOO_LARGE'],
     ];
     for (const [what, body, headers, status, code] of refusals) {

@@ -1,6 +1,6 @@
 // Power loss on real files: what the storage did not fsync is dropped by powerCut, at record
 // boundaries and at arbitrary bytes, and the storage still loads everything it had synced.
-import { cpSync, existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -88,10 +88,21 @@ test('power cut: an unsynced rename is undone, a directory fsync makes it stick'
   }
 });
 
-test('power cut: a directory without a ledger is refused with a clear error', () => {
+test('power cut: Raft files without a ledger are refused with a clear error', () => {
   const t = tempDir();
   try {
+    mkdirSync(join(t.dir, 'raft'));
+    writeFileSync(join(t.dir, 'raft', 'wal-0000000001.log'), 'x');
     assert.throws(() => powerCut(t.dir, new Rng(1)), /RAFT_SYNC_LEDGER=1/);
+  } finally {
+    t.remove();
+  }
+});
+
+test('power cut: a node wiped and not yet written holds nothing to drop', () => {
+  const t = tempDir();
+  try {
+    assert.equal(powerCut(t.dir, new Rng(1)), { ledgers: 0, actions: [] });
   } finally {
     t.remove();
   }

@@ -105,13 +105,13 @@ function cutPoint(path: string, synced: number, size: number, rng: Rng): number 
   return rng.pick(bounds);
 }
 
-/** Every directory under `root` (itself included) holding a sync ledger. */
 /** Any file of the Raft storage (WAL segments, snapshots, hard state) under `root`. */
 function holdsRaftFiles(root: string): boolean {
   const raftDir = join(root, 'raft');
   return existsSync(raftDir) && readdirSync(raftDir).some((n) => statSync(join(raftDir, n)).isFile());
 }
 
+/** Every directory under `root` (itself included) holding a sync ledger. */
 function ledgerDirs(root: string): string[] {
   if (!existsSync(root)) throw new Error(`power cut: ${root} does not exist`);
   const out: string[] = [];

@@ -101,9 +101,15 @@ test('the run and the bench were scraped as their own jobs while they ran', asyn
   const bench = await queryRange(promUrl, 'bench_run_info', windowS[0], windowS[1], 1);
   assert.is(bench.length, 1);
   assert.is(bench[0]!.metric.job, 'bench');
-  // Withdrawn at the end: no target left for either.
-  const jobs = (await activeTargets(promUrl)).map((t) => t.labels.job);
-  assert.not.ok(jobs.includes('chaos-runner') || jobs.includes('bench'), jobs.join(', '));
+  // Withdrawn at the end: no target left for either. Prometheus applies discovery changes at most
+  // every 5 s (its target-update throttle) after a file_sd refresh, so this waits for it.
+  let jobs: string[] = [];
+  const withdrawn = async () => {
+    jobs = (await activeTargets(promUrl)).map((t) => t.labels.job ?? '');
+    return !jobs.includes('chaos-runner') && !jobs.includes('bench');
+  };
+  try { await waitFor('the run targets to be withdrawn', 20_000, withdrawn); } catch { /* reported below */ }
+  assert.not.ok(jobs.includes('chaos-runner') || jobs.includes('bench'), `still scraped after 20 s: ${jobs.join(', ')}`);
 });
 
 test('every panel and annotation query of the run dashboards parses and returns data over the run', () => {

@@ -28,10 +28,6 @@ const knownUpward: ReadonlySet<string> = new Set([
   'chaos/cli.ts -> cluster/containers/docker-chaos.ts',
   'chaos/heal-cli.ts -> cluster/containers/docker-heal.ts',
   'bench/cli.ts -> cluster/containers/docker-bench.ts',
-  // Not upward but a cycle (auth -> node -> auth): the audit log's hash chain, landed with the
-  // security work, is read by auth and written by node; it belongs below both (cluster/common).
-  'cluster/auth/audit-verify.ts -> cluster/node/audit-log.ts',
-  'cluster/auth/audit-cli.ts -> cluster/node/audit-log.ts',
   // Also a cycle: the config validates security material from auth, whose CLIs load the config.
   'cluster/config.ts -> cluster/auth/client-credentials.ts',
 ]);

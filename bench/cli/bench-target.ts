@@ -17,7 +17,7 @@ import { readClusterRecord } from '../../cluster/local/cluster-record.ts';
 import { startCluster, stopAll } from '../../cluster/local/local-cluster.ts';
 import { findFreePortRange } from '../../cluster/local/port-check.ts';
 import { ProcessManager } from '../../cluster/local/process-manager.ts';
-import { auditLogPath } from '../../cluster/node/audit-log.ts';
+import { auditLogPath } from '../../cluster/auth/audit-log.ts';
 import type { UsageSource } from '../report/cluster-usage.ts';
 import type { RequestBuilder } from '../request-spec.ts';
 

@@ -1,9 +1,9 @@
-// npx just audit verify [node|gateway]: checks the hash chain of each audit log in the data
-// directory; exits 1 naming the first bad line of the first log that fails.
+// npx just audit verify [node|gateway]: checks the keyed chain (audit.key beside each log) of each
+// audit log in the data directory; exits 1 naming the first bad line of the first log that fails.
 import { existsSync } from 'node:fs';
 import { parseCliArgs, runCli, UsageError } from '../common/cli-usage.ts';
 import { loadConfig } from '../config.ts';
-import { auditLogPath } from '../node/audit-log.ts';
+import { auditKeyPath, auditLogPath, readAuditKey } from './audit-log.ts';
 import { verifyAuditFile } from './audit-verify.ts';
 
 await runCli(async () => {
@@ -19,7 +19,13 @@ await runCli(async () => {
       if (which) throw new UsageError(`no audit log for ${name} at ${path}`);
       continue;
     }
-    const v = verifyAuditFile(path);
+    const key = readAuditKey(config.dataDirAbs, name);
+    if (key === null) {
+      console.log(`${name}: BAD: no audit key at ${auditKeyPath(config.dataDirAbs, name)}, so the chain cannot be checked`);
+      failed = true;
+      continue;
+    }
+    const v = verifyAuditFile(path, key);
     if (v.ok) console.log(`${name}: ok, ${v.lines} lines (${path})`);
     else {
       console.log(`${name}: BAD at line ${v.badLine} of ${v.lines}: ${v.reason} (${path}:${v.badLine})`);

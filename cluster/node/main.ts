@@ -10,7 +10,7 @@ import { decideStart, hasRaftState, parseInitialClusterState, peersFormed, readN
 import { ensureAdminToken, TokenVerifier } from '../auth/token-store.ts';
 import { ensureClusterCerts, readNodeTls } from '../auth/cluster-certs.ts';
 import { skipGlobalCredentials } from '../auth/client-credentials.ts';
-import { openAuditLog, redactSecrets } from './audit-log.ts';
+import { openAuditLog, redactSecrets } from '../auth/audit-log.ts';
 import { createNodeMetrics } from './node-metrics.ts';
 import { createNodeServer } from './node-app.ts';
 import { PeerTransport } from './peer-transport.ts';

@@ -5,7 +5,7 @@ import type { TokenVerifier } from '../auth/token-store.ts';
 import { notJsonProblem } from '../http/json-only.ts';
 import { createTlsOrPlainServer, verifiedPeerName, type TlsMaterial, type TlsOrPlainServer } from '../http/tls-or-plain-server.ts';
 import { sendJson } from '../http/json-body.ts';
-import type { AuditLog } from './audit-log.ts';
+import type { AuditLog } from '../auth/audit-log.ts';
 import { serveBatch, type BatchRouteDeps } from './batch-route.ts';
 import { batchStreamPath, handleBatchStream } from './batch-stream.ts';
 import { clientApi, leaderGuard } from './client-api.ts';

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { requestToken } from '../auth/request-auth.ts';
-import type { AuditLog } from './audit-log.ts';
+import type { AuditLog } from '../auth/audit-log.ts';
 import { NodeError } from './errors.ts';
 import type { RaftHost } from './raft-host.ts';
 

@@ -7,7 +7,7 @@ import { ReadyDriver, type ReadySeams } from '../raft/ready-driver.ts';
 import type { RaftStorage } from '../storage/raft-storage.ts';
 import { piecedSnapshot, snapshotChars } from '../storage/snapshot-text.ts';
 import { AppendRoundTrips } from './append-round-trips.ts';
-import type { AuditLog } from './audit-log.ts';
+import type { AuditLog } from '../auth/audit-log.ts';
 import { NodeError } from './errors.ts';
 import { SnapshotPolicy } from './snapshot-policy.ts';
 import type { NodeMetrics } from './node-metrics.ts';

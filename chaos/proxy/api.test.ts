@@ -221,6 +221,24 @@ test('[38]-[50],[80] 400 errors: Go decoder texts, stream and type checks', asyn
     'bad request body: json: cannot unmarshal number 1.5 into Go struct field LimitDataToxic.attributes.bytes of type int64');
 });
 
+test('deep nesting under the size limit: 400 with Go\'s "exceeded max depth" past 10,000 levels, a 10,000-level value decodes, the server stays up', async () => {
+  await raw('POST', '/proxies', `{"name":"test","listen":"127.0.0.1:0","upstream":"127.0.0.1:${upstreamPort}"}`);
+  const nest = (open: string, close: string, n: number) => open.repeat(n) + close.repeat(n);
+  const depth = "bad request body: invalid character '[' exceeded max depth";
+  // 200,000 levels is 400 kB, far under the body cap: it once overflowed the parser's stack (500).
+  assertJsonError(await raw('POST', '/proxies', nest('[', ']', 200_000)), 400, depth);
+  assertJsonError(await raw('POST', '/proxies', `{"name":${nest('[', ']', 10_000)}}`), 400, depth);
+  const populate = await raw('POST', '/populate', nest('{"a":', '}', 20_000));
+  assert.is(populate.status, 400);
+  assert.is(populate.text, `{"error":${JSON.stringify("bad request body: invalid character '{' exceeded max depth")},"status":400,"proxies":null}`);
+  assertJsonError(await raw('POST', '/proxies/test/toxics', `{"type":"latency","attributes":{"x":${nest('[', ']', 10_000)}}}`), 400, depth);
+  // Exactly Go's limit (10,000 open containers) is valid JSON: decoded, the type error decides.
+  assertJsonError(await raw('POST', '/proxies', nest('[', ']', 10_000)), 400, 'bad request body: json: cannot unmarshal array into Go value of type toxiproxy.Proxy');
+  const ok = await raw('POST', '/proxies/test/toxics', `{"name":"deep","type":"latency","attributes":{"latency":3,"x":${nest('[', ']', 9_998)}}}`);
+  assert.is(ok.status, 200, ok.text);
+  assert.is((await raw('GET', '/version')).status, 200);
+});
+
 test('[56]-[65] 404s: JSON errors on routed paths, bare text (no request id) on unrouted ones', async () => {
   await raw('POST', '/proxies', `{"name":"test","listen":"127.0.0.1:0","upstream":"127.0.0.1:${upstreamPort}"}`);
   assertJsonError(await raw('GET', '/proxies/nope'), 404, 'proxy not found');

@@ -36,6 +36,12 @@ function quoteChar(code: number): string {
   return `'${String.fromCharCode(code)}'`;
 }
 
+type ObjectNode = Extract<GoJsonNode, { kind: 'object' }>;
+type ArrayNode = Extract<GoJsonNode, { kind: 'array' }>;
+
+/** Go's encoding/json scanner refuses a 10,001st open object or array ("exceeded max depth"). */
+const maxNestingDepth = 10_000;
+
 class Parser {
   private pos = 0;
   constructor(private readonly text: string) {}
@@ -68,11 +74,56 @@ class Parser {
     return this.parseValue();
   }
 
+  /**
+   * One value, with an explicit stack of the objects and arrays open around it (no recursion:
+   * Go's limit of 10,000 levels is deeper than a JS stack allows).
+   */
   parseValue(): GoJsonNode {
-    this.skipSpace();
-    const c = this.peek();
-    if (c === 0x7b) return this.parseObject();
-    if (c === 0x5b) return this.parseArray();
+    const open: Array<{ node: ObjectNode; key: string } | { node: ArrayNode }> = [];
+    for (;;) {
+      this.skipSpace();
+      const c = this.peek();
+      let value: GoJsonNode;
+      if (c === 0x7b || c === 0x5b) {
+        // Go's pushParseState: the 10,001st open container is a syntax error at its byte.
+        if (open.length >= maxNestingDepth) this.invalid(c, 'exceeded max depth');
+        this.pos++;
+        this.skipSpace();
+        const close = c === 0x7b ? 0x7d : 0x5d;
+        if (this.peek() === close) {
+          this.pos++;
+          value = c === 0x7b ? { kind: 'object', entries: [] } : { kind: 'array', items: [] };
+        } else {
+          if (c === 0x7b) open.push({ node: { kind: 'object', entries: [] }, key: this.objectKey() });
+          else open.push({ node: { kind: 'array', items: [] } });
+          continue;
+        }
+      } else {
+        value = this.parseScalar(c);
+      }
+      // Store the value in the innermost open container; close each container that ends here.
+      for (;;) {
+        const top = open[open.length - 1];
+        if (top === undefined) return value;
+        if ('key' in top) top.node.entries.push([top.key, value]);
+        else top.node.items.push(value);
+        this.skipSpace();
+        const next = this.peek();
+        this.pos++;
+        const isObject = 'key' in top;
+        if (next === (isObject ? 0x7d : 0x5d)) {
+          open.pop();
+          value = top.node;
+          continue;
+        }
+        if (next !== 0x2c) this.invalid(next, contextText[isObject ? 'after-pair' : 'after-element']);
+        if ('key' in top) top.key = this.objectKey();
+        break;
+      }
+    }
+  }
+
+  parseScalar(c: number): GoJsonNode {
     if (c === 0x22) return { kind: 'string', value: this.parseString() };
     if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return { kind: 'number', raw: this.parseNumber() };
     if (c === 0x74) { this.literal('true'); return { kind: 'bool', value: true }; }
@@ -90,42 +141,17 @@ class Parser {
     }
   }
 
-  parseObject(): GoJsonNode {
-    this.pos++;
-    const entries: Array<[string, GoJsonNode]> = [];
+  /** A key and its colon, read where an object's next key must begin. */
+  objectKey(): string {
     this.skipSpace();
-    if (this.peek() === 0x7d) { this.pos++; return { kind: 'object', entries }; }
-    for (;;) {
-      this.skipSpace();
-      const c = this.peek();
-      if (c !== 0x22) this.invalid(c, contextText.key);
-      const key = this.parseString();
-      this.skipSpace();
-      const colon = this.peek();
-      if (colon !== 0x3a) this.invalid(colon, contextText['after-key']);
-      this.pos++;
-      entries.push([key, this.parseValue()]);
-      this.skipSpace();
-      const next = this.peek();
-      this.pos++;
-      if (next === 0x7d) return { kind: 'object', entries };
-      if (next !== 0x2c) this.invalid(next, contextText['after-pair']);
-    }
-  }
-
-  parseArray(): GoJsonNode {
-    this.pos++;
-    const items: GoJsonNode[] = [];
+    const c = this.peek();
+    if (c !== 0x22) this.invalid(c, contextText.key);
+    const key = this.parseString();
     this.skipSpace();
-    if (this.peek() === 0x5d) { this.pos++; return { kind: 'array', items }; }
-    for (;;) {
-      items.push(this.parseValue());
-      this.skipSpace();
-      const next = this.peek();
-      this.pos++;
-      if (next === 0x5d) return { kind: 'array', items };
-      if (next !== 0x2c) this.invalid(next, contextText['after-element']);
-    }
+    const colon = this.peek();
+    if (colon !== 0x3a) this.invalid(colon, contextText['after-key']);
+    this.pos++;
+    return key;
   }
 
   parseString(): string {

@@ -184,6 +184,47 @@ test('malformed or hostile messages from a member certificate are refused; every
   assert.ok(events.some((e) => e.kind === 'peer-refused' && /not JSON/.test(e.reason ?? '')), 'the refusal of bad entry data is audited');
 });
 
+/** raft_peer_refused_total{reason="BAD_MESSAGE"} of a node. */
+async function refusedCount(id: string): Promise<number> {
+  const text = (await call(`${c.nodeUrl(id)}/metrics`)).body as string;
+  const m = /^raft_peer_refused_total\{reason="BAD_MESSAGE"\} (\d+)/m.exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+test('hostile install-snapshot messages from the leader\'s certificate are refused, counted and audited; the follower stays up with its state', async () => {
+  await call(`${c.gatewayUrl}/api/kv/snap-guard`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: 'kept' }) });
+  const before = await settled();
+  const leader = before[0]!.leader!;
+  const follower = c.nodeIds.find((id) => id !== leader)!;
+  const term = before[0]!.term;
+  const index = before[0]!.lastLogIndex + 5;
+  const leaderCert = readNodeTls(c.dataDir, leader);
+  const good = { v: 1, index, kv: [['snap-guard', 'forged']], dedup: [], records: [] };
+  const snapshots: { what: string; snapshot: { index: number; term: number; data: string }; reason: RegExp }[] = [
+    { what: 'bad JSON', snapshot: { index, term, data: '{"v":1,"index":' }, reason: /not JSON/ },
+    { what: 'the wrong shape', snapshot: { index, term, data: JSON.stringify({ ...good, kv: { 'snap-guard': 'forged' } }) }, reason: /kv and dedup arrays/ },
+    { what: 'a body as of another index', snapshot: { index, term, data: JSON.stringify({ ...good, index: index + 1 }) }, reason: /as of index/ },
+    { what: 'a term later than its message', snapshot: { index, term: term + 1, data: JSON.stringify(good) }, reason: /later than its message/ },
+    { what: 'more keys than its entries', snapshot: { index: 2, term, data: JSON.stringify({ ...good, index: 2, kv: [['a', '1'], ['b', '2'], ['c', '3']] }) }, reason: /more records, keys or sessions/ },
+    { what: 'a huge record id', snapshot: { index, term, data: JSON.stringify({ ...good, records: [{ id: 2 ** 52, term, data: 1, source: 's', clientId: null, requestId: null }] }) }, reason: /ids must increase/ },
+  ];
+  const countBefore = await refusedCount(follower);
+  for (const s of snapshots) {
+    const body = JSON.stringify([{ type: 'snapshot', from: leader, to: follower, term, snapshot: s.snapshot }]);
+    const r = await peerPost(follower, '/raft/messages', body, leaderCert, leader);
+    assert.is(r.status, 400, `${s.what}: ${JSON.stringify(r.body).slice(0, 200)}`);
+    assert.is(r.body.code, 'BAD_MESSAGE', s.what);
+    assert.match(r.body.error, s.reason, s.what);
+  }
+  await assertUnchanged(before, 'hostile snapshots');
+  assert.is(await refusedCount(follower), countBefore + snapshots.length, 'each refusal is counted');
+  const status = (await call(`${c.nodeUrl(follower)}/raft/status`)).body as { snapshotIndex: number };
+  assert.ok(status.snapshotIndex < index, 'no snapshot was installed');
+  assert.is((await call(`${c.gatewayUrl}/api/kv/snap-guard`)).body.value, 'kept');
+  const events = (await call(`${c.nodeUrl(follower)}/raft/events?limit=10000`)).body.events as { kind: string; reason?: string }[];
+  for (const s of snapshots) assert.ok(events.some((e) => e.kind === 'peer-refused' && s.reason.test(e.reason ?? '')), `the refusal of ${s.what} is audited`);
+});
+
 test('client APIs: deep nesting is a 400 on gateway and node; a body just under the gateway limit is not a 413 at the node', async () => {
   const deep = `{"data":${'['.repeat(5000)}${']'.repeat(5000)},"source":"s"}`;
   const leader = await c.waitForLeader();

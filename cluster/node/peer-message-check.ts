@@ -1,4 +1,5 @@
 import type { Entry, Message } from '../raft/messages.ts';
+import { snapshotProblem } from './snapshot-check.ts';
 
 /**
  * Structural validation of peer messages on the hot path. Hand-written rather than zod: this
@@ -122,7 +123,8 @@ function checkMessage(v: unknown): string | null {
     case 'snapshot': {
       const s = m.snapshot as Record<string, unknown> | null;
       if (typeof s !== 'object' || s === null) return 'snapshot must be an object';
-      return isIndex(s.index) && isTerm(s.term) && isStr(s.data) ? null : 'snapshot needs index, term and data';
+      if (!isIndex(s.index) || !isTerm(s.term) || !isStr(s.data)) return 'snapshot needs index, term and data';
+      return snapshotProblem(s as { index: number; term: number; data: string }, m.term);
     }
     case 'timeoutNow':
       return null;

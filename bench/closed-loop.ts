@@ -4,7 +4,7 @@
 // There is no schedule here, hence no corrected latency: `corrected` is null, `latencyBasis` says
 // 'service-time-only', and the series buckets requests by their actual start second.
 import { performance } from 'node:perf_hooks';
-import { authHeader } from '../cluster/auth/client-credentials.ts';
+import { authHeader, clusterTlsOptions } from '../cluster/auth/client-credentials.ts';
 import autocannon from 'autocannon';
 import { z } from 'zod';
 import { classifyError, httpErrorKind } from './error-kind.ts';
@@ -84,6 +84,8 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoadRes
   const result = new Promise<autocannon.Result>((resolve, reject) => {
     instance = autocannon({
       url: target,
+      // https to a cluster with client TLS: trust its CA (cluster/auth/client-credentials.ts).
+      tlsOptions: clusterTlsOptions(target),
       connections,
       pipelining: 1,
       duration: durationMs / 1000,

@@ -15,7 +15,7 @@
 // - The run ends by itself: after the last slot, within timeoutMs plus one sweep.
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
-import { withCredentials } from '../cluster/auth/client-credentials.ts';
+import { clusterConnect, withCredentials } from '../cluster/auth/client-credentials.ts';
 import { z } from 'zod';
 import { DeadlineQueue } from './deadline-queue.ts';
 import { GeneratorHealth } from './generator-health.ts';
@@ -82,6 +82,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LoadResult>
     // Our own sweep enforces timeoutMs from hand-over; these only back it up.
     headersTimeout: timeoutMs + 1000,
     bodyTimeout: timeoutMs + 1000,
+    connect: clusterConnect(options.target),
   }), options.target);
   const corrected = createLatencyHistogram();
   const raw = createLatencyHistogram();

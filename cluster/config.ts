@@ -83,6 +83,12 @@ const fileSchema = z.object({
   security: z.object({
     auth: z.boolean().default(true),
     peerTls: z.boolean().default(true),
+    /**
+     * The client APIs (gateway, nodes) over https with certificates of the cluster CA, which every
+     * project client trusts for this cluster's origins; plain HTTP then reaches only
+     * /healthz, /readyz and /metrics (Prometheus). Off by default.
+     */
+    clientTls: z.boolean().default(false),
     /** Largest peer batch (snapshots travel as one), far below V8's largest string (~512 MiB). */
     peerBodyLimitBytes: z.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(128 * 1024 * 1024),
     /** A request body (not a stream) must arrive within this, so a slow upload holds nothing for long. */
@@ -147,6 +153,7 @@ const envOverrides: Record<string, { path: string[]; kind: 'int' | 'number' | 'b
   RAFT_PROXY_BASE_PORT: { path: ['links', 'proxyBasePort'], kind: 'int' },
   RAFT_AUTH: { path: ['security', 'auth'], kind: 'bool' },
   RAFT_PEER_TLS: { path: ['security', 'peerTls'], kind: 'bool' },
+  RAFT_CLIENT_TLS: { path: ['security', 'clientTls'], kind: 'bool' },
   RAFT_PEER_BODY_LIMIT_BYTES: { path: ['security', 'peerBodyLimitBytes'], kind: 'int' },
 };
 
@@ -184,7 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
   const c = result.data;
   const nodes: NodeSpec[] = Array.from({ length: c.nodeCount }, (_, i) => {
     const p = c.basePort + i;
-    return { id: `node${i + 1}`, host: c.host, port: p, url: `http://${c.host}:${p}` };
+    return { id: `node${i + 1}`, host: c.host, port: p, url: `${clientScheme(c)}://${c.host}:${p}` };
   });
   if (nodes.some((n) => n.port === c.gateway.port)) throw new ConfigError(`gateway port ${c.gateway.port} collides with a node port`);
   refuseBadPorts(c, nodes);
@@ -238,17 +245,22 @@ function nodeNumber(id: string): number {
 /** The URL `from` uses to reach `to`: direct, or through the proxy of that directed link. */
 export function peerUrl(config: ClusterConfig, from: string, to: string): string {
   if (config.links.mode === 'direct') return nodeSpec(config, to).url;
-  return `http://${config.links.proxyHost}:${config.links.proxyBasePort + 10 * nodeNumber(from) + nodeNumber(to)}`;
+  return `${clientScheme(config)}://${config.links.proxyHost}:${config.links.proxyBasePort + 10 * nodeNumber(from) + nodeNumber(to)}`;
 }
 
 /** The URL the gateway uses to reach node `to`. */
 export function gatewayNodeUrl(config: ClusterConfig, to: string): string {
   if (config.links.mode === 'direct') return nodeSpec(config, to).url;
-  return `http://${config.links.proxyHost}:${config.links.proxyBasePort + nodeNumber(to)}`;
+  return `${clientScheme(config)}://${config.links.proxyHost}:${config.links.proxyBasePort + nodeNumber(to)}`;
 }
 
 export function gatewayUrl(config: ClusterConfig): string {
-  return `http://${config.gateway.host}:${config.gateway.port}`;
+  return `${clientScheme(config)}://${config.gateway.host}:${config.gateway.port}`;
+}
+
+/** The scheme of the client APIs' URLs (nodes, gateway, its links): https with client TLS on. */
+export function clientScheme(config: Pick<ClusterFileConfig, 'security'>): 'http' | 'https' {
+  return config.security.clientTls ? 'https' : 'http';
 }
 
 /** Election timeout and heartbeat in ticks, for the pure core. */

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type ClusterConfig } from '../cluster/config.ts';
+import { gatewayUrl, loadConfig, type ClusterConfig } from '../cluster/config.ts';
 import { gatewayName } from '../cluster/local/cluster-processes.ts';
 import { fetchAllStatuses, leaderOf, type RaftStatus } from '../cluster/local/cluster-probe.ts';
 import { startCluster as startLocalCluster, stopAll } from '../cluster/local/local-cluster.ts';
@@ -110,7 +110,7 @@ async function startOnce(nodes: number, opts: StartClusterOptions): Promise<Clus
   let stopped = false;
   return {
     config, dataDir, manager,
-    gatewayUrl: `http://${config.gateway.host}:${config.gateway.port}`,
+    gatewayUrl: gatewayUrl(config),
     nodeIds: nodeList.map((n) => n.id),
     nodeUrl: (id) => nodeList.find((n) => n.id === knownNode(id))!.url,
     logPath: (name) => manager.logPath(name === gatewayName ? name : knownNode(name)),

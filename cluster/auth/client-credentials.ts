@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createRequire } from 'node:module';
-import type { Dispatcher } from 'undici';
+import { join } from 'node:path';
+import type { Agent, Dispatcher } from 'undici';
+import { tlsDir } from './cluster-certs.ts';
 import { adminTokenPath } from './token-store.ts';
 
 /**
@@ -10,6 +14,9 @@ import { adminTokenPath } from './token-store.ts';
  * registered origin then carry `Authorization: Bearer <token>`: the admin token the first `up`
  * wrote to `<dataDir>/auth/admin.token`, else $RAFT_TOKEN. Requests to any other
  * origin (Prometheus, etcd, the proxy API) carry nothing, so the token goes nowhere else.
+ *
+ * With client TLS on, a cluster's origins are https: requests to them trust that cluster's CA
+ * (`<dataDir>/tls/ca.crt`), and only for them; other origins keep the system's roots.
  */
 
 const dataDirByOrigin = new Map<string, string>();
@@ -59,6 +66,63 @@ export function registerTargetOrigin(url: string, dataDirAbs: string): void {
   if (origin !== null) targetDirByOrigin.set(origin, dataDirAbs);
 }
 
+/** The data directory of the cluster an origin belongs to, if any. */
+function dirForOrigin(origin: string): string | undefined {
+  return targetDirByOrigin.get(origin) ?? dataDirByOrigin.get(origin);
+}
+
+const caCache = new Map<string, { ca: Buffer | null; readAtMs: number }>();
+/** A data directory's cluster CA, re-read at most every rereadMs; null when it has none. */
+function caOfDir(dataDirAbs: string): Buffer | null {
+  const now = Date.now();
+  const cached = caCache.get(dataDirAbs);
+  if (cached && now - cached.readAtMs < rereadMs) return cached.ca;
+  let ca: Buffer | null = null;
+  try {
+    ca = readFileSync(join(tlsDir(dataDirAbs), 'ca.crt'));
+  } catch { /* no CA: TLS to it fails as for any untrusted server */ }
+  caCache.set(dataDirAbs, { ca, readAtMs: now });
+  return ca;
+}
+
+/** The cluster CA to trust for `url`: set when it is https and a registered cluster's origin. */
+export function clusterCa(url: string | URL): Buffer | null {
+  const origin = typeof url === 'string' ? originOf(url) : url.origin;
+  if (origin === null || !origin.startsWith('https:')) return null;
+  const dir = dirForOrigin(origin);
+  return dir === undefined ? null : caOfDir(dir);
+}
+
+/** undici `connect` options for a Pool or Client to `url`: `new Pool(url, { connect: clusterConnect(url) })`. */
+export function clusterConnect(url: string): { ca: Buffer } | undefined {
+  const ca = clusterCa(url);
+  return ca === null ? undefined : { ca };
+}
+
+/** TLS options (`{ ca }` or nothing) for node:https or autocannon requests to `url`. */
+export function clusterTlsOptions(url: string | URL): { ca?: Buffer } {
+  const ca = clusterCa(url);
+  return ca === null ? {} : { ca };
+}
+
+/** node:http's or node:https' `request` for `url`, and the TLS options to pass with it. */
+export function requestFor(url: URL): { request: typeof httpRequest; tls: { ca?: Buffer } } {
+  return url.protocol === 'https:' ? { request: httpsRequest, tls: clusterTlsOptions(url) } : { request: httpRequest, tls: {} };
+}
+
+/** One undici Agent per cluster CA, for global-dispatcher requests to that cluster's https origins. */
+const agentByCa = new Map<string, Agent>();
+function agentFor(ca: Buffer): Agent {
+  const key = ca.toString('latin1');
+  let agent = agentByCa.get(key);
+  if (!agent) {
+    const undici = createRequire(import.meta.url)('undici') as typeof import('undici');
+    agent = new undici.Agent({ connect: { ca } });
+    agentByCa.set(key, agent);
+  }
+  return agent;
+}
+
 /** The token for requests to an origin (`http://host:port`, no path), if a cluster's. */
 function tokenForOrigin(origin: string): string | null {
   const target = targetDirByOrigin.get(origin);
@@ -104,8 +168,10 @@ function interceptor(fixedOrigin: string | null): Dispatcher.DispatcherComposeIn
     // Per request: no URL parsing when the origin is already one (a pool's, or undici's usual form).
     const origin = fixedOrigin ?? (opts.origin === undefined ? null : typeof opts.origin === 'string' ? opts.origin : opts.origin.origin);
     const token = origin === null ? null : (tokenForOrigin(origin) ?? (fixedOrigin === null ? tokenFor(origin) : null));
-    if (token === null || hasAuthorization(opts.headers)) return dispatch(opts, handler);
-    return dispatch({ ...opts, headers: withHeader(opts.headers, `Bearer ${token}`) }, handler);
+    const out = token === null || hasAuthorization(opts.headers) ? opts : { ...opts, headers: withHeader(opts.headers, `Bearer ${token}`) };
+    // The global dispatcher's requests to a cluster's https origin go by an Agent that trusts its CA (a pool has it already).
+    const ca = fixedOrigin === null && origin !== null && origin.startsWith('https:') ? clusterCa(origin) : null;
+    return ca === null ? dispatch(out, handler) : agentFor(ca).dispatch(out, handler);
   };
 }
 

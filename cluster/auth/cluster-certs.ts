@@ -15,6 +15,9 @@ export class CertError extends Error {
   readonly code = 'CERTS_FAILED';
 }
 
+/** The gateway's certificate (client TLS) is made under the same CA with this name; no node has it. */
+export const gatewayCertName = 'gateway';
+
 export function tlsDir(dataDirAbs: string): string {
   return join(dataDirAbs, 'tls');
 }

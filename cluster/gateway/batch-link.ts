@@ -1,5 +1,5 @@
-import { request, type ClientRequest, type IncomingMessage } from 'node:http';
-import { authHeader } from '../auth/client-credentials.ts';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { authHeader, requestFor } from '../auth/client-credentials.ts';
 import { LineSplitter } from '../http/line-splitter.ts';
 import { NodeUnavailableError } from './errors.ts';
 import type { NodeAnswer } from './node-client.ts';
@@ -66,8 +66,9 @@ export class BatchLink {
   }
 
   private open(): Stream {
+    const { request, tls } = requestFor(this.url);
     const req = request({
-      host: this.url.hostname, port: this.url.port, path: batchStreamPath, method: 'POST', agent: false,
+      ...tls, host: this.url.hostname, port: this.url.port, path: batchStreamPath, method: 'POST', agent: false,
       headers: { 'content-type': 'application/x-ndjson', ...this.headers, ...authHeader(this.url) },
     });
     req.setNoDelay(true);

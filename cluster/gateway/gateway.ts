@@ -1,10 +1,11 @@
 import { once } from 'node:events';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { registerClusterOrigins } from '../auth/client-credentials.ts';
 import { authorize, gatewayNeed } from '../auth/request-auth.ts';
+import { ensureClusterCerts, gatewayCertName, readNodeTls } from '../auth/cluster-certs.ts';
+import { createTlsOrPlainServer, refusePlainClient } from '../http/tls-or-plain-server.ts';
 import { ensureAdminToken, TokenVerifier } from '../auth/token-store.ts';
-import { gatewayNodeUrl, type ClusterConfig } from '../config.ts';
+import { clientScheme, gatewayNodeUrl, type ClusterConfig } from '../config.ts';
 import { AuditLog } from '../auth/audit-log.ts';
 import { openAuditLog } from '../auth/audit-log.ts';
 import { createGatewayApp } from './app.ts';
@@ -82,11 +83,17 @@ export async function startGateway(config: ClusterConfig, options: GatewayOption
   const verifier = config.security.auth ? new TokenVerifier(config.dataDirAbs) : null;
   const audit: AuditLog = openAuditLog(config.dataDirAbs, 'gateway');
   const routes = gatewayRequestListener({ bodyLimitBytes: config.http.bodyLimitBytes, forwarder, metrics, ids }, app);
+  const clientTls = config.security.clientTls;
   const listener: typeof routes = (req, res) => {
+    if (clientTls && refusePlainClient(req, res, gatewayNeed(req.method ?? 'GET', (req.url ?? '/').split('?')[0]!))) return;
     if (authorize(req, res, { verifier, need: gatewayNeed, onFailure: (f) => audit.recordLimited('auth-failure', { ...f }) })) routes(req, res);
   };
+  // Client TLS: https with the gateway's certificate from the cluster CA; plain HTTP reaches health and metrics only.
+  if (clientTls) ensureClusterCerts(config.dataDirAbs, [gatewayCertName], config.gateway.host, config.clusterId);
+  const tls = clientTls ? readNodeTls(config.dataDirAbs, gatewayCertName) : null;
+  const served = createTlsOrPlainServer({ keepAliveTimeout: 65_000 }, tls, listener);
   leaderTracker.start();
-  const server = createServer(listener).listen(options.port ?? config.gateway.port, config.gateway.host);
+  const server = served.server.listen(options.port ?? config.gateway.port, config.gateway.host);
   try {
     await once(server, 'listening');
   } catch (err) {
@@ -94,10 +101,9 @@ export async function startGateway(config: ClusterConfig, options: GatewayOption
     await Promise.all([...clients.values()].map((c) => c.close()));
     throw err;
   }
-  // Keep-alive longer than typical client pools' idle timeout, so the client closes first.
-  server.keepAliveTimeout = 65_000;
+  // Keep-alive (above) longer than typical client pools' idle timeout, so the client closes first.
   const { port } = server.address() as AddressInfo;
-  const url = `http://${config.gateway.host}:${port}`;
+  const url = `${clientScheme(config)}://${config.gateway.host}:${port}`;
   registerClusterOrigins(config.dataDirAbs, [url]);
 
   let closing: Promise<void> | null = null;
@@ -108,9 +114,10 @@ export async function startGateway(config: ClusterConfig, options: GatewayOption
       closing ??= (async () => {
         leaderTracker.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
+        served.http.closeIdleConnections();
+        served.https?.closeIdleConnections();
         // Requests in flight get their answer (bounded by the failover deadline), then we stop.
-        const forced = setTimeout(() => server.closeAllConnections(), deadlineMs + 500);
+        const forced = setTimeout(() => { served.http.closeAllConnections(); served.https?.closeAllConnections(); }, deadlineMs + 500);
         await closed;
         clearTimeout(forced);
         await Promise.all([...clients.values()].map((c) => c.close()));

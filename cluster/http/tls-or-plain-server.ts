@@ -1,7 +1,8 @@
-import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server as HttpServer, type ServerOptions } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server as HttpServer, type ServerOptions, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { sendJson } from './json-body.ts';
 
 /**
  * One port that serves TLS and plain HTTP, told apart by the connection's first byte (0x16 is
@@ -58,4 +59,17 @@ export function verifiedPeerName(req: IncomingMessage): string | null {
   const cert = socket.getPeerCertificate();
   const cn = cert?.subject?.CN;
   return typeof cn === 'string' ? cn : null;
+}
+
+/**
+ * With client TLS on, a client route reached over plain HTTP is answered 403 `TLS_REQUIRED` and
+ * the connection closed; `need` 'open' (health, metrics: Prometheus scrapes them) and 'peer'
+ * (peer TLS decides) pass. True when the request was answered.
+ */
+export function refusePlainClient(req: IncomingMessage, res: ServerResponse, need: string): boolean {
+  if ((req.socket as Partial<TLSSocket>).encrypted === true || need === 'open' || need === 'peer') return false;
+  req.resume();
+  res.shouldKeepAlive = false;
+  sendJson(res, 403, { error: 'client TLS is on: use https (the cluster CA is <dataDir>/tls/ca.crt)', code: 'TLS_REQUIRED' });
+  return true;
 }

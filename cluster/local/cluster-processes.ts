@@ -24,6 +24,7 @@ export function clusterEnv(config: ClusterConfig, extra: Readonly<Record<string,
     TOXIPROXY_URL: config.links.toxiproxyUrl,
     RAFT_AUTH: String(config.security.auth),
     RAFT_PEER_TLS: String(config.security.peerTls),
+    RAFT_CLIENT_TLS: String(config.security.clientTls),
     ...extra,
   };
 }

@@ -46,10 +46,11 @@ await runCli(async () => {
   };
   const metrics = createNodeMetrics(peers.filter((p) => p !== id));
   const audit = openAuditLog(config.dataDirAbs, id);
-  if (config.security.peerTls) ensureClusterCerts(config.dataDirAbs, peers, config.host, config.clusterId);
-  const tls = config.security.peerTls ? readNodeTls(config.dataDirAbs, id) : null;
+  const { peerTls, clientTls } = config.security;
+  if (peerTls || clientTls) ensureClusterCerts(config.dataDirAbs, peers, config.host, config.clusterId);
+  const tls = peerTls || clientTls ? readNodeTls(config.dataDirAbs, id) : null;
   const transport = new PeerTransport({
-    tls,
+    tls: peerTls ? tls : null,
     self: id,
     clusterId: config.clusterId,
     peerUrls: new Map(peers.filter((p) => p !== id).map((p) => [p, peerUrl(config, id, p)])),
@@ -84,7 +85,7 @@ await runCli(async () => {
   const server = createNodeServer({
     verifier: config.security.auth ? new TokenVerifier(config.dataDirAbs) : null,
     bodyTimeoutMs: config.security.bodyTimeoutMs,
-    tls,
+    tls, peerTls, clientTls,
     host, audit, metrics, tickMs: config.raft.tickMs, peers,
     bodyLimitBytes: config.http.bodyLimitBytes, peerBodyLimitBytes: config.security.peerBodyLimitBytes,
     nodeUrl: (n) => config.nodes.find((x) => x.id === n)?.url ?? null,
@@ -95,7 +96,7 @@ await runCli(async () => {
     server.server.listen(spec.port, spec.host, () => resolve());
   });
   console.log(`${id} listening on ${spec.url} (cluster ${config.clusterId}, fsync ${config.storage.fsync}, data ${dataDir}, election seed ${seed}, ` +
-    `auth ${config.security.auth ? 'on' : 'OFF'}, peer TLS ${config.security.peerTls ? 'on' : 'OFF'})`);
+    `auth ${config.security.auth ? 'on' : 'OFF'}, peer TLS ${peerTls ? 'on' : 'OFF'}, client TLS ${clientTls ? 'on' : 'off'})`);
 
   return await new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {

@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { authorize, nodeNeed } from '../auth/request-auth.ts';
 import type { TokenVerifier } from '../auth/token-store.ts';
 import { notJsonProblem } from '../http/json-only.ts';
-import { createTlsOrPlainServer, verifiedPeerName, type TlsMaterial, type TlsOrPlainServer } from '../http/tls-or-plain-server.ts';
+import { createTlsOrPlainServer, refusePlainClient, verifiedPeerName, type TlsMaterial, type TlsOrPlainServer } from '../http/tls-or-plain-server.ts';
 import { sendJson } from '../http/json-body.ts';
 import type { AuditLog } from '../auth/audit-log.ts';
 import { serveBatch, type BatchRouteDeps } from './batch-route.ts';
@@ -31,8 +31,12 @@ export interface NodeAppDeps {
   readonly verifier?: TokenVerifier | null;
   /** A request body (not a stream) must have arrived within this. */
   readonly bodyTimeoutMs?: number;
-  /** This node's certificate and the cluster CA: peer routes then demand a member's certificate. null: peer TLS off. */
+  /** This node's certificate and the cluster CA, for peer TLS, client TLS or both. null: neither. */
   readonly tls?: TlsMaterial | null;
+  /** Peer routes demand a member's certificate; default: whenever `tls` is given. */
+  readonly peerTls?: boolean;
+  /** Client routes demand TLS (plain HTTP keeps /healthz, /readyz, /metrics); default off. */
+  readonly clientTls?: boolean;
 }
 
 /**
@@ -40,7 +44,7 @@ export interface NodeAppDeps {
  * the cluster CA signed for another member, whose name matches the x-raft-from it claims.
  */
 function peerProblem(req: IncomingMessage, deps: NodeAppDeps): string | null {
-  if (!deps.tls) return null;
+  if (!deps.tls || deps.peerTls === false) return null;
   const name = verifiedPeerName(req);
   if (name === null) return 'peer routes need TLS with a certificate signed by the cluster CA';
   if (!deps.peers.includes(name) || name === deps.host.id) return `certificate names ${name}, not another member`;
@@ -139,6 +143,7 @@ export function createNodeServer(deps: NodeAppDeps): TlsOrPlainServer {
   // requestTimeout 0: a peer or batch stream is one request that lasts as long as the link, and
   // Node's timeout has no per-route exception; every other request gets bodyTimeoutMs below.
   return createTlsOrPlainServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 10_000 }, deps.tls ?? null, (req: IncomingMessage, res: ServerResponse) => {
+    if (deps.clientTls && refusePlainClient(req, res, nodeNeed(req.method ?? 'GET', pathOfUrl(req.url)))) return;
     if (!authorize(req, res, { verifier, need: nodeNeed, onFailure: onAuthFailure })) return;
     if (nodeNeed(req.method ?? 'GET', pathOfUrl(req.url)) === 'peer') {
       const problem = peerProblem(req, deps);

@@ -21,6 +21,7 @@ import { summaryLines } from './runner/run-summary.ts';
 import { runSuite, suiteTable } from './suite.ts';
 import { reportLine } from '../reports/render-run.ts';
 import { int, parseChaosArgs, usage } from './cli-options.ts';
+import { chaosCommand } from './runtime/chaos-command.ts';
 import { UsageError, usageExitCode } from '../cluster/common/cli-usage.ts';
 
 class ClusterUnavailableError extends Error {
@@ -82,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const experiment = findExperiment(opts.experiment)!;
   console.log(`seed ${opts.seed}`);
-  if (opts.runtime === 'docker') return (await import('../cluster/containers/docker-chaos.ts')).runDockerChaos(experiment, opts, argv);
+  if (opts.runtime !== 'local') return chaosCommand.run(opts.runtime, experiment, opts, argv);
   const baseConfig = loadConfig();
   const manager = new ProcessManager(baseConfig.dataDirAbs);
   let config = runningCluster(manager);

@@ -71,7 +71,8 @@ async function suite(): Promise<void> {
   let record: DockerClusterRecord;
   let runtime: DockerRuntime;
   const cli = (args: string[], timeoutMs = 240_000) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: repoRoot, env, encoding: 'utf8', timeout: timeoutMs });
+    // As the justfile runs the CLIs: with the docker runtime registered (cluster/containers/register.ts).
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './cluster/containers/register.ts', ...args], { cwd: repoRoot, env, encoding: 'utf8', timeout: timeoutMs });
     return { code: r.status, out: `${r.stdout}${r.stderr}` };
   };
   // The images choice lives with the default data dir; the test's own data dir gets a copy.

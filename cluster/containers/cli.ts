@@ -69,6 +69,10 @@ export interface DockerUpOptions {
 
 /** Node variables compose passes through (compose-file.ts storageEnv); others are refused. */
 const nodeEnvKeys = ['RAFT_SYNC_LEDGER', 'RAFT_FSYNC_DELAY_MS'] as const;
+function nodeEnvFrom(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(nodeEnvKeys.flatMap((k) => (env[k] !== undefined && env[k] !== '' ? [[k, env[k]!]] : [])));
+}
+
 function extraNodeEnv(env: Readonly<Record<string, string>>): Record<string, string> {
   const bad = Object.keys(env).filter((k) => !(nodeEnvKeys as readonly string[]).includes(k));
   if (bad.length > 0) throw new DockerClusterError('CLUSTER_STATE', `the docker nodes cannot be given ${bad.join(', ')} (compose passes ${nodeEnvKeys.join(', ')})`);
@@ -92,9 +96,11 @@ export async function upWith(opts: DockerUpOptions): Promise<number> {
   const composeFiles = [committed.compose];
   if (nodes !== 3) composeFiles.push(writeOverride(join(dir, 'override'), containerConfig(nodes)));
   const nodesDir = prepareNodeDataRoot(dir);
+  // As a local node inherits them from `up`'s environment; a run's own needs (opts) come on top.
+  const nodeEnv = extraNodeEnv({ ...nodeEnvFrom(process.env), ...opts.nodeEnv });
   const env: Record<string, string> = {
     ...imagesEnv, ...hostPortEnv(nodes, { ...process.env, ...(fsync ? { RAFT_FSYNC: fsync } : {}) }),
-    RAFT_SECURITY_DIR: dir, RAFT_NODES_DIR: nodesDir.path, ...extraNodeEnv(opts.nodeEnv),
+    RAFT_SECURITY_DIR: dir, RAFT_NODES_DIR: nodesDir.path, ...nodeEnv,
   };
   const record: DockerClusterRecord = { project, nodeCount: nodes, composeFiles, env, clusterId: `compose-${project}`, startedAt: new Date().toISOString() };
   writeRecord(dir, { ...record, env: { ...env, RAFT_CLUSTER_ID: record.clusterId } });
@@ -104,7 +110,7 @@ export async function upWith(opts: DockerUpOptions): Promise<number> {
   if (security.warning) console.warn(security.warning);
   console.log(`security: auth ${config.security.auth ? 'on' : 'OFF'}, peer mTLS ${config.security.peerTls ? 'on' : 'OFF'} (${dir}/auth, ${dir}/tls${security.tokenCreated ? '; new admin token' : ''}${security.certsMade.length ? `; made ${security.certsMade.join(', ')}` : ''})`);
   if (nodesDir.warning) console.warn(nodesDir.warning);
-  const nodeEnvNote = Object.entries(opts.nodeEnv).map(([k, v]) => ` ${k}=${v}`).join('');
+  const nodeEnvNote = Object.entries(nodeEnv).map(([k, v]) => ` ${k}=${v}`).join('');
   console.log(`node data: ${nodesDir.path} (bind-mounted at /data)${nodeEnvNote}`);
   const weight = raiseDockerCpuWeight();
   if (weight) console.log(weight);

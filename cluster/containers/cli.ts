@@ -1,9 +1,9 @@
 // The containerised cluster, mirroring the local commands:
 //   just images [--offline|--online]
-//   just up --runtime docker [--nodes N] [--fsync always|never] [--grafana]
+//   [RAFT_SYNC_LEDGER=1 [RAFT_FSYNC_DELAY_MS=15]] just up --runtime docker [--nodes N] [--fsync always|never] [--grafana]
 //   just status|down|clean --runtime docker      just logs --runtime docker [service] [--lines N]
 // Compose runs the containers (docker-compose.yml, plus a generated override for --nodes N);
-// the cluster's record, images choice and fault ledger live under <data dir>/docker/.
+// the cluster's record, images choice, fault ledger and node data (nodes/) live under <data dir>/docker/.
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { intOption, parseCliArgs, UsageError } from '../common/cli-usage.ts';

@@ -4,10 +4,11 @@ set shell := ["bash", "-cu"]
 set quiet := true
 set no-exit-message := true
 
-ts := "node --import tsx"
+# The second --import registers `--runtime docker` with the CLIs (cluster/common/runtime-commands.ts).
+ts := "node --import tsx --import ./cluster/containers/register.ts"
 
 # The load generator's process: its GC pauses land in corrected latency (docs/perf/2026-11-28-generator-pauses.md).
-gen := "node --no-memory-reducer --single-threaded-gc --import tsx"
+gen := "node --no-memory-reducer --single-threaded-gc --import tsx --import ./cluster/containers/register.ts"
 
 # list the recipes
 default:

@@ -9,6 +9,7 @@ import { MetricsEndpoint } from '../monitoring/metrics-endpoint.ts';
 import { GeneratorMetrics } from './generator-metrics.ts';
 import { runCli } from '../cluster/common/cli-usage.ts';
 import { takeRuntimeFlag, type RuntimeKind } from '../cluster/common/runtime-flag.ts';
+import { benchTargetCommand } from './cli/runtime-target.ts';
 import { parseBenchArgs } from './cli/bench-args.ts';
 import type { ScenarioArgs } from './cli/bench-args.ts';
 import { resolveTarget, startFreshCluster } from './cli/bench-target.ts';
@@ -72,7 +73,7 @@ async function runScenario(args: ScenarioArgs, runtime: RuntimeKind = 'local'): 
   });
   try {
     target = args.kind === 'floor' || args.kind === 'etcd' ? await startReferenceTarget(args.kind, args.fsync, log)
-      : runtime === 'docker' ? await (await import('../cluster/containers/docker-bench.ts')).dockerBenchTarget(log)
+      : runtime !== 'local' ? await benchTargetCommand.run(runtime, log)
       : await resolveTarget(args.target, args.fsync, log);
     if (abort.signal.aborted) return 130;
     folder = await RunFolder.create(args.name);

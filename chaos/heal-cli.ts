@@ -19,13 +19,14 @@ import { sweep } from './nemesis/sweep.ts';
 import { LocalRuntime } from './runtime/local.ts';
 import { UsageError, usageExitCode } from '../cluster/common/cli-usage.ts';
 import { takeRuntimeFlag } from '../cluster/common/runtime-flag.ts';
+import { healCommand } from '../cluster/common/runtime-commands.ts';
 
 const usage = 'usage: just heal [--no-sweep] [--runtime local|docker]';
 
 async function main(argv: string[]): Promise<number> {
   let doSweep = true;
   const { runtime: runtimeKind, rest } = takeRuntimeFlag(argv);
-  if (runtimeKind === 'docker') return (await import('../cluster/containers/docker-heal.ts')).healDocker(!rest.includes('--no-sweep'));
+  if (runtimeKind !== 'local') return healCommand.run(runtimeKind, !rest.includes('--no-sweep'));
   for (const arg of argv) {
     if (arg === '--no-sweep') doSweep = false;
     else if (arg === '--help' || arg === '-h') { console.log(usage); return 0; }

@@ -1,10 +1,11 @@
 // The dockerode runtime and `just heal --runtime docker` against a real compose cluster (its own
 // project, subnet, ports and data dir): a runner SIGKILLed while a node is paused, and while the
 // network is cut (a disconnect, drop rules and a toxic at once), leaves nothing behind after the
-// heal. Needs dockerd and `npx just images`; without them the tests are skipped with the reason,
+// heal; disk-loss and power-loss act on a stopped container's files on the host, and the node
+// comes back and catches up (each bounded: 90 s to catch up). Needs dockerd and `npx just images`; without them the tests are skipped with the reason,
 // and under CI=true they fail with it.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,8 @@ import Docker from 'dockerode';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { repoRoot } from '../../cluster/config.ts';
-import { dockerRuntime, readImagesEnv, readRecord, runCompose, type DockerClusterRecord } from '../../cluster/containers/docker-cluster.ts';
+import { dockerRuntime, hostConfig, readImagesEnv, readRecord, runCompose, type DockerClusterRecord } from '../../cluster/containers/docker-cluster.ts';
+import { fetchAllStatuses, leaderOf } from '../../cluster/local/cluster-probe.ts';
 import { imageExists } from '../../cluster/containers/images.ts';
 import type { AppliedFault } from '../nemesis/fault.ts';
 import type { DockerRuntime } from './docker.ts';
@@ -67,11 +69,14 @@ async function suite(): Promise<void> {
     ...process.env, COMPOSE_PROJECT_NAME: `raftchaostest${process.pid}`, RAFT_SUBNET_PREFIX: '172.30.7', RAFT_DATA_DIR: dataDir,
     GATEWAY_PORT: String(base), RAFT_BASE_PORT: String(base + 1), TOXIPROXY_URL: `http://127.0.0.1:${base + 4}`,
     PROMETHEUS_PORT: String(base + 5), DASHBOARD_PORT: String(base + 6),
+    // The power-loss case needs the nodes' sync ledgers (as the power-loss experiment's nodes).
+    RAFT_SYNC_LEDGER: '1',
   };
   let record: DockerClusterRecord;
   let runtime: DockerRuntime;
   const cli = (args: string[], timeoutMs = 240_000) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: repoRoot, env, encoding: 'utf8', timeout: timeoutMs });
+    // As the justfile runs the CLIs: with the docker runtime registered (cluster/containers/register.ts).
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './cluster/containers/register.ts', ...args], { cwd: repoRoot, env, encoding: 'utf8', timeout: timeoutMs });
     return { code: r.status, out: `${r.stdout}${r.stderr}` };
   };
   // The images choice lives with the default data dir; the test's own data dir gets a copy.
@@ -132,7 +137,6 @@ async function suite(): Promise<void> {
   }
 
   test('security on: one host-made token and CA; the gateway refuses no token, takes the host\'s', async () => {
-    const { readFileSync, existsSync } = await import('node:fs');
     const docker = join(dataDir, 'docker');
     for (const f of ['auth/admin.token', 'auth/tokens.json', 'tls/ca.crt', 'tls/node1.crt', 'tls/node3.key']) assert.ok(existsSync(join(docker, f)), f);
     assert.is(record.env.RAFT_AUTH, 'true');
@@ -196,6 +200,74 @@ async function suite(): Promise<void> {
     const heal = cli(['chaos/heal-cli.ts', '--runtime', 'docker']);
     assert.is(heal.code, 0, heal.out);
     assert.match(heal.out, /sweep: reconnected node2/);
+    await assertNothingLeft();
+  });
+
+  /** The host's view of node `id`'s files: what disk-loss wipes and power-loss cuts. */
+  const nodeDir = (id: string) => join(dataDir, 'docker', 'nodes', id);
+
+  async function writes(count: number): Promise<void> {
+    const token = readFileSync(join(dataDir, 'docker', 'auth', 'admin.token'), 'utf8').trim();
+    for (let i = 0; i < count; i++) {
+      const r = await fetch(`http://127.0.0.1:${env.GATEWAY_PORT}/api/write`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ data: `w${i}` }), signal: AbortSignal.timeout(10_000),
+      });
+      assert.is(r.status, 200, await r.text());
+    }
+  }
+
+  /** Bounded: node `id` answers again as a voting member holding everything the leader committed before the fault. */
+  async function caughtUp(id: string, commitBefore: number, timeoutMs = 90_000): Promise<void> {
+    const nodes = hostConfig(record, join(dataDir, 'docker')).nodes;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const st = (await fetchAllStatuses(nodes)).get(id);
+      const identity = (() => { try { return JSON.parse(readFileSync(join(nodeDir(id), 'identity.json'), 'utf8')) as { state: string }; } catch { return null; } })();
+      if (st && st.commitIndex >= commitBefore && identity?.state === 'member') return;
+      if (Date.now() > deadline) assert.unreachable(`${id} did not catch up within ${timeoutMs} ms: ${JSON.stringify(st)} identity ${JSON.stringify(identity)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  async function leaderCommit(): Promise<number> {
+    const leader = leaderOf(await fetchAllStatuses(hostConfig(record, join(dataDir, 'docker')).nodes));
+    assert.ok(leader, 'a leader');
+    return leader!.commitIndex;
+  }
+
+  test('disk-loss on a container: wiped on the host while stopped; healed by a later process, it rejoins catching up and catches up', async () => {
+    await writes(20);
+    const commitBefore = await leaderCommit();
+    assert.ok(readdirSync(join(nodeDir('node3'), 'raft')).length > 0, 'node3 holds its log on the host');
+    const r = await inject([{ kind: 'disk-loss', target: { role: 'node', node: 'node3' } }]);
+    assert.is((await runtime.info('node3')).state, 'stopped');
+    assert.equal(readdirSync(nodeDir('node3')), [], 'node3\'s data wiped');
+    await r.kill();
+    const heal = cli(['chaos/heal-cli.ts', '--runtime', 'docker']);
+    assert.is(heal.code, 0, heal.out);
+    assert.match(heal.out, /started node3/);
+    await caughtUp('node3', commitBefore);
+    assert.match(await runtime.logs('node3', 400), /node3: empty, rejoining a formed cluster: not voting until caught up/);
+    await assertNothingLeft();
+  });
+
+  test('power-loss on a container: SIGKILLed, unsynced writes cut on the host, started with its files given back to the container user', async () => {
+    await writes(10);
+    const commitBefore = await leaderCommit();
+    const r = await inject([{ kind: 'power-loss', target: { role: 'node', node: 'node2' } }]);
+    assert.is((await runtime.info('node2')).state, 'stopped');
+    // The cut rewrote node2's sync ledger as this (host) process's user.
+    const ledger = join(nodeDir('node2'), 'raft', '.sync-ledger.json');
+    assert.ok(existsSync(ledger), 'node2 ran with a sync ledger');
+    await r.kill();
+    const heal = cli(['chaos/heal-cli.ts', '--runtime', 'docker']);
+    assert.is(heal.code, 0, heal.out);
+    assert.match(heal.out, /started node2/);
+    await caughtUp('node2', commitBefore);
+    if (process.getuid?.() === 0) {
+      for (const f of ['', 'raft', 'raft/.sync-ledger.json']) assert.is(statSync(join(nodeDir('node2'), f)).uid, 1000, `owner of node2/${f}`);
+    }
     await assertNothingLeft();
   });
 

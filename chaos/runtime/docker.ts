@@ -36,6 +36,13 @@ export interface DockerRuntimeOptions {
   readonly network: string;
   /** Seconds a graceful stop waits before SIGKILL. Default 5. */
   readonly stopTimeoutS?: number;
+  /** Where a member's data lives on the host (a bind mount), null when not reachable: Runtime.dataDir. */
+  readonly dataDir?: (service: string) => string | null;
+  /**
+   * Runs before a stopped member is started: the host may have written into its data as another
+   * user (a power cut rewrites files as root), so ownership is given back to the container's user.
+   */
+  readonly beforeStart?: (service: string) => void;
 }
 
 export class DockerRuntime implements Runtime {
@@ -94,7 +101,15 @@ export class DockerRuntime implements Runtime {
 
   async start(name: string): Promise<void> {
     if ((await this.info(name)).state !== 'stopped') return;
-    await this.call(name, async () => (await this.container(name)).start());
+    await this.call(name, async () => {
+      this.o.beforeStart?.(name);
+      await (await this.container(name)).start();
+    });
+  }
+
+  dataDir(name: string): string | null {
+    if (!this.o.services.includes(name)) throw new RuntimeError('UNKNOWN_MEMBER', `unknown member "${name}" (members: ${this.o.services.join(', ')})`);
+    return this.o.dataDir?.(name) ?? null;
   }
 
   async stop(name: string): Promise<void> {

@@ -1,10 +1,10 @@
 // The containerised cluster, mirroring the local commands:
 //   just images [--offline|--online]
-//   just up --runtime docker [--nodes N] [--fsync always|never] [--grafana]
+//   [RAFT_SYNC_LEDGER=1 [RAFT_FSYNC_DELAY_MS=15]] just up --runtime docker [--nodes N] [--fsync always|never] [--grafana]
 //   just status|down|clean --runtime docker      just logs --runtime docker [service] [--lines N]
 // Compose runs the containers (docker-compose.yml, plus a generated override for --nodes N);
-// the cluster's record, images choice and fault ledger live under <data dir>/docker/.
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+// the cluster's record, images choice, fault ledger and node data (nodes/) live under <data dir>/docker/.
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { intOption, parseCliArgs, UsageError } from '../common/cli-usage.ts';
 import { fetchAllStatuses, fetchGatewayStatus, leaderOf } from '../local/cluster-probe.ts';
@@ -19,7 +19,7 @@ import { committed, writeOverride } from './generated-files.ts';
 import { buildImages, imageExists, writeImagesEnv } from './images.ts';
 import { imagesEnvPath } from './docker-cluster.ts';
 import { raiseDockerCpuWeight } from './cpu-weight.ts';
-import { formedMarker, hasFormed, prepareContainerSecurity } from './container-security.ts';
+import { prepareContainerSecurity, prepareNodeDataRoot } from './container-security.ts';
 import Docker from 'dockerode';
 import { composeLabels } from '../../chaos/runtime/docker.ts';
 
@@ -56,6 +56,31 @@ async function images(args: string[]): Promise<number> {
 async function up(args: string[]): Promise<number> {
   const { values, positionals } = parseCliArgs(args, { nodes: { type: 'string' }, fsync: { type: 'string' }, grafana: { type: 'boolean' } });
   noPositionals('up', positionals);
+  return upWith({ ...values, nodeEnv: {} });
+}
+
+export interface DockerUpOptions {
+  readonly nodes?: string;
+  readonly fsync?: string;
+  readonly grafana?: boolean;
+  /** Node variables a run needs (an experiment's clusterEnv, e.g. RAFT_SYNC_LEDGER=1), recorded with the cluster. */
+  readonly nodeEnv: Readonly<Record<string, string>>;
+}
+
+/** Node variables compose passes through (compose-file.ts storageEnv); others are refused. */
+const nodeEnvKeys = ['RAFT_SYNC_LEDGER', 'RAFT_FSYNC_DELAY_MS'] as const;
+function nodeEnvFrom(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(nodeEnvKeys.flatMap((k) => (env[k] !== undefined && env[k] !== '' ? [[k, env[k]!]] : [])));
+}
+
+function extraNodeEnv(env: Readonly<Record<string, string>>): Record<string, string> {
+  const bad = Object.keys(env).filter((k) => !(nodeEnvKeys as readonly string[]).includes(k));
+  if (bad.length > 0) throw new DockerClusterError('CLUSTER_STATE', `the docker nodes cannot be given ${bad.join(', ')} (compose passes ${nodeEnvKeys.join(', ')})`);
+  return { ...env };
+}
+
+export async function upWith(opts: DockerUpOptions): Promise<number> {
+  const values = opts;
   const nodes = intOption('nodes', values.nodes, 3, 1, 9);
   const fsync = values.fsync;
   if (fsync !== undefined && fsync !== 'always' && fsync !== 'never') throw new UsageError(`--fsync must be always or never, got "${fsync}"`);
@@ -70,12 +95,12 @@ async function up(args: string[]): Promise<number> {
   }
   const composeFiles = [committed.compose];
   if (nodes !== 3) composeFiles.push(writeOverride(join(dir, 'override'), containerConfig(nodes)));
-  // Existing once this data dir's cluster formed and a node volume survives: a node whose volume
-  // was emptied then catches up instead of voting as a fresh member (node-identity.ts).
-  const initialState = hasFormed(dir) && (await anyNodeVolume(project, nodes)) ? 'existing' : 'new';
+  const nodesDir = prepareNodeDataRoot(dir);
+  // As a local node inherits them from `up`'s environment; a run's own needs (opts) come on top.
+  const nodeEnv = extraNodeEnv({ ...nodeEnvFrom(process.env), ...opts.nodeEnv });
   const env: Record<string, string> = {
     ...imagesEnv, ...hostPortEnv(nodes, { ...process.env, ...(fsync ? { RAFT_FSYNC: fsync } : {}) }),
-    RAFT_SECURITY_DIR: dir, INITIAL_CLUSTER_STATE: initialState,
+    RAFT_SECURITY_DIR: dir, RAFT_NODES_DIR: nodesDir.path, ...nodeEnv,
   };
   const record: DockerClusterRecord = { project, nodeCount: nodes, composeFiles, env, clusterId: `compose-${project}`, startedAt: new Date().toISOString() };
   writeRecord(dir, { ...record, env: { ...env, RAFT_CLUSTER_ID: record.clusterId } });
@@ -83,14 +108,16 @@ async function up(args: string[]): Promise<number> {
   const config = hostConfig(saved, dir);
   const security = prepareContainerSecurity(config);
   if (security.warning) console.warn(security.warning);
-  console.log(`security: auth ${config.security.auth ? 'on' : 'OFF'}, peer mTLS ${config.security.peerTls ? 'on' : 'OFF'} (${dir}/auth, ${dir}/tls${security.tokenCreated ? '; new admin token' : ''}${security.certsMade.length ? `; made ${security.certsMade.join(', ')}` : ''}); initial cluster state ${initialState}`);
+  console.log(`security: auth ${config.security.auth ? 'on' : 'OFF'}, peer mTLS ${config.security.peerTls ? 'on' : 'OFF'} (${dir}/auth, ${dir}/tls${security.tokenCreated ? '; new admin token' : ''}${security.certsMade.length ? `; made ${security.certsMade.join(', ')}` : ''})`);
+  if (nodesDir.warning) console.warn(nodesDir.warning);
+  const nodeEnvNote = Object.entries(nodeEnv).map(([k, v]) => ` ${k}=${v}`).join('');
+  console.log(`node data: ${nodesDir.path} (bind-mounted at /data)${nodeEnvNote}`);
   const weight = raiseDockerCpuWeight();
   if (weight) console.log(weight);
   const t0 = Date.now();
   console.log(`starting ${nodes} nodes + gateway + toxiproxy + prometheus + dashboard in compose project ${project} (images ${env.PROJECT_IMAGE}, proxy ${env.TOXIPROXY_IMAGE})`);
   runCompose(saved, [...(values.grafana ? ['--profile', 'grafana'] : []), 'up', '-d', '--no-build']);
   const leader = await waitForLeader(config.nodes, readyTimeoutMs);
-  writeFileSync(formedMarker(dir), `${new Date().toISOString()}\n`);
   console.log(`cluster up (docker): ${nodes} nodes, leader ${leader.id} (term ${leader.term}), fsync ${env.RAFT_FSYNC}, in ${Date.now() - t0} ms`);
   printUrls(saved, config);
   return 0;
@@ -124,17 +151,6 @@ function printUrls(record: DockerClusterRecord, config: ReturnType<typeof hostCo
   for (const n of config.nodes) console.log(`  ${n.id.padEnd(9)}  ${n.url}`);
   console.log(`  toxiproxy  ${config.links.toxiproxyUrl}`);
   console.log(`  prometheus http://127.0.0.1:${record.env.PROMETHEUS_PORT}   dashboard http://127.0.0.1:${record.env.DASHBOARD_PORT}`);
-}
-
-async function anyNodeVolume(project: string, nodeCount: number): Promise<boolean> {
-  const docker = new Docker();
-  for (const n of containerConfig(nodeCount).nodes) {
-    try {
-      await docker.getVolume(`${project}_${n.id}-data`).inspect();
-      return true;
-    } catch { /* no such volume */ }
-  }
-  return false;
 }
 
 async function projectContainers(project: string): Promise<Docker.ContainerInfo[]> {
@@ -192,7 +208,7 @@ async function down(args: string[]): Promise<number> {
   const before = (await projectContainers(record.project)).length;
   runCompose(record, ['down', '--remove-orphans', '-t', '5']);
   removeRecord(dir);
-  console.log(before === 0 ? 'nothing was running' : `removed ${before} container(s) of compose project ${record.project} (volumes kept: npx just clean --runtime docker wipes them)`);
+  console.log(before === 0 ? 'nothing was running' : `removed ${before} container(s) of compose project ${record.project} (node data kept in ${join(dir, 'nodes')}: npx just clean --runtime docker wipes it)`);
   return 0;
 }
 
@@ -221,6 +237,6 @@ async function clean(args: string[]): Promise<number> {
   let entries: string[] = [];
   try { entries = readdirSync(dir); } catch { /* nothing there */ }
   for (const e of entries) if (e !== 'images.env') rmSync(join(dir, e), { recursive: true, force: true });
-  console.log(`removed the containers and volumes of compose project ${record.project} and ${dir} (images kept)`);
+  console.log(`removed the containers of compose project ${record.project} and ${dir}, node data included (images kept)`);
   return 0;
 }

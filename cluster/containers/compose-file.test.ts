@@ -33,14 +33,15 @@ test('the service links match the local toxiproxy.json link for link, by service
   }
 });
 
-test('--nodes 5: the override adds node4 and node5 with their own volume, address and published port', () => {
+test('--nodes 5: the override adds node4 and node5 with the shared data root, their own address and published port', () => {
   const config = containerConfig(5);
   const links = containerLinkSpecs(config);
   assert.is(links.length, 5 * 4 + 5);
   assert.ok(links.some((l) => l.name === 'node5_to_node4' && l.listen === '0.0.0.0:18054' && l.upstream === 'node4:8084'));
   const text = toYaml(composeOverride(config, { toxiproxyJson: '/x/toxiproxy.json', targetsDir: '/x/targets' }));
   assert.match(text, /node5:\n {4}image:/);
-  assert.match(text, /"node5-data:\/data"/);
+  assert.match(text, /node5:\n[^]*"\$\{RAFT_NODES_DIR:-\.\/data\/docker\/nodes\}:\/data"/);
+  assert.not.match(text, /node5-data/);
   assert.match(text, /127\.0\.0\.1:\$\{NODE5_PORT:-8085\}:8085/);
   assert.match(text, /ipv4_address: "\$\{RAFT_SUBNET_PREFIX:-172\.29\.0\}\.15"/);
   assert.match(text, /RAFT_NODES: "5"/);
@@ -63,13 +64,24 @@ test('security: nodes mount the host-made auth and tls read-only, gateway and da
   const tls = '${RAFT_SECURITY_DIR:-./data/docker}/tls:/data/tls:ro';
   for (const n of ['node1', 'node2', 'node3']) {
     assert.ok(doc.services[n]!.volumes!.includes(auth) && doc.services[n]!.volumes!.includes(tls), n);
-    assert.is(doc.services[n]!.environment!.INITIAL_CLUSTER_STATE, '${INITIAL_CLUSTER_STATE:-new}');
+    assert.is(doc.services[n]!.environment!.INITIAL_CLUSTER_STATE, '${INITIAL_CLUSTER_STATE:-auto}');
   }
   for (const s of ['node1', 'gateway', 'dashboard']) {
     assert.ok(doc.services[s]!.volumes!.includes(auth), s);
     assert.is(doc.services[s]!.environment!.RAFT_AUTH, '${RAFT_AUTH:-true}', s);
     assert.is(doc.services[s]!.environment!.RAFT_PEER_TLS, '${RAFT_PEER_TLS:-true}', s);
   }
+});
+
+test('node data: one host folder bind-mounted at /data in every node (no named volume), sync ledger off unless asked', () => {
+  const doc = composeDocument(containerConfig(3)) as { services: Record<string, { volumes?: string[]; environment?: Record<string, string> }>; volumes?: unknown };
+  for (const n of ['node1', 'node2', 'node3']) {
+    assert.is(doc.services[n]!.volumes![0], '${RAFT_NODES_DIR:-./data/docker/nodes}:/data', n);
+    assert.is(doc.services[n]!.environment!.RAFT_SYNC_LEDGER, '${RAFT_SYNC_LEDGER:-0}', n);
+    assert.is(doc.services[n]!.environment!.RAFT_FSYNC_DELAY_MS, '${RAFT_FSYNC_DELAY_MS:-0}', n);
+  }
+  assert.is(doc.volumes, undefined);
+  assert.not.match(readFileSync(committed.compose, 'utf8'), /^volumes:/m);
 });
 
 test.run();

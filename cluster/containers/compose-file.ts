@@ -65,6 +65,15 @@ const authMount = `${securityDir}/auth:/data/auth:ro`;
 const tlsMount = `${securityDir}/tls:/data/tls:ro`;
 const securityEnv = { RAFT_AUTH: '${RAFT_AUTH:-true}', RAFT_PEER_TLS: '${RAFT_PEER_TLS:-true}' } as const;
 const projectImage = `\${PROJECT_IMAGE:-${defaultImages.project}}`;
+/**
+ * Every node's data root is one host folder, <data>/docker/nodes, bind-mounted at /data (owned by
+ * the image's uid by `up`): node<i> writes /data/node<i> as a local node writes <data>/node<i>, so
+ * the host can wipe (disk-loss) or power-cut (power-loss) a stopped node's files, a killed
+ * container restarts with its log, and `auto` sees the peers' identities as locally.
+ */
+export const nodesDirVar = '${RAFT_NODES_DIR:-./data/docker/nodes}';
+/** Off unless the run needs them (power-loss: chaos/experiments/power-loss.ts). */
+const storageEnv = { RAFT_SYNC_LEDGER: '${RAFT_SYNC_LEDGER:-0}', RAFT_FSYNC_DELAY_MS: '${RAFT_FSYNC_DELAY_MS:-0}' } as const;
 
 function healthcheck(port: number | string, path: string): YamlValue {
   // Exec form with node itself: the offline base's busybox wget cannot time out (-T crashes) and
@@ -88,11 +97,12 @@ export function nodeService(config: ClusterConfig, index: number): YamlValue {
     stop_grace_period: '10s',
     environment: {
       RAFT_NODES: String(config.nodeCount), RAFT_CLUSTER_ID: '${RAFT_CLUSTER_ID:-compose}', RAFT_FSYNC: '${RAFT_FSYNC:-always}', ...securityEnv,
-      // Containers share no data root, so `auto` cannot see peers' identities: `up` passes
-      // `existing` once a cluster of this project has formed and its volumes remain (cli.ts).
-      INITIAL_CLUSTER_STATE: '${INITIAL_CLUSTER_STATE:-new}',
+      ...storageEnv,
+      // The nodes share one data root (nodesDirVar), so `auto` tells a node that lost its disk
+      // (peers formed) from a new cluster, as locally (node-identity.ts).
+      INITIAL_CLUSTER_STATE: '${INITIAL_CLUSTER_STATE:-auto}',
     },
-    volumes: [`${n.id}-data:/data`, authMount, tlsMount],
+    volumes: [`${nodesDirVar}:/data`, authMount, tlsMount],
     ports: [`127.0.0.1:\${${n.id.toUpperCase()}_PORT:-${n.port}}:${n.port}`],
     networks: onNetwork(11 + index),
     depends_on: { toxiproxy: { condition: 'service_started' } },
@@ -183,7 +193,6 @@ export function composeDocument(config: ClusterConfig = containerConfig(3)): Yam
       },
     },
     networks: { [networkName]: { driver: 'bridge', ipam: { config: [{ subnet: `${subnet}.0/24` }] } } },
-    volumes: Object.fromEntries(config.nodes.map((n) => [`${n.id}-data`, {}])),
   };
 }
 
@@ -205,8 +214,5 @@ export function composeOverride(config: ClusterConfig, files: { toxiproxyJson: s
   services.toxiproxy = { volumes: [`${files.toxiproxyJson}:/config/toxiproxy.json:ro`] };
   services.prometheus = { volumes: [`${files.targetsDir}:/etc/prometheus/targets:ro`] };
   services.dashboard = { environment: { RAFT_NODES: String(config.nodeCount) } };
-  return {
-    services,
-    volumes: Object.fromEntries(config.nodes.slice(base).map((n) => [`${n.id}-data`, {}])),
-  };
+  return { services };
 }

@@ -5,7 +5,7 @@
  * and auth/ into the gateway and dashboard: one CA, one token store, and host tools read the
  * same admin.token. The image runs as uid 1000; keys are 0600, so they must belong to it.
  */
-import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chownSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterConfig } from '../config.ts';
 import { ensureSecurityMaterial } from '../auth/security-material.ts';
@@ -40,9 +40,26 @@ export function prepareContainerSecurity(config: ClusterConfig): ContainerSecuri
   return { ...made, warning: null };
 }
 
-/** Marker that a cluster of this data dir formed (a leader was seen); `clean` removes it with the volumes. */
-export const formedMarker = (dockerDir: string) => join(dockerDir, 'formed');
+/**
+ * <data>/docker/nodes, every node's /data (compose-file.ts nodesDirVar), made and given to the
+ * container user, as bind mounts of missing folders would be made by dockerd as root.
+ */
+export function prepareNodeDataRoot(dockerDir: string): { path: string; warning: string | null } {
+  const path = join(dockerDir, 'nodes');
+  mkdirSync(path, { recursive: true });
+  const uid = process.getuid?.() ?? containerUid;
+  if (uid === containerUid) return { path, warning: null };
+  if (uid !== 0) return { path, warning: `node data in ${path} belongs to uid ${uid}, the containers run as ${containerUid}: nodes cannot write it (run up as uid ${containerUid} or root)` };
+  chownTree(path, containerUid);
+  return { path, warning: null };
+}
 
-export function hasFormed(dockerDir: string): boolean {
-  return existsSync(formedMarker(dockerDir));
+/** chown -R, for a tree the host wrote into as root (a power cut rewrites sync ledgers). */
+export function chownTree(path: string, uid: number): void {
+  chownSync(path, uid, uid);
+  for (const e of readdirSync(path, { withFileTypes: true })) {
+    const p = join(path, e.name);
+    if (e.isDirectory()) chownTree(p, uid);
+    else if (e.isFile()) chownSync(p, uid, uid);
+  }
 }

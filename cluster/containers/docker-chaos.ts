@@ -7,12 +7,12 @@
 import { join } from 'node:path';
 import { repoRoot } from '../config.ts';
 import type { Experiment } from '../../chaos/experiments/experiment.ts';
-import type { PartitionVia } from '../../chaos/nemesis/fault.ts';
+import type { ChaosOptions } from '../../chaos/cli-options.ts';
 import { installHealOnExit } from '../../chaos/nemesis/heal-on-exit.ts';
-import { runExperiment, type RunOutcome, type WorkloadChoice } from '../../chaos/runner/run-experiment.ts';
+import { runExperiment, type RunOutcome } from '../../chaos/runner/run-experiment.ts';
 import { summaryLines } from '../../chaos/runner/run-summary.ts';
 import { reportLine } from '../../reports/render-run.ts';
-import { dockerCli } from './cli.ts';
+import { upWith } from './cli.ts';
 import { assertDockerAnswers, dockerDir, dockerRuntime, DockerClusterError, readRecord, runCompose, type DockerClusterRecord } from './docker-cluster.ts';
 import { openDockerTarget } from './docker-target.ts';
 import { imageId } from './images.ts';
@@ -22,21 +22,6 @@ import { imageId } from './images.ts';
  * endpoint, port proxy, init) plus the node's own start, on a machine shared with other work.
  */
 const dockerRecoveryTimeoutMs = 30_000;
-
-export interface DockerChaosOptions {
-  readonly trials?: number;
-  readonly seed: number;
-  readonly rateRps: number;
-  readonly holdMs?: number;
-  readonly concurrencyMax: number;
-  readonly keepCluster: boolean;
-  readonly workload: WorkloadChoice;
-  readonly registerKeys: number;
-  readonly registerClients: number;
-  readonly checkBudgetMs: number;
-  readonly unsafeStaleReads: boolean;
-  readonly partition?: PartitionVia;
-}
 
 /** The recorded docker cluster when every member runs (paused counts: a heal resumes it); null when none is up. */
 export async function runningDockerCluster(dir: string): Promise<DockerClusterRecord | null> {
@@ -53,7 +38,7 @@ export async function runningDockerCluster(dir: string): Promise<DockerClusterRe
   return record;
 }
 
-export async function runDockerChaos(experiment: Experiment, o: DockerChaosOptions, argv: readonly string[]): Promise<number> {
+export async function runDockerChaos(experiment: Experiment, o: ChaosOptions, argv: readonly string[]): Promise<number> {
   // A request to a published port whose container does not answer (paused, starting) can sit on
   // an unreferenced socket; without a referenced handle node would exit mid-await (code 13).
   const keepAlive = setInterval(() => {}, 1000);
@@ -64,15 +49,20 @@ export async function runDockerChaos(experiment: Experiment, o: DockerChaosOptio
   }
 }
 
-async function dockerChaos(experiment: Experiment, o: DockerChaosOptions, argv: readonly string[]): Promise<number> {
+async function dockerChaos(experiment: Experiment, o: ChaosOptions, argv: readonly string[]): Promise<number> {
   await assertDockerAnswers();
   const dir = dockerDir();
   let record = await runningDockerCluster(dir);
   const started = record === null;
+  const nodeEnv = experiment.clusterEnv ?? {};
   if (record === null) {
-    console.log('no docker cluster is up: starting one for this run');
-    await dockerCli('up', []);
+    const envNote = Object.entries(nodeEnv).map(([k, v]) => ` ${k}=${v}`).join('');
+    console.log(`no docker cluster is up: starting one for this run${envNote}`);
+    await upWith({ nodeEnv });
     record = readRecord(dir)!;
+  } else {
+    const missing = Object.entries(nodeEnv).filter(([k, v]) => record!.env[k] !== v).map(([k, v]) => `${k}=${v}`);
+    if (missing.length > 0) throw new DockerClusterError('CLUSTER_STATE', `${experiment.name} needs the nodes started with ${missing.join(' ')}, but the running docker cluster lacks it; run: npx just down --runtime docker (the runner then starts one)`);
   }
   const stopStarted = async (): Promise<void> => {
     if (!started || o.keepCluster) return;
@@ -83,7 +73,7 @@ async function dockerChaos(experiment: Experiment, o: DockerChaosOptions, argv: 
   let outcome: RunOutcome;
   let uninstall = () => {};
   try {
-    const { target, leftovers } = await openDockerTarget(record, dir, o.seed, o.partition ?? 'proxy');
+    const { target, leftovers } = await openDockerTarget(record, dir, o.seed, o.partition);
     for (const h of leftovers.healed) console.log(`healed a fault an earlier run left: ${h.describe}`);
     uninstall = installHealOnExit(async () => {
       const report = await target.nemesis.healAll();
@@ -92,15 +82,17 @@ async function dockerChaos(experiment: Experiment, o: DockerChaosOptions, argv: 
     });
     const trials = o.trials ?? experiment.defaultTrials;
     const holdMs = o.holdMs ?? experiment.defaultHoldMs;
-    console.log(`${experiment.name}: ${trials} trial(s), hold ${holdMs} ms, ${o.rateRps} ops/s per workload (${o.workload}), runtime docker (compose project ${record.project}), partitions via ${o.partition ?? 'proxy'}`);
+    console.log(`${experiment.name}: ${trials} trial(s), hold ${holdMs} ms, ${o.rateRps} ops/s per workload (${o.workload}), runtime docker (compose project ${record.project}), partitions via ${o.partition}`);
+    if (o.unsafeStaleReads) console.log('UNSAFE: --unsafe-stale-reads — register reads are served from any node\'s local copy; expect the linearizability check to fail');
     outcome = await runExperiment(target, {
       experiment, trials, seed: o.seed, rateRps: o.rateRps, holdMs, concurrencyMax: o.concurrencyMax,
       workload: o.workload, registerKeys: o.registerKeys, registerClients: o.registerClients,
-      checkBudgetMs: o.checkBudgetMs, unsafeStaleReads: o.unsafeStaleReads,
+      checkBudgetMs: o.checkBudgetMs, unsafeStaleReads: o.unsafeStaleReads, metricsPort: o.metricsPort,
+      ...(o.pinnedClients !== undefined ? { pinnedClients: o.pinnedClients } : {}),
       recoveryTimeoutMs: dockerRecoveryTimeoutMs, runsDir: join(repoRoot, 'reports', 'runs'), log: (line) => console.log(line),
       runInfo: {
         clusterStartedByRunner: started, keepCluster: o.keepCluster, argv,
-        docker: { project: record.project, composeFiles: record.composeFiles, images, partitionVia: o.partition ?? 'proxy' },
+        docker: { project: record.project, composeFiles: record.composeFiles, images, partitionVia: o.partition },
       },
     });
   } finally {

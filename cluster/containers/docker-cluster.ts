@@ -12,6 +12,7 @@ import { loadConfig, repoRoot, type ClusterConfig } from '../config.ts';
 import { DockerRuntime } from '../../chaos/runtime/docker.ts';
 import { containerConfig, networkName } from './compose-file.ts';
 import { run, works } from './exec.ts';
+import { chownTree, containerUid } from './container-security.ts';
 
 export interface DockerClusterRecord {
   readonly project: string;
@@ -138,8 +139,18 @@ export function memberServices(nodeCount: number): string[] {
   return [...containerConfig(nodeCount).nodes.map((n) => n.id), 'gateway', 'toxiproxy'];
 }
 
-export function dockerRuntime(record: Pick<DockerClusterRecord, 'project' | 'nodeCount'>, docker?: Docker): DockerRuntime {
-  return new DockerRuntime({ ...(docker ? { docker } : {}), project: record.project, services: memberServices(record.nodeCount), network: networkName });
+export function dockerRuntime(record: Pick<DockerClusterRecord, 'project' | 'nodeCount'> & { readonly env?: DockerClusterRecord['env'] }, docker?: Docker): DockerRuntime {
+  const nodes = containerConfig(record.nodeCount).nodes.map((n) => n.id);
+  // Records from before the bind mounts name no RAFT_NODES_DIR: their data sits in named volumes.
+  const nodesDir = record.env?.RAFT_NODES_DIR ?? null;
+  const dataDir = (service: string) => (nodesDir !== null && nodes.includes(service) ? join(nodesDir, service) : null);
+  return new DockerRuntime({
+    ...(docker ? { docker } : {}), project: record.project, services: memberServices(record.nodeCount), network: networkName, dataDir,
+    beforeStart: (service) => {
+      const dir = dataDir(service);
+      if (dir !== null && process.getuid?.() === 0 && existsSync(dir)) chownTree(dir, containerUid);
+    },
+  });
 }
 
 /** The proxy's listen port (inside the network) of the link from -> to. */

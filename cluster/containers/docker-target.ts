@@ -35,11 +35,13 @@ export async function openDockerTarget(record: DockerClusterRecord, dir: string,
       if (fault.kind === 'partition' && (fault.via ?? partitionVia) === 'network') {
         return injectNetworkPartition(fault, { runtime, toxiproxy, view, ledger, random, proxyMember: 'toxiproxy', linkPort: linkPortFor(record.nodeCount) });
       }
+      const injectedAtMs = Date.now();
       const applied = await nemesis.inject(fault);
-      if (fault.kind !== 'kill' && fault.kind !== 'stop' && fault.kind !== 'pause') return applied;
       // Dated from when it took effect (runtime.issuedAtMs: a container's exit time, a pause's
-      // request), not from when the Engine call returned, which can come after the election.
-      const sentAtMs = Math.min(...applied.nodes.map((n) => runtime.issuedAtMs.get(n) ?? Infinity));
+      // request), not from when the Engine call returned, which can come after the election; this
+      // holds for every fault that kills, stops or pauses (power-loss and disk-loss too, whose
+      // apply also cuts or wipes the data before it returns).
+      const sentAtMs = Math.min(...applied.nodes.map((n) => runtime.issuedAtMs.get(n) ?? Infinity).filter((t) => t >= injectedAtMs));
       return sentAtMs <= applied.appliedAtMs ? { ...applied, appliedAtMs: sentAtMs } : applied;
     },
     heal: (applied) => nemesis.heal(applied),

@@ -17,6 +17,7 @@ import { ProcessManager, type StopResult } from './process-manager.ts';
 import { formatStatusTable, processLabel } from './status-table.ts';
 import { linksSummary, toxiproxyName } from './toxiproxy-member.ts';
 import { takeRuntimeFlag } from '../common/runtime-flag.ts';
+import { clusterCommand } from '../common/runtime-commands.ts';
 
 const readyTimeoutMs = 15_000;
 const verbs = ['up', 'status', 'down', 'logs', 'clean'] as const;
@@ -28,7 +29,7 @@ class ClusterStateError extends Error {
 await runCli(async () => {
   const [verb, ...args] = process.argv.slice(2);
   const { runtime, rest } = takeRuntimeFlag(args);
-  if (runtime === 'docker') return (await import('../containers/cli.ts')).dockerCli(verb, rest);
+  if (runtime !== 'local') return clusterCommand.run(runtime, verb, rest);
   switch (verb) {
     case 'up': return up(rest);
     case 'status': return status(rest);

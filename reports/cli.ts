@@ -31,12 +31,21 @@ function main(argv: string[]): number {
   }
   if (argv[0] === '--all') {
     if (argv.length !== 1) throw new ReportError('USAGE', '--all takes no other argument');
+    // A malformed folder is named (one line each) and skipped; the others and the index still render.
+    let malformedRuns = 0;
     for (const name of existsSync(runsDir) ? readdirSync(runsDir) : []) {
       const dir = join(runsDir, name);
-      if (name !== 'compare' && statSync(dir).isDirectory()) renderRun(dir, { index: false });
+      if (name === 'compare' || !statSync(dir).isDirectory()) continue;
+      try {
+        renderRun(dir, { index: false });
+      } catch (err) {
+        if (!(err instanceof ReportError && err.code === 'RUN_MALFORMED')) throw err;
+        console.error(`report: ${err.message} (${err.code})`);
+        malformedRuns++;
+      }
     }
     console.log(renderIndex(runsDir));
-    return 0;
+    return malformedRuns > 0 ? 2 : 0;
   }
   if (argv.length !== 1 || argv[0]!.startsWith('-')) throw new ReportError('USAGE', `unexpected arguments: ${argv.join(' ')}`);
   console.log(renderRun(runDir(argv[0]!)));

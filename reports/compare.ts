@@ -3,15 +3,17 @@
 // unavailability; bench runs compare their measured steps' merged latency and throughput.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { decodeHistogram, mergeHistograms, type Histogram } from '../cluster/common/histograms.ts';
+import { mergeHistograms, type Histogram } from '../cluster/common/histograms.ts';
 import { ReportError } from './errors.ts';
 import { esc, href } from './html/escape.ts';
 import { pageShell } from './html/report-page.ts';
 import { tableHtml } from './html/table.ts';
 import { measuredSteps, readBenchSteps } from './model/bench-model.ts';
+import { decodeField } from './model/chaos-model.ts';
 import { ms, num } from './model/format.ts';
 import { curveOnGrid, percentileGrid } from './model/percentile-curve.ts';
-import { openRun, readJsonOrNull, type RunFiles } from './model/run-files.ts';
+import { openRun, readRunFile, type RunFiles } from './model/run-files.ts';
+import { chaosHistogramsSchema } from './run-files/chaos-run-files.ts';
 import type { ChartSpec, Table } from './model/report-model.ts';
 import { palette } from './model/shared-views.ts';
 
@@ -29,13 +31,12 @@ interface Side {
 function side(dir: string): Side {
   const rf = openRun(resolve(dir));
   if (rf.kind === 'chaos') {
-    const h = readJsonOrNull(join(rf.dir, 'histograms.json')) ?? {};
-    const dec = (v: unknown) => (typeof v === 'string' ? decodeHistogram(v) : null);
-    const r = rf.results ?? {};
+    const h = readRunFile(rf.dir, 'histograms.json', chaosHistogramsSchema);
+    const r = rf.results;
     return {
-      rf, label: `${rf.run?.experiment} (${rf.id})`, latency: dec(h.writeLatencyMs), raw: null,
-      throughputPerSec: null, errors: r.workload ? r.workload.fail + r.workload.info : null,
-      extra: { 'election p50': r.electionMs?.count ? r.electionMs.p50 : null, 'election p99': r.electionMs?.count ? r.electionMs.p99 : null, 'unavailability p99': r.unavailabilityMs?.count ? r.unavailabilityMs.p99 : null },
+      rf, label: `${rf.run.experiment} (${rf.id})`, latency: h === null ? null : decodeField(join(rf.dir, 'histograms.json'), 'writeLatencyMs', h.writeLatencyMs), raw: null,
+      throughputPerSec: null, errors: r ? r.workload.fail + r.workload.info : null,
+      extra: { 'election p50': r?.electionMs.count ? r.electionMs.p50 : null, 'election p99': r?.electionMs.count ? r.electionMs.p99 : null, 'unavailability p99': r?.unavailabilityMs.count ? r.unavailabilityMs.p99 : null },
     };
   }
   if (rf.kind === 'bench') {
@@ -44,7 +45,7 @@ function side(dir: string): Side {
     const raws = steps.filter((s) => s.raw);
     const raw = raws.length > 0 ? mergeHistograms(raws.map((s) => s.raw!)) : null;
     return {
-      rf, label: `${rf.run?.scenario ?? rf.id} (${rf.id})`, latency: corrected ?? raw, raw: corrected ? raw : null,
+      rf, label: `${rf.run.scenario} (${rf.id})`, latency: corrected ?? raw, raw: corrected ? raw : null,
       throughputPerSec: rf.results?.okPerSec ?? null, errors: rf.results?.errors ?? null, extra: {},
     };
   }

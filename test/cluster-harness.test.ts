@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hasEnded } from '../cluster/local/proc-stat.ts';
-import { startCluster, type Cluster } from './cluster-harness.ts';
+import { readyLimitMs, startCluster, type Cluster } from './cluster-harness.ts';
 import { eventually } from './eventually.ts';
 
 let cluster: Cluster;
@@ -62,9 +62,25 @@ test('stop() ends every process and removes the temp dir', async () => {
   assert.is(existsSync(c.dataDir), false);
 });
 
+test('the start limit grows with the load per core (up to 6x) and CLUSTER_READY_TIMEOUT_MS sets it outright', () => {
+  assert.is(readyLimitMs(20_000, {}, 0.5, 2), 20_000);
+  assert.is(readyLimitMs(20_000, {}, 6, 2), 60_000);
+  assert.is(readyLimitMs(20_000, {}, 31, 2), 120_000);
+  assert.is(readyLimitMs(20_000, { CLUSTER_READY_TIMEOUT_MS: '5000' }, 31, 2), 5000);
+});
+
+test('a start that does not get ready names the process it waited for and its last log lines', async () => {
+  // No election can end within the limit: the node answers, as a follower, and never leads.
+  const started = startCluster({ nodes: 1, readyTimeoutMs: 1500, env: { RAFT_FSYNC: 'never', RAFT_ELECTION_TIMEOUT_MS_MIN: '600000', RAFT_ELECTION_TIMEOUT_MS_MAX: '600001' } });
+  const err = await started.then(async (c) => { await c.stop(); return null; }, (e: Error) => e);
+  assert.ok(err, 'the start should have failed');
+  assert.match(err!.message, /^cluster start: node1 not ready within \d+ ms \(load [\d.]+ on \d+ cores; CLUSTER_READY_TIMEOUT_MS sets the limit\): no leader elected/);
+  assert.match(err!.message, /\n--- node1, last log lines:\n\S/);
+});
+
 test('a test process that crashes leaves no cluster process and no temp dir behind', async () => {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'test/fixtures/harness-crash.ts'], {
-    encoding: 'utf8', timeout: 60_000, env: { ...process.env, RAFT_FSYNC: 'never' },
+    encoding: 'utf8', timeout: readyLimitMs(20_000) + 30_000, env: { ...process.env, RAFT_FSYNC: 'never' },
   });
   assert.is.not(run.status, 0);
   assert.match(run.stderr, /deliberate crash/);

@@ -1,20 +1,22 @@
 // A real local cluster for integration tests: free ports, a temp data dir, nodes and gateway
 // started through the process manager, and cleanup that runs even when the test crashes.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gatewayUrl, loadConfig, type ClusterConfig } from '../cluster/config.ts';
 import { gatewayName } from '../cluster/local/cluster-processes.ts';
-import { fetchAllStatuses, leaderOf, type RaftStatus } from '../cluster/local/cluster-probe.ts';
+import { fetchAllStatuses, fetchGatewayStatus, leaderOf, type GatewayStatus, type RaftStatus } from '../cluster/local/cluster-probe.ts';
+import { tailFile } from '../cluster/local/log-tail.ts';
 import { startCluster as startLocalCluster, stopAll } from '../cluster/local/local-cluster.ts';
 import { findFreePortRange, PortInUseError } from '../cluster/local/port-check.ts';
 import { ProcessManager, type ProcessInfo, type StopResult } from '../cluster/local/process-manager.ts';
-import { ProcessExitedError, waitForLeader } from '../cluster/local/wait-for-cluster.ts';
+import { ClusterNotReadyError, ProcessExitedError, waitForLeader } from '../cluster/local/wait-for-cluster.ts';
 
 export interface StartClusterOptions {
   readonly nodes?: number;
   /** Extra environment for every child (e.g. RAFT_FSYNC, RAFT_ELECTION_TIMEOUT_MS_MIN). */
   readonly env?: Readonly<Record<string, string>>;
+  /** The start's limit on an idle machine (default 20 s); scaled up with the load (readyLimitMs). */
   readonly readyTimeoutMs?: number;
 }
 
@@ -43,6 +45,20 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
+/** One write through the gateway: its entryId when acknowledged (200), else null (refused, failed or timed out). */
+export async function gatewayWrite(c: Pick<Cluster, 'gatewayUrl'>, data: unknown, o: { source: string; timeoutMs: number }): Promise<number | null> {
+  try {
+    const res = await fetch(`${c.gatewayUrl}/api/write`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data, source: o.source }),
+      signal: AbortSignal.timeout(o.timeoutMs),
+    });
+    const body = await res.json() as { entryId?: unknown };
+    return res.status === 200 && typeof body.entryId === 'number' ? body.entryId : null;
+  } catch {
+    return null;
+  }
+}
+
 const live = new Set<{ manager: ProcessManager; dataDir: string }>();
 let exitHookInstalled = false;
 
@@ -64,6 +80,54 @@ function installExitHook(): void {
 }
 
 const maxPortAttempts = 4;
+
+/**
+ * How long a start may take: `idleMs` on an idle machine, times the load per core (up to 6×) on a
+ * busy one, so a loaded shared machine does not fail cluster tests that would pass; the fast path
+ * never waits for it. CLUSTER_READY_TIMEOUT_MS sets it outright.
+ */
+export function readyLimitMs(idleMs: number, env: NodeJS.ProcessEnv = process.env, load1 = loadavg()[0]!, cores = availableParallelism()): number {
+  const fixed = Number(env.CLUSTER_READY_TIMEOUT_MS);
+  if (Number.isInteger(fixed) && fixed > 0) return fixed;
+  return Math.round(idleMs * Math.min(6, Math.max(1, load1 / cores)));
+}
+
+/** What the harness last saw of each process while a start was under way, for the error of a start that timed out. */
+function watchStart(nodes: readonly { id: string; url: string }[], gatewayUrl: string): { stop(): { nodes: Map<string, RaftStatus | null>; gateway: GatewayStatus | null } } {
+  let statuses = new Map<string, RaftStatus | null>(nodes.map((n) => [n.id, null]));
+  let gateway: GatewayStatus | null = null;
+  let running = true;
+  void (async () => {
+    // Once a second: a start on an idle machine is done before the first look.
+    while (running) {
+      await new Promise((r) => setTimeout(r, 1000));
+      if (!running) break;
+      const [st, gw] = await Promise.all([fetchAllStatuses(nodes), fetchGatewayStatus(gatewayUrl)]);
+      if (running) { statuses = st; gateway = gw; }
+    }
+  })();
+  return { stop: () => { running = false; return { nodes: statuses, gateway }; } };
+}
+
+/** The processes a timed-out start was waiting for: nodes that did not answer or lag the others, else the gateway, else every node. */
+function notReady(seen: ReturnType<ReturnType<typeof watchStart>['stop']>): string[] {
+  const silent = [...seen.nodes].filter(([, st]) => st === null).map(([id]) => id);
+  if (silent.length > 0) return silent;
+  const commit = Math.max(...[...seen.nodes.values()].map((st) => st!.commitIndex));
+  const behind = [...seen.nodes].filter(([, st]) => (st!.lastApplied ?? st!.commitIndex) < commit).map(([id]) => id);
+  if (behind.length > 0) return behind;
+  if (leaderOf(seen.nodes) !== null && !(seen.gateway?.leader ?? seen.gateway?.leaderId)) return [gatewayName];
+  return [...seen.nodes.keys()];
+}
+
+function describeNotReady(err: ClusterNotReadyError, names: readonly string[], manager: ProcessManager, limitMs: number): ClusterNotReadyError {
+  const tails = names.map((name) => {
+    const tail = tailFile(manager.logPath(name), 8).trimEnd();
+    return `--- ${name}, last log lines:\n${tail || '(empty log)'}`;
+  });
+  const load = `load ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`;
+  return new ClusterNotReadyError(`cluster start: ${names.join(', ')} not ready within ${limitMs} ms (${load}; CLUSTER_READY_TIMEOUT_MS sets the limit): ${err.message}\n${tails.join('\n')}`);
+}
 
 export async function startCluster(opts: StartClusterOptions = {}): Promise<Cluster> {
   installExitHook();
@@ -94,13 +158,18 @@ async function startOnce(nodes: number, opts: StartClusterOptions): Promise<Clus
     RAFT_NODES: String(nodes), RAFT_BASE_PORT: String(basePort), GATEWAY_PORT: String(basePort + nodes), RAFT_DATA_DIR: dataDir,
     RAFT_PROXY_BASE_PORT: String(proxyBasePort), TOXIPROXY_URL: `http://127.0.0.1:${proxyBasePort + proxyRange - 1}`,
   });
-  const readyTimeoutMs = opts.readyTimeoutMs ?? 20_000;
+  const readyTimeoutMs = readyLimitMs(opts.readyTimeoutMs ?? 20_000);
+  const watch = watchStart(config.nodes, `http://${config.gateway.host}:${config.gateway.port}`);
   try {
     await startLocalCluster(config, manager, { readyTimeoutMs, extraEnv: opts.env ?? {} });
+    watch.stop();
   } catch (err) {
+    const seen = watch.stop();
     live.delete(entry);
+    // Logs are read before the data dir (which holds them) goes.
+    const named = err instanceof ClusterNotReadyError ? describeNotReady(err, notReady(seen), manager, readyTimeoutMs) : err;
     rmSync(dataDir, { recursive: true, force: true });
-    throw err;
+    throw named;
   }
   const nodeList = config.nodes.map((n) => ({ id: n.id, url: n.url }));
   const knownNode = (id: string) => {

@@ -1,51 +1,21 @@
 // Runs the real local-cluster CLI (cluster/local/cli.ts) against free ports and a temp data dir.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { repoRoot } from '../cluster/config.ts';
-import { findFreePortRange } from '../cluster/local/port-check.ts';
 import { hasEnded } from '../cluster/local/proc-stat.ts';
-import { ProcessManager } from '../cluster/local/process-manager.ts';
+import { localCliSandbox, type CliRun } from './local-cli-harness.ts';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'local-cli-test-'));
-// Nodes on base..base+4 (room for --nodes 5), the gateway on base+9.
-// One range for everything, so the node/gateway ports and the proxy ports cannot overlap.
-const basePort = await findFreePortRange(10 + 62);
-const gatewayPort = basePort + 9;
-// Links proxy ports for up to 5 nodes (proxyBase + 10*i + j, proxyBase + j) and its API port.
-const proxyBasePort = basePort + 10;
-const toxiproxyUrl = `http://127.0.0.1:${proxyBasePort + 61}`;
-const records = new ProcessManager(dataDir);
-
-// The CLI detaches its children on purpose; if this test dies, kill them by their pid records.
-process.on('exit', () => {
-  for (const p of records.list()) if (p.alive) try { process.kill(-p.pid, 'SIGKILL'); } catch { /* gone */ }
-  rmSync(dataDir, { recursive: true, force: true });
+// Nodes on base..base+4 (room for --nodes 5), the gateway on base+9; then the links proxy ports
+// for up to 5 nodes (proxyBase + 10*i + j, proxyBase + j) and its API port, all in one free range.
+const { dataDir, basePort, records, cli } = await localCliSandbox({
+  prefix: 'local-cli-test-', ports: 10 + 62, timeoutMs: 40_000,
+  env: (base) => ({ RAFT_BASE_PORT: String(base), GATEWAY_PORT: String(base + 9), RAFT_PROXY_BASE_PORT: String(base + 10), TOXIPROXY_URL: `http://127.0.0.1:${base + 10 + 61}` }),
 });
+const gatewayPort = basePort + 9;
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function cli(...args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, RAFT_DATA_DIR: dataDir, RAFT_BASE_PORT: String(basePort), GATEWAY_PORT: String(gatewayPort),
-    RAFT_PROXY_BASE_PORT: String(proxyBasePort), TOXIPROXY_URL: toxiproxyUrl };
-  for (const k of ['RAFT_NODES', 'RAFT_FSYNC', 'RAFT_CONFIG']) delete env[k];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cluster/local/cli.ts', ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d; });
-    child.stderr.on('data', (d: Buffer) => { stderr += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
-    child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
-  });
-}
-
-function oneLineError(run: Run, pattern: RegExp): void {
+function oneLineError(run: CliRun, pattern: RegExp): void {
   assert.is.not(run.code, 0, `expected a failure, got stdout:\n${run.stdout}`);
   const lines = run.stderr.trimEnd().split('\n');
   assert.is(lines.length, 1, `expected one line on stderr, got:\n${run.stderr}`);

@@ -4,21 +4,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { localNodeDir, wipeNodeData } from '../cluster/local/wipe-node.ts';
-import { startCluster, type Cluster } from './cluster-harness.ts';
+import { gatewayWrite, startCluster, type Cluster } from './cluster-harness.ts';
 import { eventually } from './eventually.ts';
 
-async function write(c: Cluster, n: number): Promise<number | null> {
-  try {
-    const res = await fetch(`${c.gatewayUrl}/api/write`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { n }, source: 'lost-disk' }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const body = await res.json() as { entryId?: number };
-    return res.status === 200 && typeof body.entryId === 'number' ? body.entryId : null;
-  } catch {
-    return null;
-  }
-}
+const write = (c: Cluster, n: number): Promise<number | null> => gatewayWrite(c, { n }, { source: 'lost-disk', timeoutMs: 10_000 });
 
 async function readEntry(c: Cluster, id: number): Promise<{ status: number; data: unknown }> {
   const res = await fetch(`${c.gatewayUrl}/api/entries/${id}`, { signal: AbortSignal.timeout(10_000) });

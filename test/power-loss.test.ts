@@ -7,24 +7,13 @@ import { readFileSync } from 'node:fs';
 import { localNodeDir } from '../cluster/local/wipe-node.ts';
 import { Rng } from '../cluster/common/rng.ts';
 import { powerCut } from '../cluster/storage/power-cut.ts';
-import { startCluster, type Cluster } from './cluster-harness.ts';
+import { gatewayWrite, startCluster, type Cluster } from './cluster-harness.ts';
 
 const seed = Number(process.env.POWER_CUT_SEED ?? 23);
 const rounds = 3;
 console.log(`power-loss seed ${seed} (POWER_CUT_SEED=${seed} reruns the same cuts)`);
 
-async function write(c: Cluster, n: number): Promise<number | null> {
-  try {
-    const res = await fetch(`${c.gatewayUrl}/api/write`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { n }, source: 'power-loss' }),
-      signal: AbortSignal.timeout(5000),
-    });
-    const body = await res.json() as { entryId?: number };
-    return res.status === 200 && typeof body.entryId === 'number' ? body.entryId : null;
-  } catch {
-    return null;
-  }
-}
+const write = (c: Cluster, n: number): Promise<number | null> => gatewayWrite(c, { n }, { source: 'power-loss', timeoutMs: 5000 });
 
 /** `writers` loops writing until `stop` resolves; acknowledged writes go into `acked` (entryId -> n). */
 function writeLoad(c: Cluster, writers: number, acked: Map<number, number>, next: { n: number }): { stop(): Promise<void> } {

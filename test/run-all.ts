@@ -9,6 +9,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+// Wraps uvu's before hooks so their errors are printed and counted (uvu swallows them).
+const hookErrorsPreload = new URL('./hook-errors.ts', import.meta.url).href;
+const hookErrorMarker = '[before-hook failed]';
 const roots = ['cluster', 'chaos', 'bench', 'reports', 'monitoring', 'test'];
 const fileTimeoutMs = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 600_000);
 
@@ -28,7 +31,7 @@ interface FileResult { file: string; passed: number; failed: number; skipped: nu
 function runFile(file: string): Promise<FileResult> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', hookErrorsPreload, file], {
       cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
       env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
     });
@@ -51,8 +54,11 @@ function runFile(file: string): Promise<FileResult> {
       let note: string | undefined;
       const reasons = [...text.matchAll(/^\[skip\] (.+)$/gm)].map((m) => m[1]!.trim());
       if (reasons.length > 0) note = `skipped: ${[...new Set(reasons)].join('; ')}`;
+      // A before hook that threw (test/hook-errors.ts marks it): its tests never ran, each counts as failed.
+      const hookError = text.split('\n').find((l) => l.startsWith(hookErrorMarker));
+      if (hookError !== undefined) { failed = Math.max(failed, total - passed, 1); note = `before hook failed: ${hookError.slice(hookErrorMarker.length).trim()}`; }
       // A file that crashed, hung or exited non-zero without a failed test still counts as one failure.
-      if (code !== 0 && failed === 0) { failed = 1; note = `exit code ${code}`; }
+      else if (code !== 0 && failed === 0) { failed = 1; note = `exit code ${code}`; }
       if (total === 0 && skipped === 0 && code === 0) { failed = 1; note = 'ran no test'; }
       resolve({ file: relative(root, file), passed, failed, skipped, ms: Date.now() - started, note });
     });

@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng } from '../../cluster/common/rng.ts';
 import { casRegister } from '../checker/cas-register.ts';
-import { pairOperations } from '../../reports/run-files/history-file.ts';
+import { pairOperations, type Operation } from '../../reports/run-files/history-file.ts';
 import { checkLinearizable } from '../checker/linearizability.ts';
 import { HistoryRecorder } from './history-recorder.ts';
 import { RegisterWorkload } from './register-workload.ts';
@@ -45,7 +45,18 @@ async function listen(s: Server): Promise<string> {
   return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
 }
 
-async function runWorkload(stale: boolean) {
+/** Every kind of call answered, both cas outcomes seen, and enough calls to overlap. */
+function coversTheModel(ops: readonly Operation[]): boolean {
+  const ok = ops.filter((op) => op.outcome === 'ok');
+  return ok.length >= 50 && ['read', 'write'].every((f) => ok.some((op) => op.f === f))
+    && ok.some((op) => op.f === 'cas' && op.output === true) && ok.some((op) => op.f === 'cas' && op.output === false);
+}
+
+/**
+ * Runs the workload until the history shows what a test needs (not for a fixed time: a loaded
+ * machine answers fewer calls per second), bounded by `limitMs`.
+ */
+async function runWorkload(stale: boolean, enough: (ops: readonly Operation[]) => boolean, limitMs = 30_000) {
   const gateway = fakeServer(false);
   const node = fakeServer(true);
   const gatewayUrl = await listen(gateway);
@@ -56,17 +67,19 @@ async function runWorkload(stale: boolean) {
     ...(stale ? { staleReadNodes: [{ id: 'node1', url: nodeUrl }] } : {}),
   });
   w.start();
-  await new Promise((r) => setTimeout(r, 600));
+  const deadline = Date.now() + limitMs;
+  let reached = false;
+  while (!(reached = enough(pairOperations([...history.events]))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   await w.close();
   gateway.close();
   node.close();
-  return { history, stats: w.stats() };
+  return { history, stats: w.stats(), reached };
 }
 
 test('through a correct service: keyed, unique values, cas ok(false) recorded, linearizable', async () => {
-  const { history, stats } = await runWorkload(false);
+  const { history, stats, reached } = await runWorkload(false, coversTheModel);
   const ops = pairOperations(history.events);
-  assert.ok(ops.length > 50, `${ops.length} ops`);
+  assert.ok(reached, `within 30 s the history never held reads, writes and both cas outcomes (${ops.length} ops)`);
   assert.is(stats.invoked, ops.length);
   assert.is(stats.ok, ops.length, 'a correct local service answers every call');
   assert.ok(ops.every((op) => op.key !== undefined && ['a', 'b', 'c'].includes(op.key)));
@@ -81,7 +94,11 @@ test('through a correct service: keyed, unique values, cas ok(false) recorded, l
 });
 
 test('reads from a frozen copy (the unsafe stale path) are caught as not linearizable', async () => {
-  const { history } = await runWorkload(true);
+  // A frozen read of a key after a write to it was acknowledged returns nil, which nothing wrote since.
+  const staleReadsAfterWrites = (ops: readonly Operation[]) => ops.filter((read) => read.f === 'read' && read.outcome === 'ok'
+    && ops.some((w) => w.f === 'write' && w.outcome === 'ok' && w.key === read.key && w.returnNs < read.callNs)).length >= 3;
+  const { history, reached } = await runWorkload(true, staleReadsAfterWrites);
+  assert.ok(reached, 'within 30 s, three reads of a key sent after a write to it was acknowledged');
   const r = checkLinearizable(casRegister, pairOperations(history.events), { budgetMs: 10_000 });
   assert.is(r.valid, false);
   assert.ok(r.counterexample, 'a counterexample');

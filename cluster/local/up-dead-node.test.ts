@@ -1,41 +1,16 @@
 // `just up` must not call a node started when it died at once: the real CLI, a real cluster, and
 // a node2 whose write-ahead log has a corrupt record in the middle.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readdirSync, rmSync, writeSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { localCliSandbox, type CliRun } from '../../test/local-cli-harness.ts';
 import { clusterToken } from '../auth/client-credentials.ts';
-import { repoRoot } from '../config.ts';
-import { findFreePortRange } from './port-check.ts';
-import { ProcessManager } from './process-manager.ts';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'up-dead-node-'));
-const basePort = await findFreePortRange(10);
-const records = new ProcessManager(dataDir);
-
-process.on('exit', () => {
-  for (const p of records.list()) if (p.alive) try { process.kill(-p.pid, 'SIGKILL'); } catch { /* gone */ }
-  rmSync(dataDir, { recursive: true, force: true });
+const { dataDir, basePort, records, cli } = await localCliSandbox({
+  prefix: 'up-dead-node-', ports: 10, timeoutMs: 60_000,
+  env: (base) => ({ RAFT_BASE_PORT: String(base), GATEWAY_PORT: String(base + 9), RAFT_LINKS: 'direct' }),
 });
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function cli(...args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, RAFT_DATA_DIR: dataDir, RAFT_BASE_PORT: String(basePort), GATEWAY_PORT: String(basePort + 9), RAFT_LINKS: 'direct' };
-  for (const k of ['RAFT_NODES', 'RAFT_FSYNC', 'RAFT_CONFIG']) delete env[k];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cluster/local/cli.ts', ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d; });
-    child.stderr.on('data', (d: Buffer) => { stderr += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
-  });
-}
 
 /** Overwrites bytes inside node2's first WAL record, so a valid record follows a corrupt one. */
 function corruptNode2Wal(): void {
@@ -57,7 +32,7 @@ async function writeSome(): Promise<void> {
   }
 }
 
-function assertNamesDeadNode2(run: Run): void {
+function assertNamesDeadNode2(run: CliRun): void {
   assert.is.not(run.code, 0, `up should fail; stdout:\n${run.stdout}`);
   assert.not.match(run.stdout, /started node2|cluster up/);
   assert.match(run.stderr, /node2 exited, exit code [1-9]\d*/, run.stderr);

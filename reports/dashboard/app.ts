@@ -8,6 +8,7 @@ import type { ClusterConfig } from '../../cluster/config.ts';
 import { gatewayUrl } from '../../cluster/config.ts';
 import { indexHtml } from '../html/index-page.ts';
 import { listRuns } from '../model/run-list.ts';
+import { ReportError } from '../errors.ts';
 import { renderRun } from '../render-run.ts';
 import type { ClusterPoller } from './cluster-poller.ts';
 import { askPrometheus, promqlExamples, scrapeNodes } from './metrics-source.ts';
@@ -104,7 +105,9 @@ export function createDashboardApp(d: DashboardDeps): express.Express {
     try {
       if (!existsSync(join(dir, 'index.html'))) renderRun(dir, { index: false });
     } catch (err) {
-      res.status(500).json({ error: `could not render ${id}: ${(err as Error).message}`, code: 'RENDER_FAILED' });
+      // A folder whose files do not match their schemas is bad input (422), not a server fault.
+      if (err instanceof ReportError && err.code === 'RUN_MALFORMED') res.status(422).json({ error: `run ${id} is malformed: ${err.message}`, code: err.code });
+      else res.status(500).json({ error: `could not render ${id}: ${(err as Error).message}`, code: 'RENDER_FAILED' });
       return;
     }
     next();

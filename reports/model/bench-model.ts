@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { decodeHistogram, mergeHistograms, type Histogram } from '../../cluster/common/histograms.ts';
 import { ms, num, pct } from './format.ts';
 import { curveOnGrid, percentileGrid, percentileRows } from './percentile-curve.ts';
-import { readJsonOrNull, type RunFiles } from './run-files.ts';
+import { benchStepSchema, type BenchResultsFile, type BenchStepFile } from '../run-files/bench-run-files.ts';
+import { malformed, readRunFile, type BenchRunFiles } from './run-files.ts';
 import type { BandSpec, ChartSpec, ReportModel, Section, Table, Verdict } from './report-model.ts';
 import { configRows, palette } from './shared-views.ts';
 
@@ -16,39 +17,48 @@ export interface BenchStep {
   readonly series: { second: number; sent: number; ok: number; errors: number; latencyMsP50: number | null; latencyMsP99: number | null }[];
   readonly corrected: Histogram | null;
   readonly raw: Histogram | null;
-  readonly json: Record<string, any>;
+  readonly json: BenchStepFile;
 }
 
-function decode(part: unknown): Histogram | null {
-  const enc = (part as { encoded?: unknown } | null)?.encoded;
-  if (typeof enc !== 'string') return null;
-  try { return decodeHistogram(enc); } catch { return null; }
+function decode(path: string, field: string, part: { encoded: string } | null): Histogram | null {
+  if (part === null) return null;
+  try { return decodeHistogram(part.encoded); } catch (err) { throw malformed(path, `${field}.encoded is not an encoded HdrHistogram (${(err as Error).message})`); }
 }
 
-/** Every <step>.json that is a load result, in the order the steps ran. */
-export function readBenchSteps(rf: RunFiles): BenchStep[] {
+/**
+ * Every load step, in the order the steps ran: a <step>.json beside its <step>-raw.hgrm
+ * (bench/run-output.ts writes both; other JSON files, e.g. <step>-cluster.json, are not steps).
+ * A step from before per-second series has no place on the timeline and is left out.
+ */
+export function readBenchSteps(rf: BenchRunFiles): BenchStep[] {
   const steps: BenchStep[] = [];
   for (const f of rf.files) {
-    if (!f.endsWith('.json') || f === 'run.json' || f === 'results.json') continue;
-    const j = readJsonOrNull(join(rf.dir, f));
-    if (!j || !Array.isArray(j.series) || typeof j.startedAtEpochMs !== 'number') continue;
-    steps.push({ name: f.replace(/\.json$/, ''), startedAtEpochMs: j.startedAtEpochMs, series: j.series, corrected: decode(j.corrected), raw: decode(j.raw), json: j });
+    if (!f.endsWith('-raw.hgrm')) continue;
+    const name = f.replace(/-raw\.hgrm$/, '');
+    const j = readRunFile(rf.dir, `${name}.json`, benchStepSchema);
+    if (j === null || j.series === undefined || j.startedAtEpochMs === undefined) continue;
+    const path = join(rf.dir, `${name}.json`);
+    steps.push({ name, startedAtEpochMs: j.startedAtEpochMs, series: j.series, corrected: decode(path, 'corrected', j.corrected), raw: decode(path, 'raw', j.raw), json: j });
   }
   return steps.sort((a, b) => a.startedAtEpochMs - b.startedAtEpochMs);
 }
 
+/** The measured steps' names, as results.details.steps gives them (`max` stores objects naming their step). */
+function measuredNames(results: BenchResultsFile | null): string[] {
+  return (results?.details?.steps ?? []).map((s) => (typeof s === 'string' ? s : s.step));
+}
+
 /** The steps the headline is about: results.details.steps when given, else all but warm-up. */
-export function measuredSteps(rf: RunFiles, steps: readonly BenchStep[]): BenchStep[] {
-  const named = rf.results?.details?.steps;
-  if (Array.isArray(named) && named.length > 0) return steps.filter((s) => named.includes(s.name));
+export function measuredSteps(rf: BenchRunFiles, steps: readonly BenchStep[]): BenchStep[] {
+  const named = measuredNames(rf.results);
+  if (named.length > 0) return steps.filter((s) => named.includes(s.name));
   return steps.filter((s) => s.name !== 'warmup');
 }
 
-export function benchModel(rf: RunFiles): ReportModel {
-  const run = rf.run ?? {};
-  const r = rf.results;
+export function benchModel(rf: BenchRunFiles): ReportModel {
+  const { run, results: r } = rf;
   const notes: string[] = [];
-  const scenario = String(run.scenario ?? r?.scenario ?? rf.id);
+  const scenario = run.scenario;
   if (r === null) notes.push('results.json is missing: the run did not finish, so there is no summary.');
   const steps = readBenchSteps(rf);
   const measured = measuredSteps(rf, steps);
@@ -90,7 +100,7 @@ export function benchModel(rf: RunFiles): ReportModel {
         { label: 'p99', values: p99, color: palette.p99 },
       ],
     });
-    const kinds = Object.entries((r?.errorsByKind ?? {}) as Record<string, number>);
+    const kinds = Object.entries(r?.errorsByKind ?? {});
     sections.push({
       id: 'timeline', title: 'Timeline',
       intro: 'Each shaded band is one load step (warm-up steps are left out of the headline figures). A request counts in the second it was due to be sent (open loop) or was sent (closed loop).',
@@ -132,7 +142,8 @@ export function benchModel(rf: RunFiles): ReportModel {
             const t = h ? percentileRows(h) : [];
             const pick = (label: string) => ms(t.find((p) => p.label === label)?.ms);
             const wallMs = Math.max(s.json.elapsedMs ?? 0, s.json.durationMs ?? 0);
-            return [s.name, String(s.json.mode ?? ''), s.json.targetRateRps ? `${s.json.targetRateRps}/s` : '–', s.json.ok ?? 0, s.json.errorsTotal ?? 0, wallMs > 0 ? num((s.json.ok * 1000) / wallMs, 1) : '–', pick('p50'), pick('p99'), pick('max')];
+            const ok = s.json.ok ?? 0;
+            return [s.name, s.json.mode, s.json.targetRateRps ? `${s.json.targetRateRps}/s` : '–', ok, s.json.errorsTotal, wallMs > 0 ? num((ok * 1000) / wallMs, 1) : '–', pick('p50'), pick('p99'), pick('max')];
           }),
         },
       ],
@@ -140,7 +151,7 @@ export function benchModel(rf: RunFiles): ReportModel {
   }
 
   // ---- alternated references (bench <N>rps --alternate)
-  const alt = r?.details?.alternation as { completeRounds?: number; medians?: Record<string, Record<string, number>>; perRound?: Record<string, Record<string, number>[]> } | undefined;
+  const alt = r?.details?.alternation;
   if (alt?.medians?.cluster) {
     const m = alt.medians;
     const c = m.cluster!;
@@ -168,7 +179,7 @@ export function benchModel(rf: RunFiles): ReportModel {
   }
 
   // ---- SLO and generator health
-  const slo: { rule: string; actual: number; passed: boolean }[] = Array.isArray(r?.slo) ? r!.slo : [];
+  const slo = r?.slo ?? [];
   const gen = r?.generator;
   if (slo.length > 0 || gen) {
     sections.push({
@@ -183,7 +194,7 @@ export function benchModel(rf: RunFiles): ReportModel {
             ['send lag p99 / max', gen.lagMs ? `${ms(gen.lagMs.p99)} / ${ms(gen.lagMs.max)}` : 'closed loop (no schedule)'],
             ['event-loop delay p99', ms(gen.eventLoopDelayMsP99)],
             ['bottleneck', gen.bottleneck ? 'YES' : 'no'],
-            ...((gen.warnings ?? []) as string[]).map((w) => ['warning', w]),
+            ...(gen.warnings ?? []).map((w) => ['warning', w]),
           ] as Table['rows'],
         }] : []),
       ],
@@ -196,16 +207,16 @@ export function benchModel(rf: RunFiles): ReportModel {
   for (const v of slo) if (!v.passed) reasons.push(`SLO ${v.rule} failed: actual ${num(v.actual, 3)}`);
   if (r?.aborted) reasons.push('the run was interrupted (Ctrl-C) before its end');
   if (gen?.bottleneck) reasons.push('the load generator was itself a bottleneck: latency includes its own delay');
-  const lat = r?.latencyMs?.corrected ?? r?.latencyMs?.raw;
-  const basis = r?.latencyMs?.corrected ? 'corrected' : 'service time';
+  const lat = r?.latencyMs.corrected ?? r?.latencyMs.raw;
+  const basis = r?.latencyMs.corrected ? 'corrected' : 'service time';
   const headline = r === null ? `bench ${scenario}: no results (the run did not finish).` : [
     `bench ${scenario}: ${num(r.ok)} ok of ${num(r.requests)} requests, ${num(r.okPerSec, 1)} ok/s${r.targetRateRps ? ` of ${r.targetRateRps}/s asked` : ''};`,
     `${num(r.errors)} errors (${pct(r.errorRate)});`,
-    lat ? `latency p50 ${ms(lat.p50)}, p99 ${ms(lat.p99)}, max ${ms(lat.max)} (${basis})${r.latencyMs?.corrected ? `, raw p99 ${ms(r.latencyMs.raw.p99)}` : ''}.` : '',
+    lat ? `latency p50 ${ms(lat.p50)}, p99 ${ms(lat.p99)}, max ${ms(lat.max)} (${basis})${r.latencyMs.corrected ? `, raw p99 ${ms(r.latencyMs.raw.p99)}` : ''}.` : '',
     slo.length > 0 ? `SLO ${verdict}.` : 'No SLO gate was set.',
   ].join(' ');
 
-  const o = (run.options ?? {}) as Record<string, any>;
+  const o = run.options ?? {};
   const config = configRows([
     ['scenario', scenario], ['mode', r?.mode], ['target', run.target],
     ['rate', o.rateRps !== undefined ? `${o.rateRps} requests/s` : undefined], ['connections', o.connections],
@@ -214,17 +225,17 @@ export function benchModel(rf: RunFiles): ReportModel {
     ['cluster', run.cluster?.origin ? `${run.cluster.origin} (${run.cluster.gatewayUrl ?? ''})` : undefined],
     ['cpu', run.environment ? `${run.environment.cpuModel ?? 'unknown'} × ${run.environment.cpuCount}` : undefined],
     ['load average at start / end', run.environment ? `${num(run.environment.loadAverage1m, 2)} / ${num(run.loadAverage1mAtEnd, 2)}` : undefined],
-  ], run, run.cluster?.config, run.environment?.node, run.environment?.platform, run.environment?.git);
+  ], { runtime: run.runtime, startedAt: run.startedAt }, run.cluster?.config, run.environment?.node, run.environment?.platform, run.environment?.git);
 
   const figures: Record<string, string> = r === null ? {} : {
     'ok/s': num(r.okPerSec, 1), errors: `${num(r.errors)} (${pct(r.errorRate)})`,
     p50: ms(lat?.p50), p99: ms(lat?.p99), max: ms(lat?.max),
   };
   return {
-    id: rf.id, kind: 'bench', title: `Bench: ${scenario}`, startedAt: run.startedAt ?? null, verdict, headline, reasons,
-    reproduce: Array.isArray(run.argv) ? `npx just bench ${(run.argv as string[]).join(' ')}` : null,
+    id: rf.id, kind: 'bench', title: `Bench: ${scenario}`, startedAt: run.startedAt, verdict, headline, reasons,
+    reproduce: run.argv ? `npx just bench ${run.argv.join(' ')}` : null,
     config, sections, charts, checks: [], counterexamples: [], files: rf.files, notes, figures,
-    grafana: grafanaLinks(grafanaBase(), 'bench', rf.id, Date.parse(run.startedAt ?? '') || steps[0]?.startedAtEpochMs || NaN, Date.parse(run.endedAt ?? '') || benchEndMs(steps)),
+    grafana: grafanaLinks(grafanaBase(), 'bench', rf.id, Date.parse(run.startedAt), run.endedAt !== undefined ? Date.parse(run.endedAt) : benchEndMs(steps)),
   };
 }
 

@@ -5,43 +5,33 @@ import { grafanaBase, grafanaLinks } from './grafana-links.ts';
 import { join } from 'node:path';
 import { decodeHistogram, type Histogram } from '../../cluster/common/histograms.ts';
 import { pairOperations, parseHistoryJsonl, type HistoryEvent } from '../run-files/history-file.ts';
-import { describeOp, formatCounterexample, type Counterexample } from '../run-files/counterexample-format.ts';
+import { counterexampleSchema, describeOp, formatCounterexample, type Counterexample } from '../run-files/counterexample-format.ts';
+import { chaosEventSchema, chaosHistogramsSchema, lostWritesFiguresSchema } from '../run-files/chaos-run-files.ts';
+import { CheckerError } from '../run-files/history-error.ts';
 import { ms, num, plural } from './format.ts';
 import { rawLatencyHistogram, secondSeries, type HistoryOpView } from './history-series.ts';
 import { curveOnGrid, percentileGrid, percentileRows } from './percentile-curve.ts';
 import { phaseTable, type FaultWindowS } from './phases.ts';
 import { exactQuantiles } from './quantiles.ts';
-import { readJsonOrNull, readTextOrNull, type RunFiles } from './run-files.ts';
+import { malformed, readJsonLines, readRunFile, readTextOrNull, type ChaosRunFiles } from './run-files.ts';
 import type { ChartSpec, CheckView, CounterexampleView, MarkSpec, ReportModel, Section, Table, TimelineOp, Verdict } from './report-model.ts';
 import { checkViews, configRows, palette } from './shared-views.ts';
 
-interface EventRow { type: string; atMs: number | null; [k: string]: unknown }
-
-function readEvents(dir: string): EventRow[] {
-  const text = readTextOrNull(join(dir, 'events.jsonl'));
-  if (text === null) return [];
-  const out: EventRow[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try { out.push(JSON.parse(line) as EventRow); } catch { /* a torn last line of a crashed run */ }
-  }
-  return out;
-}
-
 function readHistory(dir: string, notes: string[]): HistoryEvent[] {
-  const text = readTextOrNull(join(dir, 'history.jsonl'));
+  const path = join(dir, 'history.jsonl');
+  const text = readTextOrNull(path);
   if (text === null) { notes.push('history.jsonl is missing: no timeline, raw latency or phases.'); return []; }
   try {
     return parseHistoryJsonl(text);
   } catch (err) {
-    notes.push(`history.jsonl could not be read (${(err as Error).message}).`);
-    return [];
+    if (err instanceof CheckerError) throw malformed(path, err.message);
+    throw err;
   }
 }
 
-function decodeOrNull(encoded: unknown): Histogram | null {
-  if (typeof encoded !== 'string') return null;
-  try { return decodeHistogram(encoded); } catch { return null; }
+/** A stored histogram that does not decode is a malformed file, named with its field. */
+export function decodeField(path: string, field: string, encoded: string): Histogram {
+  try { return decodeHistogram(encoded); } catch (err) { throw malformed(path, `${field} is not an encoded HdrHistogram (${(err as Error).message})`); }
 }
 
 /** The timeline, latency curves and phases are about writes: register reads are left out. */
@@ -53,17 +43,15 @@ function opViews(events: readonly HistoryEvent[]): HistoryOpView[] {
   });
 }
 
-export function chaosModel(rf: RunFiles): ReportModel {
-  const run = rf.run ?? {};
-  const results: Record<string, any> | null = rf.results;
-  const res: Record<string, any> = results ?? {};
+export function chaosModel(rf: ChaosRunFiles): ReportModel {
+  const { run, results } = rf;
   const notes: string[] = [];
   if (results === null) notes.push('results.json is missing: the run did not finish (crashed or still running), so there is no verdict.');
-  const originMs: number = typeof run.historyOriginEpochMs === 'number' ? run.historyOriginEpochMs : Date.parse(run.startedAt ?? '') || 0;
+  const originMs = run.historyOriginEpochMs;
   const toS = (epochMs: number) => (epochMs - originMs) / 1000;
-  const experiment = String(run.experiment ?? 'chaos');
+  const experiment = run.experiment;
 
-  const events = readEvents(rf.dir);
+  const events = readJsonLines(rf.dir, 'events.jsonl', chaosEventSchema) ?? [];
   const history = readHistory(rf.dir, notes);
   let views: HistoryOpView[] = [];
   try { views = opViews(history); } catch (err) { notes.push(`history.jsonl does not pair (${(err as Error).message}).`); }
@@ -71,14 +59,15 @@ export function chaosModel(rf: RunFiles): ReportModel {
   // Fault windows: inject..heal by fault id; a fault never healed stays open to the end.
   const endS = views.reduce((m, v) => Math.max(m, v.op.callNs / 1e9, Number.isFinite(v.op.returnNs) ? v.op.returnNs / 1e9 : 0), 0);
   const windows: FaultWindowS[] = [];
-  for (const e of events) {
-    if (e.type !== 'fault' || e.phase !== 'inject' || typeof e.atMs !== 'number') continue;
-    const heal = events.find((h) => h.type === 'fault' && h.phase === 'heal' && h.id === e.id && typeof h.atMs === 'number');
-    windows.push({ fromS: toS(e.atMs), toS: heal ? toS(heal.atMs!) : Math.max(endS, toS(e.atMs)), label: String(e.describe ?? 'fault') });
+  const faultEvents = events.filter((e) => e.type === 'fault');
+  for (const e of faultEvents) {
+    if (e.phase !== 'inject') continue;
+    const heal = faultEvents.find((h) => h.phase === 'heal' && h.id === e.id);
+    windows.push({ fromS: toS(e.atMs), toS: heal ? toS(heal.atMs) : Math.max(endS, toS(e.atMs)), label: e.describe });
   }
   const marks: MarkSpec[] = events
-    .filter((e) => e.type === 'node' && e.kind === 'elected' && typeof e.atMs === 'number' && toS(e.atMs) >= 0)
-    .map((e) => ({ x: toS(e.atMs!), label: `${String(e.node)} leader, term ${String(e.term)}` }));
+    .flatMap((e) => (e.type === 'node' && e.kind === 'elected' && toS(e.atMs) >= 0 ? [e] : []))
+    .map((e) => ({ x: toS(e.atMs), label: `${e.node ?? '?'} leader, term ${e.term ?? '?'}` }));
 
   const charts: ChartSpec[] = [];
   const sections: Section[] = [];
@@ -115,8 +104,8 @@ export function chaosModel(rf: RunFiles): ReportModel {
   }
 
   // ---- latency distribution
-  const encoded = readJsonOrNull(join(rf.dir, 'histograms.json')) ?? {};
-  const corrected = decodeOrNull(encoded.writeLatencyMs);
+  const encoded = readRunFile(rf.dir, 'histograms.json', chaosHistogramsSchema);
+  const corrected = encoded === null ? null : decodeField(join(rf.dir, 'histograms.json'), 'writeLatencyMs', encoded.writeLatencyMs);
   const raw = views.length > 0 ? rawLatencyHistogram(views) : null;
   if (corrected || raw) {
     const grid = percentileGrid(Math.max(corrected?.totalCount ?? 0, raw?.totalCount ?? 0));
@@ -136,9 +125,9 @@ export function chaosModel(rf: RunFiles): ReportModel {
   }
 
   // ---- trials: election and unavailability
-  const perTrial: any[] = Array.isArray(results?.perTrial) ? results!.perTrial : [];
-  const elections = perTrial.map((t) => t.electionMs).filter((v): v is number => typeof v === 'number');
-  const unavail = perTrial.map((t) => t.unavailabilityMs).filter((v): v is number => typeof v === 'number');
+  const perTrial = results?.perTrial ?? [];
+  const elections = perTrial.flatMap((t) => (t.electionMs === null ? [] : [t.electionMs]));
+  const unavail = perTrial.flatMap((t) => (t.unavailabilityMs === null ? [] : [t.unavailabilityMs]));
   if (perTrial.length > 0) {
     const bins = binEdges([...elections, ...unavail]);
     charts.push({
@@ -188,42 +177,47 @@ export function chaosModel(rf: RunFiles): ReportModel {
   const counterexamples = counterexampleViews(checks, history, originMs);
 
   // ---- verdict and headline
-  const verdict: Verdict = results === null ? 'unknown' : results.verdict === 'valid' || results.verdict === 'invalid' ? results.verdict : 'unknown';
+  const verdict: Verdict = results === null ? 'unknown' : results.verdict;
   const reasons: string[] = results === null ? ['the run left no results.json'] : checks.filter((c) => c.valid !== true).map((c) => `${c.name}: ${c.valid === false ? 'INVALID' : 'unknown'}${c.reason ? ` — ${c.reason}` : ''}`);
-  const lost = checks.find((c) => c.name === 'lost-writes')?.details;
-  const trialsDone = typeof results?.trials === 'number' ? results.trials : perTrial.length;
-  const planned = typeof results?.trialsPlanned === 'number' ? results.trialsPlanned : run.trials;
-  const parts = [`${experiment}: ${trialsDone === planned || planned === undefined ? plural(trialsDone, 'trial') : `${trialsDone} of ${planned} trials`}, ${verdict}.`];
-  if (results?.electionMs?.count > 0) parts.push(`Election p99 ${ms(res.electionMs.p99)};`);
-  if (results?.unavailabilityMs?.count > 0) parts.push(`clients waited p99 ${ms(res.unavailabilityMs.p99)} for the first write after a fault;`);
-  if (results?.writeLatencyMs?.count > 0) parts.push(`write latency p99 ${ms(res.writeLatencyMs.p99)};`);
-  if (lost && typeof lost.lost === 'number') parts.push(`${num(lost.lost as number)} of ${num(lost.acknowledged as number)} acknowledged writes lost.`);
+  const lostCheck = lostWritesFiguresSchema.safeParse(checks.find((c) => c.name === 'lost-writes')?.details);
+  const lost = lostCheck.success ? lostCheck.data : null;
+  const trialsDone = results?.trials ?? perTrial.length;
+  const planned = results?.trialsPlanned ?? run.trials;
+  const parts = [`${experiment}: ${trialsDone === planned ? plural(trialsDone, 'trial') : `${trialsDone} of ${planned} trials`}, ${verdict}.`];
+  const p99 = (q: { count: number; p99: number } | undefined): number | null => (q !== undefined && q.count > 0 ? q.p99 : null);
+  const electionP99 = p99(results?.electionMs);
+  const unavailableP99 = p99(results?.unavailabilityMs);
+  const writeP99 = p99(results?.writeLatencyMs);
+  if (electionP99 !== null) parts.push(`Election p99 ${ms(electionP99)};`);
+  if (unavailableP99 !== null) parts.push(`clients waited p99 ${ms(unavailableP99)} for the first write after a fault;`);
+  if (writeP99 !== null) parts.push(`write latency p99 ${ms(writeP99)};`);
+  if (lost) parts.push(`${num(lost.lost)} of ${num(lost.acknowledged)} acknowledged writes lost.`);
   const headline = parts.join(' ').replace(/;$/, '.');
 
-  const argvFromRun = Array.isArray(run.argv) ? (run.argv as string[]) : null;
-  const reproduce = `npx just chaos ${experiment} --trials ${planned ?? run.trials} --seed ${run.seed} --rate ${run.rateRps} --duration ${run.holdMs}ms --concurrency ${run.concurrencyMax}`;
+  const argvFromRun = run.argv ?? null;
+  const reproduce = `npx just chaos ${experiment} --trials ${planned} --seed ${run.seed} --rate ${run.rateRps} --duration ${run.holdMs}ms --concurrency ${run.concurrencyMax}`;
   const config = configRows([
     ['experiment', experiment], ['seed', run.seed], ['trials planned', run.trials], ['rate', run.rateRps !== undefined ? `${run.rateRps} writes/s (open loop)` : undefined],
     ['fault hold', run.holdMs !== undefined ? `${run.holdMs} ms` : undefined], ['concurrency cap', run.concurrencyMax],
     ['command line', argvFromRun ? `just chaos ${argvFromRun.join(' ')}` : undefined],
-  ], run, run.cluster?.config, run.versions?.node, run.versions?.platform, run.git);
+  ], { runtime: run.runtime, startedAt: run.startedAt }, run.config, run.versions?.node, run.versions?.platform, run.git);
 
   const w = results?.workload;
   const figures: Record<string, string> = {
-    trials: `${trialsDone}${planned !== undefined && planned !== trialsDone ? `/${planned}` : ''}`,
-    'election p99': results?.electionMs?.count > 0 ? ms(res.electionMs.p99) : '–',
-    'unavailable p99': results?.unavailabilityMs?.count > 0 ? ms(res.unavailabilityMs.p99) : '–',
-    'write p99': results?.writeLatencyMs?.count > 0 ? ms(res.writeLatencyMs.p99) : '–',
+    trials: `${trialsDone}${planned !== trialsDone ? `/${planned}` : ''}`,
+    'election p99': ms(electionP99),
+    'unavailable p99': ms(unavailableP99),
+    'write p99': ms(writeP99),
     ...(lost ? { lost: `${lost.lost}/${lost.acknowledged}` } : {}),
   };
-  if (w && w.skipped > 0) notes.push(`${w.skipped} of ${w.invoked + w.skipped} scheduled writes were skipped because ${run.concurrencyMax ?? 'the cap of'} writes were already open: the cluster could not keep up with ${run.rateRps} writes/s.`);
+  if (w?.skipped !== undefined && w.skipped > 0) notes.push(`${w.skipped} of ${w.invoked + w.skipped} scheduled writes were skipped because ${run.concurrencyMax ?? 'the cap of'} writes were already open: the cluster could not keep up with ${run.rateRps} writes/s.`);
 
   // The run's range: start to the recorded end, else to its last history event.
-  const startMs = Date.parse(run.startedAt ?? '') || originMs;
-  const endMs = Date.parse(results?.finishedAt ?? '') || originMs + endS * 1000;
+  const startMs = Date.parse(run.startedAt);
+  const endMs = results?.finishedAt !== undefined ? Date.parse(results.finishedAt) : originMs + endS * 1000;
   const grafana = grafanaLinks(grafanaBase(), 'chaos', rf.id, startMs, Math.max(endMs, startMs));
   return {
-    id: rf.id, kind: 'chaos', title: `Chaos: ${experiment}`, startedAt: run.startedAt ?? null, verdict, headline, reasons, reproduce,
+    id: rf.id, kind: 'chaos', title: `Chaos: ${experiment}`, startedAt: run.startedAt, verdict, headline, reasons, reproduce,
     config, sections, charts, checks, counterexamples, files: rf.files, notes, figures, grafana,
   };
 }
@@ -259,16 +253,17 @@ export function binEdges(values: readonly number[]): { starts: number[]; width: 
 function counterexampleViews(checks: readonly CheckView[], history: readonly HistoryEvent[], originMs: number): CounterexampleView[] {
   const out: CounterexampleView[] = [];
   for (const c of checks) {
-    const cx = c.details.counterexample as Partial<Counterexample> | undefined;
-    if (c.valid !== false || !cx || typeof cx !== 'object' || !Array.isArray(cx.window) || !cx.blocking) continue;
-    const at = (i: number | null | undefined) => (typeof i === 'number' && history[i] ? originMs + history[i]!.timeNs / 1e6 : null);
-    const ops: TimelineOp[] = [...(cx.prefixTail ?? []), ...cx.window].flatMap((op) => {
+    // Only the linearizability checkers store this shape under `counterexample`; others store their own.
+    const parsed = counterexampleSchema.safeParse(c.details.counterexample);
+    if (c.valid !== false || !parsed.success) continue;
+    const cx: Counterexample = parsed.data;
+    const at = (i: number | null) => (i !== null && history[i] ? originMs + history[i]!.timeNs / 1e6 : null);
+    const ops: TimelineOp[] = [...cx.prefixTail, ...cx.window].flatMap((op) => {
       const from = at(op.invokeIndex);
       if (from === null) return [];
-      return [{ process: op.process, label: describeOp(op).replace(/\s+\[events.*$/, ''), outcome: op.outcome, fromMs: from - originMs, toMs: op.completeIndex === null ? null : (at(op.completeIndex) ?? from) - originMs, blocking: op.id === cx.blocking!.id }];
+      return [{ process: op.process, label: describeOp(op).replace(/\s+\[events.*$/, ''), outcome: op.outcome, fromMs: from - originMs, toMs: op.completeIndex === null ? null : (at(op.completeIndex) ?? from) - originMs, blocking: op.id === cx.blocking.id }];
     });
-    let text = '';
-    try { text = formatCounterexample(cx as Counterexample); } catch { text = JSON.stringify(cx, null, 2); }
+    const text = formatCounterexample(cx);
     out.push({ checker: c.name, text, ops });
   }
   return out;

@@ -70,7 +70,7 @@ test('run folder names of both CLIs give their start time', () => {
 });
 
 test('config rows say the snapshot rule a run used; runs stored before the ratio existed show the entry count alone', () => {
-  const rule = (raft: Record<string, unknown>) => new Map(configRows([], {}, { raft }, null, null, null)).get('snapshots');
+  const rule = (raft: { snapshotEntries: number; snapshotLogRatio?: number }) => new Map(configRows([], {}, { raft }, undefined, undefined, undefined)).get('snapshots');
   assert.is(rule({ snapshotEntries: 10_000, snapshotLogRatio: 1 }), 'every 10000 entries, once the log since the last is 1× its size');
   assert.is(rule({ snapshotEntries: 500, snapshotLogRatio: 0 }), 'every 500 entries');
   assert.is(rule({ snapshotEntries: 10_000 }), 'every 10000 entries');

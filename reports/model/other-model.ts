@@ -1,9 +1,9 @@
 // Run folders that are neither a chaos run nor a bench CLI run (bench-raft, bench-proxy, ...):
 // their results.json shown as is, and their files, so every folder in the index has a page.
 import type { ReportModel } from './report-model.ts';
-import type { RunFiles } from './run-files.ts';
+import type { OtherRunFiles } from './run-files.ts';
 
-export function otherModel(rf: RunFiles): ReportModel {
+export function otherModel(rf: OtherRunFiles): ReportModel {
   const label = rf.id.replace(/^[0-9TZ:.-]+-(?=[a-z])/i, '');
   return {
     id: rf.id, kind: 'other', title: `Run: ${label}`, startedAt: null, verdict: 'none',

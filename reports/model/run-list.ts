@@ -2,6 +2,8 @@
 // only (no history parsing), so listing hundreds of runs stays cheap.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ReportError } from '../errors.ts';
+import { lostWritesFiguresSchema } from '../run-files/chaos-run-files.ts';
 import { ms, num, pct } from './format.ts';
 import { openRun, type RunKind } from './run-files.ts';
 import type { Verdict } from './report-model.ts';
@@ -29,32 +31,42 @@ export function dateFromId(id: string): string | null {
 
 export function runRow(dir: string): RunRow {
   const rf = openRun(dir);
-  const run = rf.run ?? {};
-  const r = rf.results;
-  const startedAt = typeof run.startedAt === 'string' ? run.startedAt : dateFromId(rf.id);
   const hasReport = existsSync(join(dir, 'index.html'));
   if (rf.kind === 'chaos') {
-    const lost = r?.checks?.['lost-writes'];
+    const { run, results: r } = rf;
+    const lostCheck = lostWritesFiguresSchema.safeParse(r?.checks['lost-writes']);
+    const lost = lostCheck.success ? lostCheck.data : null;
     return {
-      id: rf.id, startedAt, kind: 'chaos', name: String(run.experiment), hasReport,
-      verdict: r === null ? 'unknown' : r.verdict === 'valid' || r.verdict === 'invalid' ? r.verdict : 'unknown',
+      id: rf.id, startedAt: run.startedAt, kind: 'chaos', name: run.experiment, hasReport,
+      verdict: r === null ? 'unknown' : r.verdict,
       figures: r === null ? { status: 'no results (crashed or running)' } : {
-        trials: `${r.trials}/${r.trialsPlanned}`, 'election p99': ms(r.electionMs?.count ? r.electionMs.p99 : null),
-        'unavailable p99': ms(r.unavailabilityMs?.count ? r.unavailabilityMs.p99 : null),
+        trials: `${r.trials}/${r.trialsPlanned ?? run.trials}`, 'election p99': ms(r.electionMs.count ? r.electionMs.p99 : null),
+        'unavailable p99': ms(r.unavailabilityMs.count ? r.unavailabilityMs.p99 : null),
         ...(lost ? { lost: `${lost.lost}/${lost.acknowledged}` } : {}),
       },
     };
   }
   if (rf.kind === 'bench') {
-    const slo: { passed: boolean }[] = Array.isArray(r?.slo) ? r!.slo : [];
-    const lat = r?.latencyMs?.corrected ?? r?.latencyMs?.raw;
+    const { run, results: r } = rf;
+    const slo = r?.slo ?? [];
+    const lat = r?.latencyMs.corrected ?? r?.latencyMs.raw;
     return {
-      id: rf.id, startedAt, kind: 'bench', name: String(run.scenario ?? r?.scenario ?? rf.id), hasReport,
+      id: rf.id, startedAt: run.startedAt, kind: 'bench', name: run.scenario, hasReport,
       verdict: r === null ? 'unknown' : slo.length === 0 ? 'none' : slo.every((v) => v.passed) ? 'passed' : 'failed',
       figures: r === null ? { status: 'no results' } : { 'ok/s': num(r.okPerSec, 1), errors: pct(r.errorRate), p99: ms(lat?.p99) },
     };
   }
-  return { id: rf.id, startedAt, kind: 'other', name: rf.id.replace(/^[0-9TZ.-]+-(?=[a-z])/i, ''), hasReport, verdict: 'none', figures: {} };
+  return { id: rf.id, startedAt: dateFromId(rf.id), kind: 'other', name: otherLabel(rf.id), hasReport, verdict: 'none', figures: {} };
+}
+
+const otherLabel = (id: string): string => id.replace(/^[0-9TZ.-]+-(?=[a-z])/i, '');
+
+/** A folder whose files do not match their schemas is listed with the problem, not left out. */
+function malformedRow(dir: string, id: string, err: ReportError): RunRow {
+  return {
+    id, startedAt: dateFromId(id), kind: 'other', name: otherLabel(id), verdict: 'unknown',
+    hasReport: existsSync(join(dir, 'index.html')), figures: { problem: err.message.replace(`${dir}/`, '') },
+  };
 }
 
 /** Every run folder, newest first. The compare/ folder holds comparison pages, not a run. */
@@ -64,7 +76,12 @@ export function listRuns(runsDir: string): RunRow[] {
   for (const name of readdirSync(runsDir)) {
     const dir = join(runsDir, name);
     if (name === 'compare' || name.startsWith('.') || !statSync(dir).isDirectory()) continue;
-    try { rows.push(runRow(dir)); } catch { /* removed while listing */ }
+    try {
+      rows.push(runRow(dir));
+    } catch (err) {
+      if (err instanceof ReportError && err.code === 'RUN_MALFORMED') rows.push(malformedRow(dir, name, err));
+      // RUN_NOT_FOUND: removed while listing.
+    }
   }
   return rows.sort((a, b) => (b.startedAt ?? b.id).localeCompare(a.startedAt ?? a.id));
 }

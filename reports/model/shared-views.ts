@@ -1,4 +1,6 @@
 // Pieces both report kinds share: checker results as views, the configuration table, colours.
+import type { StoredCheckResult } from '../run-files/chaos-run-files.ts';
+import type { StoredClusterConfig, StoredGitState } from '../run-files/stored-config.ts';
 import type { CheckView } from './report-model.ts';
 
 export const palette = {
@@ -13,16 +15,10 @@ export const palette = {
   runs: ['#1971c2', '#c2255c', '#2b8a3e', '#e8590c'],
 } as const;
 
-export function checkViews(checks: unknown): CheckView[] {
-  if (typeof checks !== 'object' || checks === null) return [];
-  return Object.entries(checks as Record<string, Record<string, unknown>>).map(([name, c]) => {
+export function checkViews(checks: Record<string, StoredCheckResult> | undefined): CheckView[] {
+  return Object.entries(checks ?? {}).map(([name, c]) => {
     const { checker: _checker, valid, reason, ...details } = c;
-    return {
-      name,
-      valid: valid === true ? true : valid === false ? false : 'unknown',
-      reason: typeof reason === 'string' ? reason : null,
-      details,
-    };
+    return { name, valid, reason: reason ?? null, details };
   });
 }
 
@@ -33,14 +29,14 @@ type Row = [string, unknown];
  * cluster's timeouts and fsync policy, then where it ran (runtime, versions, git).
  */
 /** Runs stored before `snapshotLogRatio` existed snapshot on the entry count alone. */
-function snapshotRule(raft: Record<string, any> | undefined): string | undefined {
+function snapshotRule(raft: StoredClusterConfig['raft']): string | undefined {
   if (raft?.snapshotEntries === undefined) return undefined;
-  const ratio = raft.snapshotLogRatio as number | undefined;
+  const ratio = raft.snapshotLogRatio;
   const every = `every ${raft.snapshotEntries} entries`;
   return ratio === undefined || ratio === 0 ? every : `${every}, once the log since the last is ${ratio}× its size`;
 }
 
-export function configRows(own: Row[], run: Record<string, any>, cluster: Record<string, any> | null | undefined, node: unknown, platform: unknown, git: Record<string, any> | null | undefined): [string, string][] {
+export function configRows(own: Row[], run: { runtime?: string | undefined; startedAt?: string | undefined }, cluster: StoredClusterConfig | null | undefined, node: string | undefined, platform: string | undefined, git: StoredGitState | undefined): [string, string][] {
   const rows: Row[] = [...own];
   if (cluster) {
     rows.push(['nodes', cluster.nodeCount]);

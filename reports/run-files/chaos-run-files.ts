@@ -10,9 +10,10 @@
 //   histograms.json   HdrHistograms, compressed base64, in microseconds
 //   final-logs.json   every node's committed log read after the run
 import { z } from 'zod';
+import { storedClusterConfigSchema, storedGitStateSchema } from './stored-config.ts';
 import { epochMs, isoInstant } from './timestamps.ts';
 
-const gitState = z.object({ sha: z.string().nullable(), dirty: z.boolean().nullable() });
+const gitState = storedGitStateSchema;
 
 export const chaosRunSchema = z.looseObject({
   experiment: z.string(),
@@ -38,13 +39,20 @@ export const chaosRunSchema = z.looseObject({
   git: gitState.optional(),
   versions: z.looseObject({ project: z.string().nullable(), node: z.string(), platform: z.string() }).optional(),
   gatewayUrl: z.string().optional(),
-  config: z.unknown().optional(),
+  /** The cluster's configuration (null or absent: not known, e.g. a remote target). */
+  config: storedClusterConfigSchema.nullable().optional(),
+  /** The chaos CLI's arguments (runInfo); absent when a test called the runner. */
+  argv: z.array(z.string()).optional(),
 });
 export type ChaosRunFile = z.infer<typeof chaosRunSchema>;
 
 const quantiles = z.object({ count: z.number(), p50: z.number(), p90: z.number(), p99: z.number(), max: z.number() });
-const counts = z.looseObject({ invoked: z.number(), ok: z.number(), fail: z.number(), info: z.number() });
-const checkResult = z.looseObject({ checker: z.string().optional(), valid: z.union([z.boolean(), z.literal('unknown')]) });
+const counts = z.looseObject({ invoked: z.number(), ok: z.number(), fail: z.number(), info: z.number(), skipped: z.number().optional() });
+const checkResult = z.looseObject({ checker: z.string().optional(), valid: z.union([z.boolean(), z.literal('unknown')]), reason: z.string().nullable().optional() });
+export type StoredCheckResult = z.infer<typeof checkResult>;
+
+/** The lost-writes check's own figures (chaos/checker/lost-writes.ts). */
+export const lostWritesFiguresSchema = z.looseObject({ lost: z.number(), acknowledged: z.number() });
 
 export const trialRecordSchema = z.looseObject({
   trial: z.number().int(),
@@ -86,7 +94,7 @@ export type ChaosResultsFile = z.infer<typeof chaosResultsSchema>;
 export const chaosEventSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('fault'), phase: z.enum(['inject', 'heal']), atMs: epochMs, id: z.string(), describe: z.string() }),
   trialRecordSchema.extend({ type: z.literal('trial'), atMs: epochMs.nullable() }),
-  z.looseObject({ type: z.literal('node'), atMs: epochMs, node: z.string().optional() }),
+  z.looseObject({ type: z.literal('node'), atMs: epochMs, node: z.string().optional(), kind: z.string().optional(), term: z.number().optional() }),
 ]);
 export type ChaosEventLine = z.infer<typeof chaosEventSchema>;
 

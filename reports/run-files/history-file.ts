@@ -93,7 +93,7 @@ export function pairOperations(events: readonly HistoryEvent[], options: PairOpt
   return ops;
 }
 
-const valueSchema: z.ZodType<Value> = z.lazy(() =>
+export const valueSchema: z.ZodType<Value> = z.lazy(() =>
   z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(valueSchema)]),
 );
 

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { createToken } from '../../cluster/auth/token-store.ts';
 import { repoRoot } from '../../cluster/config.ts';
 import { findFreePortRange } from '../../cluster/local/port-check.ts';
-import { startCluster, type Cluster } from '../../test/cluster-harness.ts';
+import { readyLimitMs, startCluster, type Cluster } from '../../test/cluster-harness.ts';
 import { artifactsDir, openBrowser, type TestBrowser } from '../test/browser.ts';
 
 let cluster: Cluster;
@@ -33,7 +33,9 @@ test.before(async () => {
   });
   dashboard.stdout!.on('data', (d: Buffer) => { output += d; });
   dashboard.stderr!.on('data', (d: Buffer) => { output += d; });
-  for (let i = 0; i < 100 && !output.includes('dashboard on'); i++) await new Promise((r) => setTimeout(r, 100));
+  // tsx compiles the dashboard first: seconds on a loaded machine, so the wait grows with the load.
+  const deadline = Date.now() + readyLimitMs(10_000);
+  while (!output.includes('dashboard on') && dashboard.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   assert.ok(output.includes('dashboard on'), `dashboard did not start:\n${output}`);
   browser = await openBrowser();
 });

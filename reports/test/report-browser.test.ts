@@ -55,7 +55,7 @@ test('a chaos report: one self-contained file with verdict, reproduce command, c
   assert.ok(existsSync(join(runsDir, 'index.html')), 'the runs index was regenerated');
   await browser.page.goto(pathToFileURL(path).href);
   const headline = await browser.page.textContent('#headline');
-  assert.match(headline ?? '', /^leader-kill: 2 trials, (valid|invalid|unknown)\./);
+  assert.match(headline ?? '', /^leader-kill: 2 trials, (valid|invalid|unknown)\./, `headline: ${headline}`);
   assert.match(headline ?? '', /acknowledged writes lost/);
   const results = JSON.parse(readFileSync(join(chaosDir, 'results.json'), 'utf8'));
   assert.is((await browser.page.textContent('#verdict'))?.toLowerCase(), results.verdict === 'invalid' ? 'invalid' : results.verdict);

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { registerClusterOrigins } from '../auth/client-credentials.ts';
 import { authorize, gatewayNeed } from '../auth/request-auth.ts';
@@ -91,7 +92,9 @@ export async function startGateway(config: ClusterConfig, options: GatewayOption
   // Client TLS: https with the gateway's certificate from the cluster CA; plain HTTP reaches health and metrics only.
   if (clientTls) ensureClusterCerts(config.dataDirAbs, [gatewayCertName], config.gateway.host, config.clusterId);
   const tls = clientTls ? readNodeTls(config.dataDirAbs, gatewayCertName) : null;
-  const served = createTlsOrPlainServer({ keepAliveTimeout: 65_000 }, tls, listener);
+  // Without client TLS, the plain server as before (no first-byte sniffing on the hot path).
+  const plain = tls === null ? createServer({ keepAliveTimeout: 65_000 }, listener) : null;
+  const served = plain !== null ? { server: plain, http: plain, https: null } : createTlsOrPlainServer({ keepAliveTimeout: 65_000 }, tls, listener);
   leaderTracker.start();
   const server = served.server.listen(options.port ?? config.gateway.port, config.gateway.host);
   try {

@@ -50,7 +50,7 @@ function recordProblem(r: unknown, lastId: number, s: { readonly index: number; 
   if (!Number.isSafeInteger(x.id) || (x.id as number) <= lastId || (x.id as number) > s.index) return 'ids must increase and not pass the snapshot index';
   if (!Number.isSafeInteger(x.term) || (x.term as number) < 1 || (x.term as number) > s.term) return 'term must be from 1 to the snapshot term';
   if (typeof x.source !== 'string' || !strOrNull(x.clientId) || !strOrNull(x.requestId)) return 'source must be a string, clientId/requestId strings or null';
-  if (!('data' in x)) return 'data is missing';
+  // `data` is any JSON, and absent when the append carried none (JSON drops undefined).
   return null;
 }
 

@@ -46,6 +46,12 @@ export function formatAlternation(medians: Readonly<Record<string, ArmFigures>>,
     const x = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}x` : '-');
     lines.push(`  cluster / ${arm}: p50 ${x(c.p50, m.p50)}, p99 ${x(c.p99, m.p99)}, p99.9 ${x(c.p999, m.p999)}, ok/s ${x(c.okPerSec, m.okPerSec)}`);
   }
+  // What TLS costs etcd, beside what security costs the cluster (cluster / insecure above).
+  const [tlsOn, tlsOff] = [medians['etcd-tls'], medians.etcd];
+  if (tlsOn && tlsOff) {
+    const x = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}x` : '-');
+    lines.push(`  etcd-tls / etcd: p50 ${x(tlsOn.p50, tlsOff.p50)}, p99 ${x(tlsOn.p99, tlsOff.p99)}, p99.9 ${x(tlsOn.p999, tlsOff.p999)}, ok/s ${x(tlsOn.okPerSec, tlsOff.okPerSec)}`);
+  }
   return lines;
 }
 
@@ -75,6 +81,8 @@ export async function alternateScenario(ctx: ScenarioContext, once: Scenario, co
   const arms = ['cluster', ...alternate] as const;
   if (!ctx.restartCluster && rounds > 1) ctx.log('note: this cluster was not started by this run, so it stays up across rounds and keeps what earlier rounds wrote; the references start empty every round');
   const outcomes: Record<string, ScenarioOutcome[]> = Object.fromEntries(arms.map((a) => [a, []]));
+  // What each reference ran as (its first round's description: version, security, via).
+  const described: Record<string, unknown> = {};
   const clusterRounds: ClusterRound[] = [];
   for (let r = 1; r <= rounds && !ctx.signal.aborted; r++) {
     for (const arm of arms) {
@@ -91,10 +99,17 @@ export async function alternateScenario(ctx: ScenarioContext, once: Scenario, co
           outcome = await once({ ...base, ...fresh });
         } else {
           const t = await startReferenceTarget(arm, ctx.args.fsync, ctx.log);
+          described[arm] ??= t.cluster;
           try {
-            outcome = await once({ ...base, target: t.url, nodes: t.cluster.nodes, usage: t.usage, requests: t.requests });
+            // requests/tls undefined for `insecure`: the cluster's own workload over plain http.
+            const { requests: _r, tls: _t, preconnectPath: _p, ...rest } = base;
+            outcome = await once({
+              ...rest, target: t.url, nodes: t.cluster.nodes, usage: t.usage,
+              ...(t.requests ? { requests: t.requests } : {}), ...(t.tls ? { tls: t.tls } : {}), ...(t.preconnectPath ? { preconnectPath: t.preconnectPath } : {}),
+            });
           } finally {
-            await t.release(null);
+            // A cluster arm's (insecure) logs go under r<k>-<arm>/cluster-logs; etcd and floor keep none.
+            await t.release(join(ctx.folder.dir, `r${r}-${arm}`));
           }
         }
       } catch (err) {
@@ -117,7 +132,7 @@ export async function alternateScenario(ctx: ScenarioContext, once: Scenario, co
     details: {
       steps: headline.steps,
       alternation: {
-        rounds, completeRounds: complete, arms, medians,
+        rounds, completeRounds: complete, arms, medians, references: described,
         perRound,
         details: Object.fromEntries(arms.map((a) => [a, outcomes[a]!.map((o) => o.details)])),
       },

@@ -35,12 +35,13 @@ export async function runStep(ctx: ScenarioContext, stepName: string, step: Open
   const common = {
     target: ctx.target, connections: step.connections, durationMs: step.durationMs,
     buildRequest: ctx.requests ?? workloadRequests(step.workload), timeoutMs: ctx.args.timeoutMs, signal: ctx.signal,
+    ...(ctx.tls ? { tls: ctx.tls } : {}),
   };
   const source = ctx.usage();
   const before = await snapshotUsage(source, () => performance.now());
   if (step.engine === 'open') ctx.metrics?.rate(step.rateRps);
   const result = step.engine === 'open'
-    ? await runOpenLoop({ ...common, rateRps: step.rateRps, ...(ctx.metrics ? { onOutcome: ctx.metrics.onOutcome } : {}) })
+    ? await runOpenLoop({ ...common, rateRps: step.rateRps, ...(ctx.preconnectPath ? { preconnectPath: ctx.preconnectPath } : {}), ...(ctx.metrics ? { onOutcome: ctx.metrics.onOutcome } : {}) })
     : await runClosedLoop({ ...common, timeoutMs: Math.max(1000, Math.round(ctx.args.timeoutMs / 1000) * 1000) });
   await ctx.folder.writeStep(name, result);
   const usage = usageBetween(before, await snapshotUsage(source, () => performance.now()));

@@ -9,6 +9,7 @@
 // (larger snapshots, a larger heap): the summary says so.
 import { join } from 'node:path';
 import { checkReferences, startReferenceTarget } from '../cli/reference-target.ts';
+import { currentLoadAverage1m } from '../report/run-environment.ts';
 import { headlineLatency, summarize } from '../report/run-summary.ts';
 import type { RunSummary } from '../report/run-summary.ts';
 import type { Scenario, ScenarioContext, ScenarioOutcome } from './scenario.ts';
@@ -83,6 +84,8 @@ export async function alternateScenario(ctx: ScenarioContext, once: Scenario, co
   const outcomes: Record<string, ScenarioOutcome[]> = Object.fromEntries(arms.map((a) => [a, []]));
   // What each reference ran as (its first round's description: version, security, via).
   const described: Record<string, unknown> = {};
+  // The 1-minute load average at each turn's start and end, per arm: the figures' context.
+  const load: Record<string, { atStart: number; atEnd: number }[]> = Object.fromEntries(arms.map((a) => [a, []]));
   const clusterRounds: ClusterRound[] = [];
   for (let r = 1; r <= rounds && !ctx.signal.aborted; r++) {
     for (const arm of arms) {
@@ -91,6 +94,7 @@ export async function alternateScenario(ctx: ScenarioContext, once: Scenario, co
       const steps: StepResult[] = [];
       const base = { ...ctx, stepPrefix: `r${r}-${arm}-`, onStep: (s: StepResult) => steps.push(s) };
       let outcome: ScenarioOutcome | null = null;
+      const loadAtStart = currentLoadAverage1m();
       try {
         if (arm === 'cluster') {
           // Empty like the references: a cluster holding earlier rounds' writes is slower at
@@ -118,6 +122,7 @@ export async function alternateScenario(ctx: ScenarioContext, once: Scenario, co
       }
       if (outcome === null || ctx.signal.aborted) break;
       outcomes[arm]!.push(outcome);
+      load[arm]!.push({ atStart: loadAtStart, atEnd: currentLoadAverage1m() });
       if (arm === 'cluster') clusterRounds.push({ outcome, steps });
     }
   }
@@ -126,13 +131,14 @@ export async function alternateScenario(ctx: ScenarioContext, once: Scenario, co
   const perRound = Object.fromEntries(arms.map((a) => [a, outcomes[a]!.map((o) => figures(o.summary))]));
   const medians = Object.fromEntries(arms.filter((a) => perRound[a]!.length > 0).map((a) => [a, medianFigures(perRound[a]!)]));
   for (const line of formatAlternation(medians, Math.max(1, complete))) ctx.log(line);
+  for (const a of arms) ctx.log(`  load average (1 min) during ${a}: ${load[a]!.map((l) => `${l.atStart.toFixed(1)}->${l.atEnd.toFixed(1)}`).join(', ')} (per round)`);
   const headline = combine(clusterRounds);
   return {
     summary: headline.summary,
     details: {
       steps: headline.steps,
       alternation: {
-        rounds, completeRounds: complete, arms, medians, references: described,
+        rounds, completeRounds: complete, arms, medians, references: described, loadAverage1m: load,
         perRound,
         details: Object.fromEntries(arms.map((a) => [a, outcomes[a]!.map((o) => o.details)])),
       },

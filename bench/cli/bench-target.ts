@@ -185,11 +185,11 @@ export function startFreshCluster(fsync: 'always' | 'never', log: (line: string)
 }
 
 /**
- * `--alternate insecure`: the same cluster as one the run starts, with auth and peer mutual TLS
- * off (RAFT_AUTH=false, RAFT_PEER_TLS=false), to measure what security costs.
+ * `--alternate insecure|secure`: the same cluster as one the run starts, with auth and peer
+ * mutual TLS both off (RAFT_AUTH=false, RAFT_PEER_TLS=false: what security costs) or both on.
  */
-export function startInsecureCluster(fsync: 'always' | 'never', log: (line: string) => void): Promise<BenchTarget> {
-  return startForRun(loadConfig().nodeCount, fsync, log, { RAFT_AUTH: 'false', RAFT_PEER_TLS: 'false' });
+export function startClusterWithSecurity(on: boolean, fsync: 'always' | 'never', log: (line: string) => void): Promise<BenchTarget> {
+  return startForRun(loadConfig().nodeCount, fsync, log, { RAFT_AUTH: String(on), RAFT_PEER_TLS: String(on) });
 }
 
 async function startForRun(nodeCount: number, fsync: 'always' | 'never', log: (line: string) => void, env: Record<string, string> = {}): Promise<BenchTarget> {

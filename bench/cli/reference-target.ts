@@ -4,7 +4,7 @@ import { etcdVersion } from '../etcd/etcd-cluster.ts';
 import { startEtcdTarget } from '../etcd/etcd-target.ts';
 import { startFloorTarget } from '../floor/floor-target.ts';
 import type { ReferenceName } from '../scenarios/references.ts';
-import { startInsecureCluster } from './bench-target.ts';
+import { startClusterWithSecurity } from './bench-target.ts';
 import type { BenchTarget } from './bench-target.ts';
 
 /** Throws a one-line usage error, before any load, when a reference cannot run on this machine. */
@@ -17,6 +17,7 @@ export function startReferenceTarget(name: ReferenceName, fsync: 'always' | 'nev
     case 'floor': return startFloorTarget(fsync, log);
     case 'etcd': return startEtcdTarget(log);
     case 'etcd-tls': return startEtcdTarget(log, { tls: true });
-    case 'insecure': return startInsecureCluster(fsync, log);
+    case 'insecure': return startClusterWithSecurity(false, fsync, log);
+    case 'secure': return startClusterWithSecurity(true, fsync, log);
   }
 }

@@ -118,7 +118,7 @@ test('--alternate names references for <N>rps and max, writes only; --rounds nee
   const a = scenario('500rps', '--alternate', 'floor,etcd', '--rounds', '4');
   assert.equal([a.alternate, a.rounds], [['floor', 'etcd'], 4]);
   assert.equal([scenario('500rps').alternate, scenario('500rps', '--alternate', 'etcd').rounds], [[], 3]);
-  usageError(() => parseBenchArgs(['500rps', '--alternate', 'floor,redis']), /--alternate takes floor, etcd .*"redis"/);
+  usageError(() => parseBenchArgs(['500rps', '--alternate', 'floor,redis']), /--alternate takes floor, etcd, insecure, etcd-tls, secure .*"redis"/);
   usageError(() => parseBenchArgs(['500rps', '--alternate', 'floor,floor']), /twice/);
   usageError(() => parseBenchArgs(['500rps', '--alternate', '']), /--alternate takes/);
   usageError(() => parseBenchArgs(['500rps', '--rounds', '2']), /--rounds needs --alternate/);

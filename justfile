@@ -66,6 +66,10 @@ check-history *args:
 bench *args:
     {{gen}} bench/cli.ts "$@"
 
+# the security path piece by piece: token check CPU, peer-like stream round trip plain/TLS x TCP_NODELAY/Nagle
+bench-security-path *args:
+    {{gen}} bench/security-path-cost.ts "$@"
+
 # quick cluster benchmark: closed loop at 64 connections, then an even 500 writes/s (fsync always)
 bench-cluster *args:
     {{gen}} bench/cli.ts cluster "$@"

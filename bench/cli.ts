@@ -13,6 +13,9 @@ import { benchTargetCommand } from './cli/runtime-target.ts';
 import { parseBenchArgs } from './cli/bench-args.ts';
 import type { ScenarioArgs } from './cli/bench-args.ts';
 import { resolveTarget, startFreshCluster } from './cli/bench-target.ts';
+import type { ClusterDescription } from './cli/bench-target.ts';
+import { referenceSecurity } from './scenarios/references.ts';
+import type { ArmSecurity, ReferenceName } from './scenarios/references.ts';
 import { startReferenceTarget } from './cli/reference-target.ts';
 import { compareRuns, formatComparison, loadRun } from './report/compare.ts';
 import { captureEnvironment, currentLoadAverage1m } from './report/run-environment.ts';
@@ -37,6 +40,14 @@ const scenarios: Record<ScenarioArgs['kind'], Scenario> = {
 };
 
 const log = (line: string): void => { console.log(line); };
+
+function armSecurities(cluster: ClusterDescription, alternate: readonly ReferenceName[]): Record<string, ArmSecurity> {
+  const own: ArmSecurity = cluster.via === 'floor-path' ? { kind: 'floor', auth: false, peerTls: false }
+    : cluster.security
+    ? { kind: 'etcd', ...cluster.security }
+    : { kind: 'cluster', auth: cluster.config?.security.auth ?? null, peerTls: cluster.config?.security.peerTls ?? null };
+  return { [alternate.length > 0 ? 'cluster' : 'target']: own, ...Object.fromEntries(alternate.map((a) => [a, referenceSecurity(a)])) };
+}
 
 await runCli(async () => {
   const { runtime, rest } = takeRuntimeFlag(process.argv.slice(2));
@@ -81,6 +92,8 @@ async function runScenario(args: ScenarioArgs, runtime: RuntimeKind = 'local'): 
     const run = {
       scenario: args.name, kind: args.kind, argv: process.argv.slice(2), options: { ...args, slo: args.slo.map((r) => r.text) },
       target: target.url, startedAt: startedAt.toISOString(), environment, cluster: target.cluster, runtime: target.cluster.runtime,
+      // Each arm's auth/TLS setting, so a comparison says what it compared (alternated runs).
+      security: armSecurities(target.cluster, args.alternate),
     };
     await folder.writeJson('run.json', checkedRunFile(benchRunSchema, 'run.json', run));
     const via = { gateway: '', 'leader-node': ', direct to the leader node: no gateway', 'floor-path': ', the floor path: no Raft', 'etcd-leader': `, ${target.cluster.version ?? 'etcd'}'s leader` }[target.cluster.via];
@@ -98,6 +111,7 @@ async function runScenario(args: ScenarioArgs, runtime: RuntimeKind = 'local'): 
     if (metricsUrl) log(`metrics: ${metricsUrl} (registered for just monitoring's Prometheus)`);
     const outcome = await scenarios[args.kind]({
       args, target: target.url, nodes: target.cluster.nodes, folder, usage: target.usage, requests: target.requests, signal: abort.signal, log,
+      ...(target.tls ? { tls: target.tls } : {}), ...(target.preconnectPath ? { preconnectPath: target.preconnectPath } : {}),
       restartCluster, metrics,
     });
     const verdicts = evaluateSlo(args.slo, outcome.summary);

@@ -28,6 +28,8 @@ export interface ClosedLoopOptions {
   okStatus?: OkStatus;
   signal?: AbortSignal;
   bottleneck?: Partial<BottleneckBounds>;
+  /** An https target that wants a client certificate (autocannon does not verify the server). */
+  tls?: { ca: Buffer; cert: Buffer; key: Buffer };
 }
 
 const schema = z.object({
@@ -88,6 +90,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoadRes
       tlsOptions: clusterTlsOptions(target),
       connections,
       pipelining: 1,
+      ...(options.tls ? { tlsOptions: { ...options.tls } } : {}),
       duration: durationMs / 1000,
       timeout: Math.ceil(timeoutMs / 1000),
       requests: [{

@@ -47,6 +47,13 @@ export interface OpenLoopOptions {
   bottleneck?: Partial<BottleneckBounds>;
   /** Called once per slot as it ends, e.g. to write a history. Must be cheap and must not throw. */
   onOutcome?: (timing: RequestTiming, outcome: Outcome) => void;
+  /** An https target that wants a client certificate: the CA to trust and our certificate. */
+  tls?: { ca: Buffer; cert: Buffer; key: Buffer };
+  /**
+   * GET this path on every connection before the schedule starts (answers not counted), so a
+   * TLS handshake is paid once per connection before the clock, as a long-lived client would.
+   */
+  preconnectPath?: string;
 }
 
 const schema = z.object({
@@ -82,7 +89,9 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LoadResult>
     // Our own sweep enforces timeoutMs from hand-over; these only back it up.
     headersTimeout: timeoutMs + 1000,
     bodyTimeout: timeoutMs + 1000,
-    connect: clusterConnect(options.target),
+    // Connections are kept alive: one handshake per connection, not per request. A run's own TLS
+    // (etcd-tls' client certificate) wins; otherwise the cluster CA when the target is ours.
+    connect: options.tls ? { ...options.tls } : clusterConnect(options.target),
   }), options.target);
   const corrected = createLatencyHistogram();
   const raw = createLatencyHistogram();
@@ -130,6 +139,11 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LoadResult>
     if (schedulingDone && inFlight === 0) settle();
   };
 
+  if (options.preconnectPath !== undefined) {
+    // `connections` requests at once make the pool open every connection; failures surface later.
+    await Promise.all(Array.from({ length: connections }, () => pool.request({ method: 'GET', path: options.preconnectPath!, signal: AbortSignal.timeout(timeoutMs) })
+      .then((r) => r.body.dump(), () => undefined)));
+  }
   const t0 = now();
   health.start();
 

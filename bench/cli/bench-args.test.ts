@@ -118,12 +118,15 @@ test('--alternate names references for <N>rps and max, writes only; --rounds nee
   const a = scenario('500rps', '--alternate', 'floor,etcd', '--rounds', '4');
   assert.equal([a.alternate, a.rounds], [['floor', 'etcd'], 4]);
   assert.equal([scenario('500rps').alternate, scenario('500rps', '--alternate', 'etcd').rounds], [[], 3]);
-  usageError(() => parseBenchArgs(['500rps', '--alternate', 'floor,redis']), /--alternate takes floor, etcd .*"redis"/);
+  usageError(() => parseBenchArgs(['500rps', '--alternate', 'floor,redis']), /--alternate takes floor, etcd, insecure, etcd-tls, secure .*"redis"/);
   usageError(() => parseBenchArgs(['500rps', '--alternate', 'floor,floor']), /twice/);
   usageError(() => parseBenchArgs(['500rps', '--alternate', '']), /--alternate takes/);
   usageError(() => parseBenchArgs(['500rps', '--rounds', '2']), /--rounds needs --alternate/);
   usageError(() => parseBenchArgs(['500rps', '--alternate', 'floor', '--rounds', '0']), /rounds/);
   assert.equal(scenario('max', '--alternate', 'etcd', '--rounds', '2').alternate, ['etcd']);
+  // What security costs: the cluster beside itself with security off and etcd with mutual TLS.
+  assert.equal(scenario('500rps', '--alternate', 'insecure,etcd,etcd-tls').alternate, ['insecure', 'etcd', 'etcd-tls']);
+  assert.equal(scenario('max', '--alternate', 'secure,insecure').alternate, ['secure', 'insecure']);
   usageError(() => parseBenchArgs(['sweep', '--alternate', 'floor']), /--alternate does not apply to sweep/);
   usageError(() => parseBenchArgs(['500rps', '--alternate', 'floor', '--workload', 'kv-read']), /writes only/);
   // kv-write is etcd's own operation; the floor has no keys.

@@ -35,7 +35,12 @@ export interface ClusterDescription {
   dataDir: string | null;
   /** What runs there when it is not this project's cluster (bench etcd). */
   version?: string;
+  /** etcd's TLS settings (this project's cluster has them under config.security). */
+  security?: { clientTls: 'off' | 'mutual'; peerTls: 'off' | 'mutual' };
 }
+
+/** A client certificate and the CA to trust, for a target that speaks mutual TLS (etcd-tls). */
+export interface ClientTls { ca: Buffer; cert: Buffer; key: Buffer }
 
 export interface BenchTarget {
   url: string;
@@ -44,6 +49,10 @@ export interface BenchTarget {
   usage(): UsageSource;
   /** The target's own request shape, used instead of --workload (bench etcd's puts). */
   requests?: RequestBuilder;
+  /** Set when the target's URL is https with client certificates required. */
+  tls?: ClientTls;
+  /** A cheap GET that open-loop steps send on each connection before the clock (handshakes off the clock). */
+  preconnectPath?: string;
   /** Stops a cluster this run started (copying its logs to logsTo first); no-op otherwise. */
   release(logsTo: string | null): Promise<void>;
 }
@@ -175,7 +184,15 @@ export function startFreshCluster(fsync: 'always' | 'never', log: (line: string)
   return startForRun(loadConfig().nodeCount, fsync, log);
 }
 
-async function startForRun(nodeCount: number, fsync: 'always' | 'never', log: (line: string) => void): Promise<BenchTarget> {
+/**
+ * `--alternate insecure|secure`: the same cluster as one the run starts, with auth and peer
+ * mutual TLS both off (RAFT_AUTH=false, RAFT_PEER_TLS=false: what security costs) or both on.
+ */
+export function startClusterWithSecurity(on: boolean, fsync: 'always' | 'never', log: (line: string) => void): Promise<BenchTarget> {
+  return startForRun(loadConfig().nodeCount, fsync, log, { RAFT_AUTH: String(on), RAFT_PEER_TLS: String(on) });
+}
+
+async function startForRun(nodeCount: number, fsync: 'always' | 'never', log: (line: string) => void, env: Record<string, string> = {}): Promise<BenchTarget> {
   const basePort = await findFreePortRange(nodeCount + 1);
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-cluster-'));
   const config = loadConfig({
@@ -184,8 +201,11 @@ async function startForRun(nodeCount: number, fsync: 'always' | 'never', log: (l
     // A bench measures the cluster, not a proxy hop: direct links unless asked otherwise (and a
     // proxy's fixed ports would collide with a `just up` cluster's).
     RAFT_LINKS: process.env.RAFT_LINKS || 'direct',
+    ...env,
   });
-  log(`no cluster answers at ${gatewayUrl(loadConfig())}: starting ${nodeCount} nodes + gateway for this run (fsync ${fsync}, links ${config.links.mode}, ports ${basePort}-${basePort + nodeCount}, data ${dataDir})`);
+  const security = `auth ${config.security.auth ? 'on' : 'off'}, peer TLS ${config.security.peerTls ? 'on' : 'off'}`;
+  const why = Object.keys(env).length > 0 ? 'for this arm' : `no cluster answers at ${gatewayUrl(loadConfig())}:`;
+  log(`${why} starting ${nodeCount} nodes + gateway for this run (fsync ${fsync}, links ${config.links.mode}, ${security}, ports ${basePort}-${basePort + nodeCount}, data ${dataDir})`);
   const manager = new ProcessManager(dataDir, { stopTimeoutMs: 5000 });
   started.add(manager);
   try {

@@ -207,7 +207,7 @@ test('with no cluster answering, a run starts its own (fsync always), a fresh on
   try {
     const run = await benchCli(['100rps', '--duration', '1s', '--warmup', '0s', '--alternate', 'floor', '--rounds', '2'], { GATEWAY_PORT: String(await closedPort()), RAFT_DATA_DIR: dataDir });
     assert.is(run.code, 0, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
-    const starts = [...run.stdout.matchAll(/starting 3 nodes \+ gateway for this run \(fsync always, links direct, ports (\d+)-(\d+), data (\S+)\)/g)];
+    const starts = [...run.stdout.matchAll(/starting 3 nodes \+ gateway for this run \(fsync always, links direct, auth on, peer TLS on, ports (\d+)-(\d+), data (\S+)\)/g)];
     assert.is(starts.length, 2, 'round 2 gets an empty cluster, as the references do');
     assert.not.match(run.stdout, /stays up across rounds/);
     const dir = lastLine(run.stdout);

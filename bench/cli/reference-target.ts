@@ -4,13 +4,20 @@ import { etcdVersion } from '../etcd/etcd-cluster.ts';
 import { startEtcdTarget } from '../etcd/etcd-target.ts';
 import { startFloorTarget } from '../floor/floor-target.ts';
 import type { ReferenceName } from '../scenarios/references.ts';
+import { startClusterWithSecurity } from './bench-target.ts';
 import type { BenchTarget } from './bench-target.ts';
 
 /** Throws a one-line usage error, before any load, when a reference cannot run on this machine. */
 export function checkReferences(names: readonly ReferenceName[]): void {
-  if (names.includes('etcd')) etcdVersion();
+  if (names.includes('etcd') || names.includes('etcd-tls')) etcdVersion();
 }
 
 export function startReferenceTarget(name: ReferenceName, fsync: 'always' | 'never', log: (line: string) => void): Promise<BenchTarget> {
-  return name === 'floor' ? startFloorTarget(fsync, log) : startEtcdTarget(log);
+  switch (name) {
+    case 'floor': return startFloorTarget(fsync, log);
+    case 'etcd': return startEtcdTarget(log);
+    case 'etcd-tls': return startEtcdTarget(log, { tls: true });
+    case 'insecure': return startClusterWithSecurity(false, fsync, log);
+    case 'secure': return startClusterWithSecurity(true, fsync, log);
+  }
 }

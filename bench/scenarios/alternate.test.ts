@@ -31,6 +31,12 @@ test('the table names each arm and gives the cluster over each reference', () =>
   assert.is(lines.at(-1), '  cluster / floor: p50 4.00x, p99 4.00x, p99.9 4.00x, ok/s 1.00x');
 });
 
+test('with etcd and etcd-tls both run, the table adds what TLS costs etcd', () => {
+  const lines = formatAlternation({ cluster: f(16), insecure: f(8), etcd: f(4, 1000), 'etcd-tls': f(6, 800) }, 3);
+  assert.ok(lines.includes('  cluster / insecure: p50 2.00x, p99 2.00x, p99.9 2.00x, ok/s 1.00x'));
+  assert.is(lines.at(-1), '  etcd-tls / etcd: p50 1.50x, p99 1.50x, p99.9 1.50x, ok/s 0.80x');
+});
+
 test('alternated headlines: fixed rate merges every cluster round, a search takes the median round', () => {
   const round = (okPerSec: number, name: string, p99: number): ClusterRound => {
     const h = createLatencyHistogram();

@@ -9,6 +9,7 @@
 // (larger snapshots, a larger heap): the summary says so.
 import { join } from 'node:path';
 import { checkReferences, startReferenceTarget } from '../cli/reference-target.ts';
+import { currentLoadAverage1m } from '../report/run-environment.ts';
 import { headlineLatency, summarize } from '../report/run-summary.ts';
 import type { RunSummary } from '../report/run-summary.ts';
 import type { Scenario, ScenarioContext, ScenarioOutcome } from './scenario.ts';
@@ -46,6 +47,12 @@ export function formatAlternation(medians: Readonly<Record<string, ArmFigures>>,
     const x = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}x` : '-');
     lines.push(`  cluster / ${arm}: p50 ${x(c.p50, m.p50)}, p99 ${x(c.p99, m.p99)}, p99.9 ${x(c.p999, m.p999)}, ok/s ${x(c.okPerSec, m.okPerSec)}`);
   }
+  // What TLS costs etcd, beside what security costs the cluster (cluster / insecure above).
+  const [tlsOn, tlsOff] = [medians['etcd-tls'], medians.etcd];
+  if (tlsOn && tlsOff) {
+    const x = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}x` : '-');
+    lines.push(`  etcd-tls / etcd: p50 ${x(tlsOn.p50, tlsOff.p50)}, p99 ${x(tlsOn.p99, tlsOff.p99)}, p99.9 ${x(tlsOn.p999, tlsOff.p999)}, ok/s ${x(tlsOn.okPerSec, tlsOff.okPerSec)}`);
+  }
   return lines;
 }
 
@@ -75,6 +82,10 @@ export async function alternateScenario(ctx: ScenarioContext, once: Scenario, co
   const arms = ['cluster', ...alternate] as const;
   if (!ctx.restartCluster && rounds > 1) ctx.log('note: this cluster was not started by this run, so it stays up across rounds and keeps what earlier rounds wrote; the references start empty every round');
   const outcomes: Record<string, ScenarioOutcome[]> = Object.fromEntries(arms.map((a) => [a, []]));
+  // What each reference ran as (its first round's description: version, security, via).
+  const described: Record<string, unknown> = {};
+  // The 1-minute load average at each turn's start and end, per arm: the figures' context.
+  const load: Record<string, { atStart: number; atEnd: number }[]> = Object.fromEntries(arms.map((a) => [a, []]));
   const clusterRounds: ClusterRound[] = [];
   for (let r = 1; r <= rounds && !ctx.signal.aborted; r++) {
     for (const arm of arms) {
@@ -83,6 +94,7 @@ export async function alternateScenario(ctx: ScenarioContext, once: Scenario, co
       const steps: StepResult[] = [];
       const base = { ...ctx, stepPrefix: `r${r}-${arm}-`, onStep: (s: StepResult) => steps.push(s) };
       let outcome: ScenarioOutcome | null = null;
+      const loadAtStart = currentLoadAverage1m();
       try {
         if (arm === 'cluster') {
           // Empty like the references: a cluster holding earlier rounds' writes is slower at
@@ -91,10 +103,17 @@ export async function alternateScenario(ctx: ScenarioContext, once: Scenario, co
           outcome = await once({ ...base, ...fresh });
         } else {
           const t = await startReferenceTarget(arm, ctx.args.fsync, ctx.log);
+          described[arm] ??= t.cluster;
           try {
-            outcome = await once({ ...base, target: t.url, nodes: t.cluster.nodes, usage: t.usage, requests: t.requests });
+            // requests/tls undefined for `insecure`: the cluster's own workload over plain http.
+            const { requests: _r, tls: _t, preconnectPath: _p, ...rest } = base;
+            outcome = await once({
+              ...rest, target: t.url, nodes: t.cluster.nodes, usage: t.usage,
+              ...(t.requests ? { requests: t.requests } : {}), ...(t.tls ? { tls: t.tls } : {}), ...(t.preconnectPath ? { preconnectPath: t.preconnectPath } : {}),
+            });
           } finally {
-            await t.release(null);
+            // A cluster arm's (insecure) logs go under r<k>-<arm>/cluster-logs; etcd and floor keep none.
+            await t.release(join(ctx.folder.dir, `r${r}-${arm}`));
           }
         }
       } catch (err) {
@@ -103,6 +122,7 @@ export async function alternateScenario(ctx: ScenarioContext, once: Scenario, co
       }
       if (outcome === null || ctx.signal.aborted) break;
       outcomes[arm]!.push(outcome);
+      load[arm]!.push({ atStart: loadAtStart, atEnd: currentLoadAverage1m() });
       if (arm === 'cluster') clusterRounds.push({ outcome, steps });
     }
   }
@@ -111,13 +131,14 @@ export async function alternateScenario(ctx: ScenarioContext, once: Scenario, co
   const perRound = Object.fromEntries(arms.map((a) => [a, outcomes[a]!.map((o) => figures(o.summary))]));
   const medians = Object.fromEntries(arms.filter((a) => perRound[a]!.length > 0).map((a) => [a, medianFigures(perRound[a]!)]));
   for (const line of formatAlternation(medians, Math.max(1, complete))) ctx.log(line);
+  for (const a of arms) ctx.log(`  load average (1 min) during ${a}: ${load[a]!.map((l) => `${l.atStart.toFixed(1)}->${l.atEnd.toFixed(1)}`).join(', ')} (per round)`);
   const headline = combine(clusterRounds);
   return {
     summary: headline.summary,
     details: {
       steps: headline.steps,
       alternation: {
-        rounds, completeRounds: complete, arms, medians,
+        rounds, completeRounds: complete, arms, medians, references: described, loadAverage1m: load,
         perRound,
         details: Object.fromEntries(arms.map((a) => [a, outcomes[a]!.map((o) => o.details)])),
       },

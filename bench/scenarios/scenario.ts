@@ -19,6 +19,10 @@ export interface ScenarioContext {
   usage: () => UsageSource;
   /** The target's own request shape, instead of the workload's (bench etcd). */
   requests?: RequestBuilder;
+  /** The target's client certificate, when it speaks mutual TLS (etcd-tls). */
+  tls?: { ca: Buffer; cert: Buffer; key: Buffer };
+  /** Open-loop steps open their connections on this path before the clock starts (TLS targets). */
+  preconnectPath?: string;
   /** Put before every step's name (alternated runs: r<round>-<arm>-). */
   stepPrefix?: string;
   /** Sees every step as it ends (alternated runs collect the cluster's). */

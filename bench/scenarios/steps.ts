@@ -2,6 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { runClosedLoop } from '../closed-loop.ts';
 import { formatUsage, snapshotUsage, usageBetween } from '../report/cluster-usage.ts';
+import { currentLoadAverage1m } from '../report/run-environment.ts';
 import type { LoadResult } from '../load-result.ts';
 import { runOpenLoop } from '../open-loop.ts';
 import { formatSummary, summarize } from '../report/run-summary.ts';
@@ -35,19 +36,24 @@ export async function runStep(ctx: ScenarioContext, stepName: string, step: Open
   const common = {
     target: ctx.target, connections: step.connections, durationMs: step.durationMs,
     buildRequest: ctx.requests ?? workloadRequests(step.workload), timeoutMs: ctx.args.timeoutMs, signal: ctx.signal,
+    ...(ctx.tls ? { tls: ctx.tls } : {}),
   };
   const source = ctx.usage();
+  const loadAtStart = currentLoadAverage1m();
   const before = await snapshotUsage(source, () => performance.now());
   if (step.engine === 'open') ctx.metrics?.rate(step.rateRps);
   const result = step.engine === 'open'
-    ? await runOpenLoop({ ...common, rateRps: step.rateRps, ...(ctx.metrics ? { onOutcome: ctx.metrics.onOutcome } : {}) })
+    ? await runOpenLoop({ ...common, rateRps: step.rateRps, ...(ctx.preconnectPath ? { preconnectPath: ctx.preconnectPath } : {}), ...(ctx.metrics ? { onOutcome: ctx.metrics.onOutcome } : {}) })
     : await runClosedLoop({ ...common, timeoutMs: Math.max(1000, Math.round(ctx.args.timeoutMs / 1000) * 1000) });
   await ctx.folder.writeStep(name, result);
   const usage = usageBetween(before, await snapshotUsage(source, () => performance.now()));
-  await ctx.folder.writeJson(`${name}-cluster.json`, usage);
+  // The machine's 1-minute load beside the step: neighbours on shared cores inflate latency.
+  const loadAverage1m = { atStart: loadAtStart, atEnd: currentLoadAverage1m() };
+  await ctx.folder.writeJson(`${name}-cluster.json`, { ...usage, loadAverage1m });
   const summary = summarize([result]);
   const slow = formatSlowSeconds(result.series);
   for (const line of [...formatSummary(summary), ...(slow === null ? [] : [slow]), ...formatUsage(usage)]) ctx.log(line);
+  ctx.log(`  machine      load average (1 min) ${loadAverage1m.atStart.toFixed(1)} -> ${loadAverage1m.atEnd.toFixed(1)}`);
   const done = { name, result, summary };
   ctx.onStep?.(done);
   return done;

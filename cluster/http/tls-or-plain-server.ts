@@ -30,7 +30,9 @@ export function createTlsOrPlainServer(options: ServerOptions, tls: TlsMaterial 
   const http = createHttpServer(options, listener);
   // Certificates are asked for, and checked per route: client routes may come without one.
   const https = tls === null ? null : createHttpsServer({ ...options, ...tls, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' }, listener);
-  const server = createNetServer({ pauseOnConnect: true }, (socket: Socket) => {
+  // noDelay as http.createServer sets it (it does so in its own listener, which this one replaces):
+  // without it every answer a node writes (batch-stream results, client responses) waits on Nagle.
+  const server = createNetServer({ pauseOnConnect: true, noDelay: true }, (socket: Socket) => {
     socket.setTimeout(firstByteTimeoutMs, () => socket.destroy());
     socket.once('readable', () => {
       const first = socket.read(1) as Buffer | null;

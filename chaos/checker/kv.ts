@@ -41,6 +41,9 @@ export const kv: Model<string> = {
     if (input.f !== 'append') return candidate === state;
     return candidate.length === state.length + v.length && candidate.endsWith(v) && candidate.startsWith(state);
   },
+  // Appends only extend the value; a put may start it over.
+  growsTo: (state, output) => output === UNKNOWN_OUTPUT || ((output as string | null) ?? '').startsWith(state),
+  resetTo: (input) => (input.f === 'put' ? (input.value as string) : null),
   // A V8 string: a header and, for these ASCII values, a byte a character.
   stateBytes: (s) => 24 + s.length,
   partition: partitionByKey,

@@ -1,17 +1,21 @@
 // Starts check-history without tsx: runs one JS bundle of check-history-cli.ts (esbuild), rebuilt
 // first when it is missing or any source it came from is newer. tsx transpiling ~20 modules on
 // every start cost more than judging a 2,000-op history (docs/perf/2026-12-07-checker-vs-porcupine.md).
-// Plain JS on purpose: this file must run before anything is compiled.
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+// The bundle is CommonJS run through vm.Script with V8's code cache, so later starts skip parsing
+// and compiling it. Plain JS on purpose: this file must run before anything is compiled.
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+import { Script } from 'node:vm';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const outDir = join(here, '.build');
-const bundle = join(outDir, 'check-history.mjs');
+const bundle = join(outDir, 'check-history.cjs');
 const inputsFile = join(outDir, 'check-history.inputs.json');
+const codeCacheFile = join(outDir, 'check-history.code-cache');
 
 /** True when the bundle is missing or older than any of the files it was built from. */
 function stale() {
@@ -33,6 +37,13 @@ function stale() {
   return false;
 }
 
+/** Writes through a temporary name: a concurrent start sees the old file or the new one, never half of one. */
+function replaceFile(path, contents) {
+  const tmp = `${path}.${process.pid}.${Date.now()}`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, path);
+}
+
 async function build() {
   const { build: esbuild } = await import('esbuild');
   const result = await esbuild({
@@ -40,7 +51,7 @@ async function build() {
     entryPoints: [relative(root, join(here, 'check-history-cli.ts'))],
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node20',
     minify: true,
     metafile: true,
@@ -49,13 +60,33 @@ async function build() {
     outfile: bundle,
   });
   mkdirSync(outDir, { recursive: true });
-  // Write then rename: a concurrent start sees the old bundle or the new one, never half of one.
-  const tag = `${process.pid}.${Date.now()}`;
   const inputs = Object.keys(result.metafile.inputs).filter((p) => !p.startsWith('node_modules/'));
-  writeFileSync(`${inputsFile}.${tag}`, JSON.stringify(inputs));
-  writeFileSync(`${bundle}.${tag}`, result.outputFiles[0].contents);
-  renameSync(`${bundle}.${tag}`, bundle);
-  renameSync(`${inputsFile}.${tag}`, inputsFile);
+  rmSync(codeCacheFile, { force: true });
+  replaceFile(bundle, result.outputFiles[0].contents);
+  replaceFile(inputsFile, JSON.stringify(inputs));
+}
+
+function run() {
+  const source = readFileSync(bundle, 'utf8');
+  let cachedData;
+  try {
+    cachedData = readFileSync(codeCacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new Script(Module.wrap(source), { filename: bundle, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    // Made at exit, so it holds every function this run compiled, not only the top level.
+    process.once('exit', () => {
+      try {
+        replaceFile(codeCacheFile, script.createCachedData());
+      } catch {
+        // A read-only checkout runs without the cache.
+      }
+    });
+  }
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, outDir);
 }
 
 if (process.argv[2] === '--build') {
@@ -65,5 +96,5 @@ if (process.argv[2] === '--build') {
   // A check is mostly over in 0.1-0.3 s: optimising every warm function costs more CPU than it
   // saves, so only the search's hot loop (30x V8's default budget of work) gets TurboFan.
   setFlagsFromString('--interrupt-budget=4000000');
-  await import(pathToFileURL(bundle).href);
+  run();
 }

@@ -8,7 +8,7 @@ ts := "node --import tsx"
 
 # check-history runs as a JS bundle (built on demand, no tsx), and without NODE_EXTRA_CA_CERTS, which
 # costs ~80 ms of CPU at every node start and is of no use to a checker that opens no connection.
-check-history := "env -u NODE_EXTRA_CA_CERTS node chaos/checker/check-history.mjs"
+check-history := "env -u NODE_EXTRA_CA_CERTS node chaos/checker/check-history.cjs"
 
 # The load generator's process: its GC pauses land in corrected latency (docs/perf/2026-11-28-generator-pauses.md).
 gen := "node --no-memory-reducer --single-threaded-gc --import tsx"
@@ -96,6 +96,10 @@ typecheck:
 # the test suite (same as npm test)
 test *args:
     npm test -- "$@"
+
+# check-history beside Porcupine, fresh processes: just bench-checker-porcupine [--porcupine DRIVER] [--runs 5] [FILE:FORMAT ...]
+bench-checker-porcupine *args:
+    {{ts}} chaos/checker/side-by-side-bench.ts "$@"
 
 # a seeded 50-client kv history in Jepsen's format, valid or with one planted anomaly: just generate-history --out FILE [--anomaly stale-read]
 generate-history *args:

@@ -10,7 +10,7 @@ import { formatHistoryJsonl } from '../../reports/run-files/history-file.ts';
 import { HistoryBuilder } from './test-histories.ts';
 
 // As `just check-history` starts it: the launcher, which (re)builds the bundle when a source is newer.
-const cli = new URL('./check-history.mjs', import.meta.url).pathname;
+const cli = new URL('./check-history.cjs', import.meta.url).pathname;
 const run = (...args: string[]) => {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };

@@ -21,7 +21,7 @@ import { plantAnomaly } from './plant-anomaly.ts';
 import type { Anomaly } from './plant-anomaly.ts';
 
 /** How `just check-history` starts the checker (keep in step with the justfile recipe). */
-export const CHECK_HISTORY_COMMAND = ['env', '-u', 'NODE_EXTRA_CA_CERTS', 'node', new URL('./check-history.mjs', import.meta.url).pathname] as const;
+export const CHECK_HISTORY_COMMAND = ['env', '-u', 'NODE_EXTRA_CA_CERTS', 'node', new URL('./check-history.cjs', import.meta.url).pathname] as const;
 const TIME = '/usr/bin/time';
 
 interface Case { name: string; file: string; format: string; expected: boolean | null; group: string }

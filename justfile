@@ -7,6 +7,10 @@ set no-exit-message := true
 # The second --import registers `--runtime docker` with the CLIs (cluster/common/runtime-commands.ts).
 ts := "node --import tsx --import ./cluster/containers/register.ts"
 
+# check-history runs as a JS bundle (built on demand, no tsx), and without NODE_EXTRA_CA_CERTS, which
+# costs ~80 ms of CPU at every node start and is of no use to a checker that opens no connection.
+check-history := "env -u NODE_EXTRA_CA_CERTS node chaos/checker/check-history.cjs"
+
 # The load generator's process: its GC pauses land in corrected latency (docs/perf/2026-11-28-generator-pauses.md).
 gen := "node --no-memory-reducer --single-threaded-gc --import tsx --import ./cluster/containers/register.ts"
 
@@ -60,7 +64,7 @@ check *args:
 
 # check a Jepsen history file: just check-history FILE --format jepsen-cas|jepsen-kv
 check-history *args:
-    {{ts}} chaos/checker/check-history-cli.ts "$@"
+    {{check-history}} "$@"
 
 # benchmarks through the gateway: just bench <N>rps|max|sweep|soak|load|cluster|floor|etcd|compare (starts a cluster if none runs)
 bench *args:
@@ -97,6 +101,10 @@ typecheck:
 # the test suite (same as npm test)
 test *args:
     npm test -- "$@"
+
+# check-history beside Porcupine, fresh processes: just bench-checker-porcupine [--porcupine DRIVER] [--runs 5] [FILE:FORMAT ...]
+bench-checker-porcupine *args:
+    {{ts}} chaos/checker/side-by-side-bench.ts "$@"
 
 # a seeded 50-client kv history in Jepsen's format, valid or with one planted anomaly: just generate-history --out FILE [--anomaly stale-read]
 generate-history *args:

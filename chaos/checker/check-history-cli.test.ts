@@ -9,9 +9,10 @@ import { fixturesTest, listFixtures } from './fixtures-location.ts';
 import { formatHistoryJsonl } from '../../reports/run-files/history-file.ts';
 import { HistoryBuilder } from './test-histories.ts';
 
-const cli = new URL('./check-history-cli.ts', import.meta.url).pathname;
+// As `just check-history` starts it: the launcher, which (re)builds the bundle when a source is newer.
+const cli = new URL('./check-history.cjs', import.meta.url).pathname;
 const run = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 

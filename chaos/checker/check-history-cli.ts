@@ -15,6 +15,12 @@ function usageError(message: string): never {
   process.exit(EXIT_USAGE);
 }
 
+// A reader that closed the pipe early (`| head`) is not an error of the check: keep its exit code.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit();
+});
+
 function main(): void {
   let parsed;
   try {

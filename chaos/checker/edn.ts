@@ -74,10 +74,14 @@ export function parseEdn(text: string): Edn {
     pos++;
     let out = '';
     for (;;) {
+      // Copy the run up to the next quote or backslash in one slice (strings run to ~1 KB).
+      let end = pos;
+      while (end < text.length && text.charCodeAt(end) !== 34 && text.charCodeAt(end) !== 92) end++;
+      out += text.slice(pos, end);
+      pos = end;
       const c = text[pos++];
       if (c === undefined) return fail('unterminated string');
       if (c === '"') return out;
-      if (c !== '\\') { out += c; continue; }
       const esc = text[pos++];
       if (esc === 'n') out += '\n';
       else if (esc === 't') out += '\t';

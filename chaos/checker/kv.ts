@@ -41,6 +41,9 @@ export const kv: Model<string> = {
     if (input.f !== 'append') return candidate === state;
     return candidate.length === state.length + v.length && candidate.endsWith(v) && candidate.startsWith(state);
   },
+  // Appends only extend the value; a put may start it over.
+  growsTo: (state, output) => output === UNKNOWN_OUTPUT || ((output as string | null) ?? '').startsWith(state),
+  resetTo: (input) => (input.f === 'put' ? (input.value as string) : null),
   // A V8 string: a header and, for these ASCII values, a byte a character.
   stateBytes: (s) => 24 + s.length,
   partition: partitionByKey,
@@ -68,14 +71,21 @@ function impossibleGet(ops: readonly Operation[]): Operation | null {
   return null;
 }
 
-interface PieceIndex { prefixLength: number; byPrefix: Map<string, string[]> }
+interface PieceIndex { prefixLength: number; byPrefix: Map<number, string[]> }
+
+/** A number for the `length` characters of `s` from `at` (no substring is made; collisions only cost a startsWith). */
+function prefixKey(s: string, at: number, length: number): number {
+  let h = 0;
+  for (let i = 0; i < length; i++) h = (Math.imul(h, 31) + s.charCodeAt(at + i)) | 0;
+  return h;
+}
 
 /** Pieces by their first `prefixLength` characters, so each position of a value tries few of them. */
 function indexPieces(pieces: readonly string[]): PieceIndex {
   const prefixLength = Math.min(8, ...pieces.map((p) => p.length));
-  const byPrefix = new Map<string, string[]>();
+  const byPrefix = new Map<number, string[]>();
   for (const piece of pieces) {
-    const head = piece.slice(0, prefixLength);
+    const head = prefixKey(piece, 0, prefixLength);
     let list = byPrefix.get(head);
     if (list === undefined) byPrefix.set(head, (list = []));
     list.push(piece);
@@ -88,9 +98,11 @@ function buildable(value: string, puts: readonly string[], { prefixLength, byPre
   const reached = new Uint8Array(value.length + 1);
   reached[0] = 1;
   for (const put of puts) if (value.startsWith(put)) reached[put.length] = 1;
-  for (let at = 0; at < value.length; at++) {
+  for (let at = 0; at + prefixLength <= value.length; at++) {
     if (reached[at] === 0) continue;
-    for (const piece of byPrefix.get(value.slice(at, at + prefixLength)) ?? []) {
+    const pieces = byPrefix.get(prefixKey(value, at, prefixLength));
+    if (pieces === undefined) continue;
+    for (const piece of pieces) {
       if (value.startsWith(piece, at)) reached[at + piece.length] = 1;
     }
   }

@@ -39,6 +39,15 @@ export interface Model<S> {
    */
   hashAfterStep?(state: S, stateHash: number, input: ModelInput): number;
   isStepResult?(candidate: S, state: S, input: ModelInput): boolean;
+  /**
+   * Optional, together: states only grow under every write but the resetting ones (kv: appends
+   * grow the value, a put resets it). `growsTo`: whether some sequence of growing steps from
+   * `state` gives a state where a read with this output is legal. `resetTo`: the state a resetting
+   * write leaves, or null for a growing one. The search drops a configuration where a pending
+   * read can no longer become legal (sound: only when no write left could make it so).
+   */
+  growsTo?(state: S, output: ModelOutput): boolean;
+  resetTo?(input: ModelInput): S | null;
   /** Estimated bytes one kept state holds, for the search's memory limit (default 64). */
   stateBytes?(state: S): number;
   /**

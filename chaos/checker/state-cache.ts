@@ -45,7 +45,8 @@ export class StateCache {
     if (e === stateIds.length) {
       this.growEntries();
     }
-    this.rows.set(bits.subarray(0, words), e * words);
+    const row = this.rows;
+    for (let w = 0, r = e * words; w < words; w++, r++) row[r] = bits[w]!;
     this.stateIds[e] = stateId;
     this.lows[e] = low;
     this.highs[e] = high;

@@ -12,7 +12,19 @@
 // linearized ops are both "resolved": the memo's set is the resolved set, which is all the
 // future depends on. At each configuration ok calls are tried before info calls, so a correct
 // history is usually found on the first path instead of after every subset of pending info calls.
+//
+// Reads first: a read-only ok call that the current state explains is linearized at once, and it
+// is the only move tried at that configuration. Sound and complete: it is a candidate, so no
+// unresolved op returned before it was called, and it changes no state, so any linearization
+// from here stays one with that read moved to the front. Gets are half of a kv history, so this
+// cuts most of the branching (docs/perf/2026-12-07-checker-vs-porcupine.md).
+//
+// Stuck reads: with a model whose states only grow between resets (kv), a pending read whose
+// value no longer extends the state, and with every reset that could come before it resolved,
+// can never become legal: the configuration is dropped at once instead of searched to that read's
+// return. A wrong order of concurrent appends dies here, one step after it was made.
 import { EntryList } from './entry-list.ts';
+import { invariant } from './errors.ts';
 import { MemoryBudget, MemoryLimitError } from './memory-budget.ts';
 import { UNKNOWN_OUTPUT } from './model.ts';
 import type { Model, ModelInput, ModelOutput } from './model.ts';
@@ -38,7 +50,12 @@ export interface SearchOutcome<S> {
   configurations: number;
 }
 
-const OMITTED = 2;
+// Candidate classes, tried in this order at each configuration (the search's phases).
+const READS = 0;
+const WRITES = 1;
+const INFOS = 2;
+/** Stack phase of an info op left out; like READS, nothing else is tried at its configuration. */
+const OMITTED = 3;
 
 export class PartitionSearch<S> {
   steps = 0;
@@ -47,6 +64,12 @@ export class PartitionSearch<S> {
   private readonly inputs: ModelInput[];
   private readonly outputs: ModelOutput[];
   private readonly definite: Uint8Array;
+  /** READS, WRITES or INFOS per op. */
+  private readonly cls: Uint8Array;
+  private readonly firstPhase: number;
+  /** Per read op k, rescuers[rescueFrom[k] .. rescueFrom[k + 1]) are the resets that could come before it; null: no pruning. */
+  private readonly rescueFrom: Int32Array | null = null;
+  private readonly rescuers: Int32Array | null = null;
   private readonly infoCount: number;
   private remaining = 0;
   private readonly zLow: Int32Array;
@@ -75,11 +98,24 @@ export class PartitionSearch<S> {
     this.inputs = ops.map((op) => ({ f: op.f, value: op.input }));
     this.outputs = ops.map((op) => (op.outcome === 'ok' ? (op.output ?? null) : UNKNOWN_OUTPUT));
     this.definite = new Uint8Array(n);
+    this.cls = new Uint8Array(n);
+    const readOnly = new Set(model.readOnly);
     let infoCount = 0;
+    let readCount = 0;
     for (let k = 0; k < n; k++) {
-      if (ops[k]!.outcome === 'ok') { this.definite[k] = 1; this.remaining++; } else infoCount++;
+      const op = ops[k]!;
+      if (op.outcome === 'ok') {
+        this.definite[k] = 1;
+        this.remaining++;
+        if (readOnly.has(op.f)) { this.cls[k] = READS; readCount++; } else this.cls[k] = WRITES;
+      } else { this.cls[k] = INFOS; infoCount++; }
     }
     this.infoCount = infoCount;
+    this.firstPhase = readCount > 0 ? READS : WRITES;
+    this.phase = this.firstPhase;
+    if (model.growsTo !== undefined && model.resetTo !== undefined && readCount > 0) {
+      [this.rescueFrom, this.rescuers] = rescueTables(model, ops, this.cls);
+    }
     [this.zLow, this.zHigh] = zobristTables(n);
     const infoWindowNs = options.infoWindowNs ?? Infinity;
     this.list = new EntryList(ops.map((op) => ({
@@ -137,25 +173,23 @@ export class PartitionSearch<S> {
   }
 
   private loop(stopAtSteps: number): SearchOutcome<S> | null {
-    const { model, inputs, outputs, definite, zLow, zHigh, list, bits, stackCall, stackPhase, stackStateId } = this;
+    const { model, inputs, outputs, definite, cls, firstPhase, zLow, zHigh, list, bits, stackCall, stackPhase, stackStateId, rescueFrom, rescuers } = this;
     const { next, head } = list;
     const cache = this.cache!;
     const states = this.states!;
+    const lastPhase = this.infoCount > 0 ? INFOS : WRITES;
     const isStepResult = model.hashAfterStep !== undefined ? model.isStepResult : undefined;
     let { depth, stateId, hashLow, hashHigh, phase, entry, steps, remaining } = this;
     let state = states.state(stateId);
-    const save = (): void => {
-      Object.assign(this, { depth, stateId, hashLow, hashHigh, phase, entry, steps, remaining });
-    };
     while (remaining > 0) {
       if (++steps > stopAtSteps) {
         steps--;
-        save();
+        this.save(depth, stateId, hashLow, hashHigh, phase, entry, steps, remaining);
         return null;
       }
       if (entry !== -1 && (entry & 1) === 0) {
         const k = entry >> 1;
-        if (definite[k] === 1 - phase) {
+        if (cls[k] === phase) {
           const [legal, nextState] = model.step(state, inputs[k]!, outputs[k]!);
           if (legal) {
             const word = k >>> 5;
@@ -163,6 +197,7 @@ export class PartitionSearch<S> {
             bits[word]! |= mask;
             let nextId = stateId;
             if (nextState !== state) {
+              invariant(phase !== READS, `${model.name}: read-only ${inputs[k]!.f} changed the state`);
               if (isStepResult !== undefined) {
                 const hash = model.hashAfterStep!(state, states.hashOf(stateId), inputs[k]!);
                 nextId = states.find(hash, isStepResult, state, inputs[k]!);
@@ -181,26 +216,32 @@ export class PartitionSearch<S> {
               stateId = nextId;
               if (definite[k] === 1) remaining--;
               list.lift(entry);
-              this.remaining = remaining;
-              this.depth = depth;
-              this.recordBest(state);
-              phase = 0;
+              phase = firstPhase;
               entry = next[head]!;
               continue;
             }
             bits[word]! &= ~mask;
+            // The read was the only move here, and where it leads was already explored.
+            if (phase === READS) { phase = lastPhase; entry = -1; continue; }
+          } else if (phase === READS && rescueFrom !== null && !model.growsTo!(state, outputs[k]!)) {
+            let rescuable = false;
+            for (let r = rescueFrom[k]!, end = rescueFrom[k + 1]!; r < end; r++) {
+              const p = rescuers![r]!;
+              if ((bits[p >>> 5]! & (1 << (p & 31))) === 0) { rescuable = true; break; }
+            }
+            if (!rescuable) { phase = lastPhase; entry = -1; continue; }
           }
         }
         entry = next[entry]!;
         continue;
       }
       // A return entry (or the end): every candidate of this phase has been tried.
-      if (phase === 0 && this.infoCount > 0) {
-        phase = 1;
+      if (phase < lastPhase) {
+        phase++;
         entry = next[head]!;
         continue;
       }
-      if (phase === 1 && entry !== -1 && definite[entry >> 1] === 0) {
+      if (phase === INFOS && entry !== -1 && definite[entry >> 1] === 0) {
         const k = entry >> 1;
         const word = k >>> 5;
         const mask = 1 << (k & 31);
@@ -214,14 +255,16 @@ export class PartitionSearch<S> {
           hashLow ^= zLow[k]!;
           hashHigh ^= zHigh[k]!;
           list.lift(entry - 1);
-          phase = 0;
+          phase = firstPhase;
           entry = next[head]!;
           continue;
         }
         bits[word]! &= ~mask;
       }
+      // Backtrack. The path is at a local peak here, the only place a longer prefix can appear.
+      this.recordBest(depth, remaining, state);
       if (depth === 0) {
-        save();
+        this.save(depth, stateId, hashLow, hashHigh, phase, entry, steps, remaining);
         return this.finish(this.partial(false));
       }
       depth--;
@@ -235,20 +278,34 @@ export class PartitionSearch<S> {
       state = states.state(stateId);
       if (definite[k] === 1) remaining++;
       phase = stackPhase[depth]!;
-      // Omission is the last move tried at a configuration: nothing is left there.
-      entry = phase === OMITTED ? -1 : next[call]!;
+      // A read and an omission are each the only move tried at their configuration.
+      if (phase === READS || phase === OMITTED) {
+        phase = lastPhase;
+        entry = -1;
+      } else entry = next[call]!;
     }
-    save();
-    this.recordBest(state);
+    this.save(depth, stateId, hashLow, hashHigh, phase, entry, steps, remaining);
+    this.recordBest(depth, remaining, state);
     return this.finish(this.partial(true));
   }
 
-  private recordBest(state: S = this.states!.state(this.stateId)): void {
-    const done = this.n - this.infoCount - this.remaining;
+  private save(depth: number, stateId: number, hashLow: number, hashHigh: number, phase: number, entry: number, steps: number, remaining: number): void {
+    this.depth = depth;
+    this.stateId = stateId;
+    this.hashLow = hashLow;
+    this.hashHigh = hashHigh;
+    this.phase = phase;
+    this.entry = entry;
+    this.steps = steps;
+    this.remaining = remaining;
+  }
+
+  private recordBest(depth = this.depth, remaining = this.remaining, state: S = this.states!.state(this.stateId)): void {
+    const done = this.n - this.infoCount - remaining;
     if (done <= this.bestDefinite) return;
     this.bestDefinite = done;
     this.bestPrefix = [];
-    for (let d = 0; d < this.depth; d++) if (this.stackPhase[d] !== OMITTED) this.bestPrefix.push(this.stackCall[d]! >> 1);
+    for (let d = 0; d < depth; d++) if (this.stackPhase[d] !== OMITTED) this.bestPrefix.push(this.stackCall[d]! >> 1);
     this.stateAfterPrefix = state;
   }
 
@@ -269,6 +326,28 @@ export class PartitionSearch<S> {
     this.states = null;
     return outcome;
   }
+}
+
+/** For each read op, the unresolved resets that could still make it legal: called no later than it returned, leaving a state it can grow from. */
+function rescueTables<S>(model: Model<S>, ops: readonly Operation[], cls: Uint8Array): [Int32Array, Int32Array] {
+  const resets: { k: number; callNs: number; state: S }[] = [];
+  for (let k = 0; k < ops.length; k++) {
+    const state = model.resetTo!({ f: ops[k]!.f, value: ops[k]!.input });
+    if (state !== null && cls[k] !== READS) resets.push({ k, callNs: ops[k]!.callNs, state });
+  }
+  const from = new Int32Array(ops.length + 1);
+  const list: number[] = [];
+  for (let k = 0; k < ops.length; k++) {
+    from[k] = list.length;
+    if (cls[k] !== READS) continue;
+    const output = ops[k]!.output ?? null;
+    for (const reset of resets) {
+      // Calls sort before returns at equal times (entry-list.ts), so a tie still lets it come first.
+      if (reset.callNs <= ops[k]!.returnNs && model.growsTo!(reset.state, output)) list.push(reset.k);
+    }
+  }
+  from[ops.length] = list.length;
+  return [from, Int32Array.from(list)];
 }
 
 /** Two random 32-bit words per op (fixed seed, so runs repeat); a set hashes to their xor. */

@@ -27,7 +27,7 @@ function folder(name: string, s: RunSummary, fsync = 'always', nodeFlags = ['--n
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'results.json'), JSON.stringify({ scenario: '500rps', ...s, details: {} }));
   const config = { gateway: { port: fsync === 'always' ? 8080 : 9090, batchesInFlight: fsync === 'always' ? 1 : 4 }, storage: { fsync, dataDir: `/tmp/${name}` } };
-  writeFileSync(join(dir, 'run.json'), JSON.stringify({ scenario: '500rps', environment: { cpuModel: 'x', cpuCount: 2, nodeFlags, loadAverage1m: 1 }, cluster: { fsync, config } }));
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ scenario: '500rps', startedAt: '2026-12-07T00:00:00.000Z', environment: { cpuModel: 'x', cpuCount: 2, nodeFlags, loadAverage1m: 1 }, cluster: { fsync, config } }));
   return dir;
 }
 
@@ -71,6 +71,10 @@ test('a folder whose results.json is not a bench result is refused', () => {
   mkdirSync(dir);
   writeFileSync(join(dir, 'results.json'), '{"env":{}}');
   assert.throws(() => loadRun(dir), (e: unknown) => e instanceof UsageError && /not a bench result/.test(e.message));
+  // A torn run.json beside a good result names the file and the field.
+  const torn = folder('torn', summary(500, 10));
+  writeFileSync(join(torn, 'run.json'), JSON.stringify({ scenario: 42, startedAt: 'yesterday' }));
+  assert.throws(() => loadRun(torn), (e: unknown) => e instanceof UsageError && /run\.json at (scenario|startedAt)/.test(e.message));
 });
 
 test.run();

@@ -7,6 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../../cluster/common/cli-usage.ts';
+import { benchResultsSchema, benchRunSchema } from '../../reports/run-files/bench-run-files.ts';
+import { schemaProblem } from '../../reports/run-files/run-file-check.ts';
 import { RUNS_DIR } from '../run-output.ts';
 import type { LatencySummaryMs, RunSummary } from './run-summary.ts';
 
@@ -47,12 +49,17 @@ export function loadRun(text: string): StoredRun {
       throw new UsageError(`cannot read ${join(dir, file)}: ${(err as Error).message.split('\n')[0]}`);
     }
   };
-  const results = read('results.json') as RunSummary;
-  if (typeof results?.okPerSec !== 'number' || typeof results.latencyMs?.raw?.p99 !== 'number') {
-    throw new UsageError(`${join(dir, 'results.json')} is not a bench result (no okPerSec or latencyMs.raw)`);
+  // Both files through the writers' schemas: a folder of another kind or a torn file is one line.
+  const parsed = benchResultsSchema.safeParse(read('results.json'));
+  if (!parsed.success) throw new UsageError(`not a bench result: ${schemaProblem(join(dir, 'results.json'), parsed.error)}`);
+  if (typeof parsed.data.okPerSec !== 'number') throw new UsageError(`${join(dir, 'results.json')} is not a bench result (no okPerSec)`);
+  let run: StoredRun['run'] = {};
+  if (existsSync(join(dir, 'run.json'))) {
+    const r = benchRunSchema.safeParse(read('run.json'));
+    if (!r.success) throw new UsageError(`not a bench run: ${schemaProblem(join(dir, 'run.json'), r.error)}`);
+    run = r.data as StoredRun['run'];
   }
-  const run = existsSync(join(dir, 'run.json')) ? read('run.json') as StoredRun['run'] : {};
-  return { dir, run, results };
+  return { dir, run, results: parsed.data as unknown as RunSummary };
 }
 
 function row(metric: string, a: number, b: number, better: 'higher' | 'lower', threshold: number): ComparisonRow {

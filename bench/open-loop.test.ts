@@ -14,11 +14,15 @@ test('a 1 s stall shows in corrected latency, and only the in-flight requests sh
   const server = await startServer(stall.handler);
   let delayedOver100Ms = 0;
   let rawOver500Ms = 0;
+  // Slots the generator handed over on time (< 50 ms late) yet answered > 100 ms after their
+  // intended time, by second of the schedule: the server's doing, not a CPU-starved generator's.
+  const delayedOnTime: number[] = Array.from({ length: 10 }, () => 0);
   try {
     const r = await runOpenLoop({
       target: server.url, rateRps: 500, durationMs: 10_000, connections, buildRequest: get,
       onOutcome: (t, o) => {
         if (o.ok && t.doneMs - t.intendedMs > 100) delayedOver100Ms++;
+        if (o.ok && t.doneMs - t.intendedMs > 100 && t.dispatchedMs - t.intendedMs < 50) delayedOnTime[Math.floor(t.index / 500)]!++;
         if (o.ok && t.doneMs - t.sentMs > 500) rawOver500Ms++;
       },
     });
@@ -26,7 +30,7 @@ test('a 1 s stall shows in corrected latency, and only the in-flight requests sh
     const raw = percentileTable(r.raw);
     console.log(`  stall: held ${stall.held()}, corrected p99 ${corrected.p99Ms} ms max ${corrected.maxMs} ms, ` +
       `raw p99 ${raw.p99Ms} ms max ${raw.maxMs} ms, raw>500ms ${rawOver500Ms}, corrected>100ms ${delayedOver100Ms}, ` +
-      `lag p99 ${r.health.scheduleLag?.p99Ms} ms`);
+      `lag p99 ${r.health.scheduleLag?.p99Ms} ms, delayed though sent on time, per second: ${delayedOnTime.join(',')}`);
     assert.is(r.scheduled, 5000);
     assert.is(r.ok, 5000, `errors: ${JSON.stringify(r.errors)}`);
     assert.ok(corrected.p99Ms >= 900, `corrected p99 ${corrected.p99Ms} ms`);
@@ -35,12 +39,15 @@ test('a 1 s stall shows in corrected latency, and only the in-flight requests sh
     assert.ok(stall.held() >= 1 && stall.held() <= connections, `held ${stall.held()}`);
     assert.ok(rawOver500Ms >= 1 && rawOver500Ms <= connections + 5, `raw > 500 ms: ${rawOver500Ms}`);
     assert.ok(raw.p99Ms < 100, `raw p99 ${raw.p99Ms} ms should not show the stall`);
-    assert.ok(delayedOver100Ms >= 400 && delayedOver100Ms <= 700, `corrected > 100 ms: ${delayedOver100Ms}`);
-    // The stall belongs to second 4 of the schedule; seconds 1-3 and 6-9 stay fast.
+    // The stall holds the ~500 slots of second 4. How fast a loaded machine drains the backlog
+    // after it, or starts the run, shows as generator lag: seconds far from the stall only count
+    // slots the generator sent on time (the series' per-second p99 includes its own lag).
+    assert.ok(delayedOver100Ms >= 400, `corrected > 100 ms: ${delayedOver100Ms}`);
+    assert.ok(delayedOnTime[4]! >= 400, `second 4: ${delayedOnTime[4]} slots delayed`);
     const s4 = r.series[4]!;
     assert.ok((s4.latencyMsP99 ?? 0) >= 900, `series second 4 p99 ${s4.latencyMsP99}`);
     for (const sec of [1, 2, 3, 7, 8, 9]) {
-      assert.ok((r.series[sec]!.latencyMsP99 ?? Infinity) < 500, `series second ${sec} p99 ${r.series[sec]!.latencyMsP99}`);
+      assert.ok(delayedOnTime[sec]! <= 25, `second ${sec}: ${delayedOnTime[sec]} slots sent on time were delayed > 100 ms`);
     }
   } finally {
     await server.close();

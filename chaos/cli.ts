@@ -30,6 +30,7 @@ class ClusterUnavailableError extends Error {
 const usage = 'usage: just chaos suite [--seed S] [--quick] [--only a,b]   (every experiment, one table, one exit code)\n' +
   '       just chaos <experiment>|list [--trials N] [--seed S] [--rate R] [--duration 2s|500ms] [--concurrency N] [--keep-cluster]\n' +
   '                  [--workload append|register|both] [--keys N] [--clients N] [--pinned-clients N] [--check-budget 60s] [--unsafe-stale-reads]\n' +
+  '                  [--recovery-timeout 15s]   (how long each trial waits for the cluster to heal before the run stops unknown)\n' +
   '                  [--metrics-port N]   (the run\'s /metrics for Prometheus; default a free port, CHAOS_METRICS_PORT)\n' +
   '                  [--runtime local|docker] [--partition proxy|network (docker)]';
 const workloads = ['append', 'register', 'both'] as const;
@@ -54,6 +55,7 @@ interface CliOptions {
   readonly unsafeStaleReads: boolean;
   readonly pinnedClients?: number;
   readonly metricsPort: number;
+  readonly recoveryTimeoutMs: number;
 }
 
 function int(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -84,7 +86,7 @@ function parse(argv: string[]): CliOptions | 'list' | 'help' {
         concurrency: { type: 'string' }, 'keep-cluster': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
         workload: { type: 'string' }, keys: { type: 'string' }, clients: { type: 'string' }, 'check-budget': { type: 'string' },
         'unsafe-stale-reads': { type: 'boolean' }, 'pinned-clients': { type: 'string' }, 'metrics-port': { type: 'string' },
-        runtime: { type: 'string' }, partition: { type: 'string' },
+        runtime: { type: 'string' }, partition: { type: 'string' }, 'recovery-timeout': { type: 'string' },
       },
     });
   } catch (err) {
@@ -103,6 +105,8 @@ function parse(argv: string[]): CliOptions | 'list' | 'help' {
   if (!(workloads as readonly string[]).includes(workload)) throw new UsageError(`--workload must be one of ${workloads.join(', ')}, got "${workload}"`);
   const checkBudgetMs = durationMs(values['check-budget'], 'check-budget') ?? DEFAULT_BUDGET_MS;
   if (checkBudgetMs < 1) throw new UsageError('--check-budget must be above 0');
+  const recoveryTimeoutMs = durationMs(values['recovery-timeout'], 'recovery-timeout') ?? 15_000;
+  if (recoveryTimeoutMs < 1000) throw new UsageError('--recovery-timeout must be at least 1s');
   if (values['unsafe-stale-reads'] && workload === 'append') throw new UsageError('--unsafe-stale-reads changes register reads: it needs --workload register or both');
   const runtime = values.runtime ?? 'local';
   if (runtime !== 'local' && runtime !== 'docker') throw new UsageError(`--runtime must be local or docker, got "${runtime}"`);
@@ -125,6 +129,7 @@ function parse(argv: string[]): CliOptions | 'list' | 'help' {
     unsafeStaleReads: values['unsafe-stale-reads'] ?? false,
     ...(values['pinned-clients'] !== undefined ? { pinnedClients: int('pinned-clients', values['pinned-clients'], 0, 100)! } : {}),
     metricsPort: int('metrics-port', values['metrics-port'] ?? process.env.CHAOS_METRICS_PORT, 0, 65535) ?? 0,
+    recoveryTimeoutMs,
   };
 }
 
@@ -220,7 +225,7 @@ async function main(argv: string[]): Promise<number> {
       workload: opts.workload, registerKeys: opts.registerKeys, registerClients: opts.registerClients,
       checkBudgetMs: opts.checkBudgetMs, unsafeStaleReads: opts.unsafeStaleReads, metricsPort: opts.metricsPort,
       ...(opts.pinnedClients !== undefined ? { pinnedClients: opts.pinnedClients } : {}),
-      recoveryTimeoutMs: 15_000, runsDir: join(repoRoot, 'reports', 'runs'), log: (line) => console.log(line),
+      recoveryTimeoutMs: opts.recoveryTimeoutMs, runsDir: join(repoRoot, 'reports', 'runs'), log: (line) => console.log(line),
       runInfo: { clusterStartedByRunner: started, keepCluster: opts.keepCluster, argv },
     });
   } finally {

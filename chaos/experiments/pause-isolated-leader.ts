@@ -2,8 +2,8 @@ import type { AppliedFault } from '../nemesis/fault.ts';
 import type { Experiment, TrialContext, TrialOutcome } from './experiment.ts';
 import { healAll } from './hold.ts';
 
-/** How long the resumed old leader stays cut off from its peers: CheckQuorum deposes it well within this. */
-const afterResumeMs = 1000;
+/** The resumed old leader stays cut off at least this long, and until it no longer leads (CheckQuorum). */
+const afterResumeMsMin = 1000;
 
 /**
  * A leader frozen in a partition (a long GC pause while its network is cut): the leader is cut
@@ -31,7 +31,11 @@ async function pauseIsolatedLeader(ctx: TrialContext): Promise<TrialOutcome> {
     const resumed = pause;
     pause = null;
     await ctx.faults.heal(resumed);
-    await ctx.sleep(afterResumeMs);
+    // Healed only once it stepped down: on a loaded machine its ticks run late, and a heal before
+    // the step-down would let the new leader's messages depose it instead of its own CheckQuorum.
+    await ctx.sleep(afterResumeMsMin);
+    const deadline = Date.now() + ctx.recoveryTimeoutMs;
+    while (Date.now() < deadline && (await ctx.view.statuses()).some((s) => s.id === oldLeader && s.state === 'LEADER')) await ctx.sleep(50);
   } finally {
     await healAll(ctx, [cut, pause]);
   }

@@ -10,6 +10,7 @@ import type { WorkloadChoice } from './runner/run-experiment.ts';
 export const usage = 'usage: just chaos suite [--seed S] [--quick] [--only a,b]   (every experiment, one table, one exit code)\n' +
   '       just chaos <experiment>|list [--trials N] [--seed S] [--rate R] [--duration 2s|500ms] [--concurrency N] [--keep-cluster]\n' +
   '                  [--workload append|register|both] [--keys N] [--clients N] [--pinned-clients N] [--check-budget 60s] [--unsafe-stale-reads]\n' +
+  '                  [--recovery-timeout 15s]   (how long each trial waits for the cluster to heal; default 15s, 30s on docker)\n' +
   '                  [--metrics-port N]   (the run\'s /metrics for Prometheus; default a free port, CHAOS_METRICS_PORT)\n' +
   '                  [--runtime local|docker] [--partition proxy|network (docker)]';
 const workloads = ['append', 'register', 'both'] as const;
@@ -31,6 +32,8 @@ export interface ChaosOptions {
   readonly unsafeStaleReads: boolean;
   readonly pinnedClients?: number;
   readonly metricsPort: number;
+  /** Absent: the runtime's default (local 15 s, docker 30 s). */
+  readonly recoveryTimeoutMs?: number;
 }
 
 export function int(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -61,7 +64,7 @@ export function parseChaosArgs(argv: string[]): ChaosOptions | 'list' | 'help' {
         concurrency: { type: 'string' }, 'keep-cluster': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
         workload: { type: 'string' }, keys: { type: 'string' }, clients: { type: 'string' }, 'check-budget': { type: 'string' },
         'unsafe-stale-reads': { type: 'boolean' }, 'pinned-clients': { type: 'string' }, 'metrics-port': { type: 'string' },
-        runtime: { type: 'string' }, partition: { type: 'string' },
+        runtime: { type: 'string' }, partition: { type: 'string' }, 'recovery-timeout': { type: 'string' },
       },
     });
   } catch (err) {
@@ -80,6 +83,8 @@ export function parseChaosArgs(argv: string[]): ChaosOptions | 'list' | 'help' {
   if (!(workloads as readonly string[]).includes(workload)) throw new UsageError(`--workload must be one of ${workloads.join(', ')}, got "${workload}"`);
   const checkBudgetMs = durationMs(values['check-budget'], 'check-budget') ?? DEFAULT_BUDGET_MS;
   if (checkBudgetMs < 1) throw new UsageError('--check-budget must be above 0');
+  const recoveryTimeoutMs = durationMs(values['recovery-timeout'], 'recovery-timeout');
+  if (recoveryTimeoutMs !== undefined && recoveryTimeoutMs < 1000) throw new UsageError('--recovery-timeout must be at least 1s');
   if (values['unsafe-stale-reads'] && workload === 'append') throw new UsageError('--unsafe-stale-reads changes register reads: it needs --workload register or both');
   const runtime = values.runtime ?? 'local';
   if (runtime !== 'local' && runtime !== 'docker') throw new UsageError(`--runtime must be local or docker, got "${runtime}"`);
@@ -102,5 +107,6 @@ export function parseChaosArgs(argv: string[]): ChaosOptions | 'list' | 'help' {
     unsafeStaleReads: values['unsafe-stale-reads'] ?? false,
     ...(values['pinned-clients'] !== undefined ? { pinnedClients: int('pinned-clients', values['pinned-clients'], 0, 100)! } : {}),
     metricsPort: int('metrics-port', values['metrics-port'] ?? process.env.CHAOS_METRICS_PORT, 0, 65535) ?? 0,
+    ...(recoveryTimeoutMs !== undefined ? { recoveryTimeoutMs } : {}),
   };
 }

@@ -124,7 +124,7 @@ async function main(argv: string[]): Promise<number> {
       workload: opts.workload, registerKeys: opts.registerKeys, registerClients: opts.registerClients,
       checkBudgetMs: opts.checkBudgetMs, unsafeStaleReads: opts.unsafeStaleReads, metricsPort: opts.metricsPort,
       ...(opts.pinnedClients !== undefined ? { pinnedClients: opts.pinnedClients } : {}),
-      recoveryTimeoutMs: 15_000, runsDir: join(repoRoot, 'reports', 'runs'), log: (line) => console.log(line),
+      recoveryTimeoutMs: opts.recoveryTimeoutMs ?? 15_000, runsDir: join(repoRoot, 'reports', 'runs'), log: (line) => console.log(line),
       runInfo: { clusterStartedByRunner: started, keepCluster: opts.keepCluster, argv },
     });
   } finally {

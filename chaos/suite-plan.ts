@@ -14,23 +14,26 @@ export interface SuiteEntry {
 }
 
 export const fullSuite: readonly SuiteEntry[] = [
-  { experiment: 'leader-kill', trials: 3, holdMs: 1500 },
-  { experiment: 'leader-pause', trials: 3, holdMs: 3000 },
+  { experiment: 'leader-kill', trials: 2, holdMs: 1500 },
+  { experiment: 'leader-pause', trials: 2, holdMs: 3000 },
   { experiment: 'follower-kill', trials: 1, holdMs: 1500 },
-  { experiment: 'partition-leader', trials: 3, holdMs: 3000 },
+  { experiment: 'partition-leader', trials: 2, holdMs: 3000 },
   { experiment: 'partition-bridge', trials: 1, holdMs: 3000 },
   { experiment: 'flaky-network', trials: 1, holdMs: 3000 },
-  { experiment: 'slow-follower', trials: 2, holdMs: 3000 },
+  { experiment: 'slow-follower', trials: 1, holdMs: 3000 },
   { experiment: 'isolate-then-kill', trials: 3, holdMs: 1500 },
   { experiment: 'slow-then-kill', trials: 3, holdMs: 1500 },
-  { experiment: 'partition-gateway', trials: 3, holdMs: 4500 },
+  { experiment: 'partition-gateway', trials: 2, holdMs: 4500 },
   { experiment: 'majority-down', trials: 2, holdMs: 4500 },
+  // Past the clients' 5 s call timeout, so the calls the old leader finds at resume were sent late in the pause.
+  { experiment: 'pause-isolated-leader', trials: 3, holdMs: 6500 },
   { experiment: 'rolling-restart', trials: 1, holdMs: 1000 },
-  { experiment: 'restart-all', trials: 3, holdMs: 1000 },
-  { experiment: 'disk-loss', trials: 3, holdMs: 1500 },
+  { experiment: 'restart-all', trials: 2, holdMs: 1000 },
+  { experiment: 'disk-loss', trials: 2, holdMs: 1500 },
   { experiment: 'disk-loss-chain', trials: 2, holdMs: 2000 },
-  { experiment: 'random', trials: 4, holdMs: 2000 },
-  { experiment: 'power-loss', trials: 6, holdMs: 1000 },
+  { experiment: 'random', trials: 3, holdMs: 2000 },
+  { experiment: 'power-loss', trials: 4, holdMs: 1000 },
+  { experiment: 'power-loss-followers', trials: 6, holdMs: 1000 },
 ];
 
 /** One trial of the experiments the issue named as never exercised before, short holds. */

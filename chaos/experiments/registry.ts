@@ -3,7 +3,9 @@ import { diskLossChainExperiment } from './disk-loss-chain.ts';
 import { isolateThenKillExperiment } from './isolate-then-kill.ts';
 import { majorityDownExperiment } from './majority-down.ts';
 import { partitionGatewayExperiment } from './partition-gateway.ts';
+import { pauseIsolatedLeaderExperiment } from './pause-isolated-leader.ts';
 import { powerLossExperiment } from './power-loss.ts';
+import { powerLossFollowersExperiment } from './power-loss-followers.ts';
 import { slowThenKillExperiment } from './slow-then-kill.ts';
 import type { Experiment } from './experiment.ts';
 import { flakyNetwork } from './flaky-network.ts';
@@ -21,7 +23,7 @@ import { slowFollower } from './slow-follower.ts';
 export const experiments: readonly Experiment[] = [
   leaderKill, leaderPause, followerKill, partitionLeader, partitionBridge, flakyNetwork, slowFollower, rollingRestart, restartAll, randomMix,
   isolateThenKillExperiment, slowThenKillExperiment, partitionGatewayExperiment, majorityDownExperiment,
-  diskLossExperiment, diskLossChainExperiment, powerLossExperiment,
+  diskLossExperiment, diskLossChainExperiment, powerLossExperiment, pauseIsolatedLeaderExperiment, powerLossFollowersExperiment,
 ];
 
 export function findExperiment(name: string): Experiment | undefined {

@@ -15,7 +15,8 @@ import { listProxies } from './proxy-control.ts';
 export { eventually } from '../../test/eventually.ts';
 
 export function startProxiedCluster(): Promise<Cluster> {
-  return startCluster({ nodes: 3, env: { RAFT_LINKS: 'toxiproxy', RAFT_FSYNC: 'never' } });
+  // 60 s: three tsx processes took over 20 s to start at load average 30 on 2 cores.
+  return startCluster({ nodes: 3, readyTimeoutMs: 60_000, env: { RAFT_LINKS: 'toxiproxy', RAFT_FSYNC: 'never' } });
 }
 
 export function nemesisFor(cluster: Cluster, seed: number): { nemesis: Nemesis; ledger: Ledger; toxiproxy: Toxiproxy; runtime: LocalRuntime } {

@@ -27,7 +27,7 @@ export interface RegisterWorkloadOptions {
    */
   readonly staleReadNodes?: readonly { readonly id: string; readonly url: string }[];
   /**
-   * Clients pinned to nodes (Jepsen's per-node clients): process p talks to node p mod N
+   * Clients pinned to nodes (Jepsen's per-node clients): call i (slot i) talks to node i mod N
    * directly, never through the gateway, and follows a 421 NOT_LEADER hint once, as a real
    * client would. Reads stay linearizable requests; a node cut off on the minority side of a
    * partition is still asked, which is how stale-read and deposed-leader bugs become visible.
@@ -77,7 +77,7 @@ export class RegisterWorkload extends OpenLoopWorkload {
     const f: RegisterF = roll < readShare ? 'read' : roll < readShare + writeShare ? 'write' : 'cas';
     const value = `${this.o.idPrefix ?? 'v'}${slot}`;
     const input: Value = f === 'read' ? null : f === 'write' ? value : [this.lastSeen.get(key) ?? null, value];
-    return this.track(f, input, key, (process) => this.call(f, key, input, String(slot), process), dueMs).then((c) => {
+    return this.track(f, input, key, () => this.call(f, key, input, String(slot)), dueMs).then((c) => {
       if (c.type === 'ok') this.observe(f, key, input, c.value);
     });
   }
@@ -89,10 +89,13 @@ export class RegisterWorkload extends OpenLoopWorkload {
     else if (output === true) this.lastSeen.set(key, (input as readonly Value[])[1] as string);
   }
 
-  private call(f: RegisterF, key: string, input: Value, slot: string, process: number): Promise<WriteCompletion> {
+  private call(f: RegisterF, key: string, input: Value, slot: string): Promise<WriteCompletion> {
     const path = `/api/kv/${encodeURIComponent(key)}`;
     const ids = { clientId: this.o.clientId, requestId: `${this.o.idPrefix ? `${this.o.idPrefix}-` : 'reg-'}${slot}` };
-    let pool = this.pinned.length > 0 ? this.pinned[process % this.pinned.length]! : this.gateway;
+    // Pinned: slot i goes to node i mod N. Not by process number: the recorder reuses the lowest
+    // idle process, so while one node hung, every new call went to the same live node and the
+    // hung node got one late call per pause instead of its share.
+    let pool = this.pinned.length > 0 ? this.pinned[Number(slot) % this.pinned.length]! : this.gateway;
     let request: { path: string; method: 'GET' | 'PUT' | 'POST'; body?: string };
     if (f === 'read') {
       if (this.nodePools.length > 0) {

@@ -89,7 +89,7 @@ async function dockerChaos(experiment: Experiment, o: ChaosOptions, argv: readon
       workload: o.workload, registerKeys: o.registerKeys, registerClients: o.registerClients,
       checkBudgetMs: o.checkBudgetMs, unsafeStaleReads: o.unsafeStaleReads, metricsPort: o.metricsPort,
       ...(o.pinnedClients !== undefined ? { pinnedClients: o.pinnedClients } : {}),
-      recoveryTimeoutMs: dockerRecoveryTimeoutMs, runsDir: join(repoRoot, 'reports', 'runs'), log: (line) => console.log(line),
+      recoveryTimeoutMs: o.recoveryTimeoutMs ?? dockerRecoveryTimeoutMs, runsDir: join(repoRoot, 'reports', 'runs'), log: (line) => console.log(line),
       runInfo: {
         clusterStartedByRunner: started, keepCluster: o.keepCluster, argv,
         docker: { project: record.project, composeFiles: record.composeFiles, images, partitionVia: o.partition },

@@ -1,8 +1,8 @@
-// just sim [--seeds N] [--seed S] [--nodes 3|5] [--fault-ms MS] [--jobs J] [--budget-s SECS] [--verbose]
+// just sim [--seeds N] [--seed S] [--nodes 3|5] [--fault-ms MS] [--jobs J] [--cpu-budget-s SECS] [--verbose]
 // Without --nodes each seed draws its size (a quarter of them 5 nodes).
 // Runs seeds S, S+1, ... S+N-1 in J worker threads (results in seed order). Without --seed the
 // base seed is drawn from the clock and printed first, so any run can be repeated exactly. A seed
-// that does not finish within its wall-clock budget (a core looping forever) fails as `no-return`.
+// that does not finish within its CPU-time budget (a core looping forever) fails as `no-return`.
 import { intOption, parseCliArgs, runCli, UsageError } from '../common/cli-usage.ts';
 import { defaultJobs, runSeeds, type SeedOutcome } from './run-seeds.ts';
 import { drawNodes, simDefaults } from './simulation.ts';
@@ -17,7 +17,7 @@ await runCli(async () => {
     nodes: { type: 'string' },
     'fault-ms': { type: 'string' },
     jobs: { type: 'string' },
-    'budget-s': { type: 'string' },
+    'cpu-budget-s': { type: 'string' },
     verbose: { type: 'boolean' },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (usage: just sim --seeds N [--seed S] [--nodes 3|5])`);
@@ -27,9 +27,9 @@ await runCli(async () => {
   if (fixedNodes !== null && fixedNodes !== 3 && fixedNodes !== 5) throw new UsageError('--nodes must be 3 or 5');
   const faultMs = intOption('fault-ms', values['fault-ms'], simDefaults.faultMs, 100, 600_000);
   const jobs = intOption('jobs', values.jobs, defaultJobs(), 1, 64);
-  const budgetS = intOption('budget-s', values['budget-s'], 30, 1, 3600);
+  const budgetS = intOption('cpu-budget-s', values['cpu-budget-s'], 10, 1, 3600);
 
-  console.log(`sim: seeds ${base}..${base + count - 1} (${count}), ${fixedNodes ?? '3 or 5 (drawn per seed)'} nodes, ${faultMs} ms of faults then heal, ${jobs} threads, ${budgetS} s per seed at most`);
+  console.log(`sim: seeds ${base}..${base + count - 1} (${count}), ${fixedNodes ?? '3 or 5 (drawn per seed)'} nodes, ${faultMs} ms of faults then heal, ${jobs} threads, ${budgetS} s of CPU per seed at most`);
   const started = Date.now();
   const failed: number[] = [];
   let faults = 0;

@@ -111,7 +111,7 @@ export function planFaults(rng: Rng, ids: readonly NodeId[], faultMs: number): F
         break;
       }
       case 'replay-rate': {
-        const rate = rng.pick([0, 0.01, 0.05, 0.15]);
+        const rate = rng.pick([0, 0.01, 0.05, 0.15, 0.3]);
         actions.push({ atMs: at, kind: 'replay-rate', rate, describe: `${at}ms ${rate} of sends also replay an old message` });
         break;
       }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { SimResult } from './simulation.ts';
@@ -14,7 +15,10 @@ export type SeedOutcome =
   | { readonly seed: number; readonly nodes: 3 | 5; readonly result: null; readonly invariant: 'no-return' | 'thread-died'; readonly detail: string };
 
 export interface RunSeedsOptions {
-  /** Wall-clock bound per seed; a seed still running then is stopped and reported (a seed takes well under 1 s). */
+  /**
+   * CPU-time bound per seed (a seed takes 0.1-2 s of CPU); a seed still running then is stopped
+   * and reported. CPU time, not wall-clock: a machine shared by many jobs slows a seed ten-fold.
+   */
   readonly budgetMs: number;
   /** Seeds run side by side in this many threads; results are still reported in seed order. */
   readonly jobs?: number;
@@ -36,31 +40,61 @@ function spawnWorker(heapMb: number): Worker {
   return new Worker(boot, { eval: true, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
 }
 
+interface Lane {
+  readonly worker: Worker;
+  /** CPU time used so far by the worker's thread (Linux), else by the whole process. */
+  readonly cpuMs: () => number;
+}
+
 /** A started worker, once it has loaded the simulator (startup is not charged to a seed's budget). */
-function readyWorker(heapMb: number): Promise<Worker> {
+function readyWorker(heapMb: number, jobs: number): Promise<Lane> {
   const w = spawnWorker(heapMb);
   return new Promise((resolve, reject) => {
-    const onMessage = (m: unknown): void => { if (m === 'ready') { w.off('error', onError); resolve(w); } };
+    const onMessage = (m: { ready: true; tid: number | null }): void => {
+      w.off('error', onError);
+      resolve({ worker: w, cpuMs: m.tid !== null ? () => threadCpuMs(m.tid!) : () => processCpuMs() / jobs });
+    };
     const onError = (err: Error): void => reject(err);
     w.once('message', onMessage).once('error', onError);
   });
 }
 
+/** utime + stime of one thread, from /proc (clock ticks of 10 ms); the process's if it cannot be read. */
+function threadCpuMs(tid: number): number {
+  try {
+    const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(')').pop()!.trim().split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return processCpuMs();
+  }
+}
+
+function processCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 type Attempt = { readonly result: SimResult } | { readonly result: null; readonly invariant: 'no-return' | 'thread-died'; readonly detail: string };
 
-/** One seed in `w`; on a timeout or a dead thread the worker is terminated (the caller drops it). */
-function attempt(w: Worker, req: SeedRequest, budgetMs: number): Promise<Attempt> {
+/** One seed in the lane's worker; on a timeout or a dead thread the worker is terminated (the caller drops it). */
+function attempt(lane: Lane, req: SeedRequest, budgetMs: number): Promise<Attempt> {
+  const w = lane.worker;
+  const cpuAtStart = lane.cpuMs();
   return new Promise((resolve) => {
     const done = (out: Attempt): void => {
-      clearTimeout(timer);
+      clearInterval(timer);
       w.off('message', onMessage).off('error', onError).off('exit', onExit);
       if (out.result === null) void w.terminate();
       resolve(out);
     };
-    const timer = setTimeout(() => done({
-      result: null, invariant: 'no-return',
-      detail: `the seed did not finish within ${budgetMs} ms of wall-clock time, twice: a call into the core or the driver that never returns (an infinite loop)`,
-    }), budgetMs);
+    const timer = setInterval(() => {
+      const used = lane.cpuMs() - cpuAtStart;
+      if (used <= budgetMs) return;
+      done({
+        result: null, invariant: 'no-return',
+        detail: `the seed used more than ${budgetMs} ms of CPU time without finishing: a call into the core or the driver that never returns (an infinite loop)`,
+      });
+    }, 250);
     const onMessage = (result: SimResult): void => done({ result });
     const onError = (err: Error): void => done({ result: null, invariant: 'thread-died', detail: `the seed's thread died: ${err.message}` });
     const onExit = (code: number): void => done({ result: null, invariant: 'thread-died', detail: `the seed's thread exited with code ${code}` });
@@ -70,11 +104,10 @@ function attempt(w: Worker, req: SeedRequest, budgetMs: number): Promise<Attempt
 }
 
 /**
- * Run seeds in worker threads, each under a wall-clock budget. The simulation itself stays
- * deterministic; only a seed that does not finish (the core looping inside one call, which no
- * event bound can interrupt) or kills its thread (out of memory) depends on the budget. Such a
- * seed is run once more in a fresh thread with twice the budget (a loaded machine is slow, not
- * stuck) and, if it fails again, reported as that seed's failure instead of hanging the run.
+ * Run seeds in worker threads, each under a CPU-time budget. The simulation itself stays
+ * deterministic; a seed that does not finish (the core looping inside one call, which no event
+ * bound can interrupt) or kills its thread (out of memory) is reported as that seed's failure
+ * instead of hanging the run.
  */
 export async function runSeeds(seeds: readonly SeedRequest[], o: RunSeedsOptions): Promise<SeedOutcome[]> {
   const outcomes: (SeedOutcome | undefined)[] = new Array(seeds.length);
@@ -84,27 +117,24 @@ export async function runSeeds(seeds: readonly SeedRequest[], o: RunSeedsOptions
   const flush = (): void => {
     while (reported < seeds.length && outcomes[reported] !== undefined) o.onOutcome?.(outcomes[reported++]!);
   };
-  const lane = async (): Promise<void> => {
-    let worker: Worker | null = null;
+  const jobs = Math.max(1, o.jobs ?? defaultJobs());
+  const runLane = async (): Promise<void> => {
+    let lane: Lane | null = null;
     try {
       while (next < seeds.length) {
         const at = next++;
         const req = seeds[at]!;
-        let out: Attempt | null = null;
-        for (const budgetMs of [o.budgetMs, 2 * o.budgetMs]) {
-          worker ??= await readyWorker(heapMb);
-          out = await attempt(worker, req, budgetMs);
-          if (out.result !== null) break;
-          worker = null;
-        }
-        outcomes[at] = { ...req, ...out! } as SeedOutcome;
+        lane ??= await readyWorker(heapMb, jobs);
+        const out = await attempt(lane, req, o.budgetMs);
+        if (out.result === null) lane = null;
+        outcomes[at] = { ...req, ...out } as SeedOutcome;
         flush();
       }
     } finally {
-      if (worker) await (worker as Worker).terminate();
+      if (lane) await (lane as Lane).worker.terminate();
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, o.jobs ?? defaultJobs()) }, lane));
+  await Promise.all(Array.from({ length: jobs }, runLane));
   flush();
   return outcomes as SeedOutcome[];
 }

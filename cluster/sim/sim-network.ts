@@ -100,7 +100,7 @@ export class SimNetwork {
 
   /**
    * Deliver again `count` messages of terms older than the newest one sent (appends dropped by a
-   * partition included), 1-150 ms from now: old leaders' traffic reordered into a new term. Half
+   * partition included), 1-200 ms from now: old leaders' traffic reordered into a new term. Half
    * the picks are appends that carry entries, the old messages that can still change a log.
    */
   replayOlderTerms(now: number, count: number): number {
@@ -116,7 +116,9 @@ export class SimNetwork {
     const appends = byAge.filter((m) => m.term < newest && m.type === 'append' && m.entries.length > 0).slice(0, 48);
     for (let i = 0; i < count; i++) {
       const from = appends.length > 0 && this.replayRng.chance(0.5) ? appends : old;
-      this.deliver(now + this.replayRng.int(1, 150), from[this.replayRng.int(0, from.length - 1)]!);
+      // Half land within the new term's first round trips (before followers learn its commits).
+      const lateMs = this.replayRng.chance(0.5) ? 20 : 200;
+      this.deliver(now + this.replayRng.int(1, lateMs), from[this.replayRng.int(0, from.length - 1)]!);
     }
     return count;
   }

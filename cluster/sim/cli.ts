@@ -7,8 +7,8 @@ import { intOption, parseCliArgs, runCli, UsageError } from '../common/cli-usage
 import { defaultJobs, runSeeds, type SeedOutcome } from './run-seeds.ts';
 import { drawNodes, simDefaults } from './simulation.ts';
 
-/** Seeds of the default run: about a minute on a quiet 2-core machine. */
-export const defaultSeedCount = 100;
+/** Seeds of the default run: under a minute on a quiet 2-core machine (two threads). */
+export const defaultSeedCount = 400;
 
 await runCli(async () => {
   const { values, positionals } = parseCliArgs(process.argv.slice(2), {

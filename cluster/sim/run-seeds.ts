@@ -24,6 +24,8 @@ export interface RunSeedsOptions {
   readonly jobs?: number;
   /** Heap bound of each thread, so a core that allocates forever fails its seed instead of the run. */
   readonly heapMb?: number;
+  /** A module each worker imports before its first seed (tests only: it plants a bug in the core). */
+  readonly preload?: URL;
   /** Called once per seed, in the order of `seeds`. */
   readonly onOutcome?: (o: SeedOutcome) => void;
 }
@@ -33,10 +35,11 @@ export function defaultJobs(): number {
 }
 
 /** The worker module, loaded through tsx's hooks (a worker does not inherit the parent's --import). */
-function spawnWorker(heapMb: number): Worker {
+function spawnWorker(heapMb: number, preload: URL | undefined): Worker {
   const api = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./seed-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  const first = preload ? `.then(() => import(${JSON.stringify(preload.href)}))` : '';
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); })${first}.then(() => import(${JSON.stringify(entry)}))`;
   return new Worker(boot, { eval: true, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
 }
 
@@ -47,8 +50,8 @@ interface Lane {
 }
 
 /** A started worker, once it has loaded the simulator (startup is not charged to a seed's budget). */
-function readyWorker(heapMb: number, jobs: number): Promise<Lane> {
-  const w = spawnWorker(heapMb);
+function readyWorker(heapMb: number, jobs: number, preload: URL | undefined): Promise<Lane> {
+  const w = spawnWorker(heapMb, preload);
   return new Promise((resolve, reject) => {
     const onMessage = (m: { ready: true; tid: number | null }): void => {
       w.off('error', onError);
@@ -124,7 +127,7 @@ export async function runSeeds(seeds: readonly SeedRequest[], o: RunSeedsOptions
       while (next < seeds.length) {
         const at = next++;
         const req = seeds[at]!;
-        lane ??= await readyWorker(heapMb, jobs);
+        lane ??= await readyWorker(heapMb, jobs, o.preload);
         const out = await attempt(lane, req, o.budgetMs);
         if (out.result === null) lane = null;
         outcomes[at] = { ...req, ...out } as SeedOutcome;

@@ -25,6 +25,13 @@ export type FaultAction = { readonly atMs: number; readonly describe: string } &
   | { readonly kind: 'crash-all' }
   | { readonly kind: 'restart-all' }
   | { readonly kind: 'transfer' }
+  /** Cut off whoever leads now (an established leader, with its pending entries) for `holdMs`, then heal. */
+  | { readonly kind: 'isolate-leader'; readonly holdMs: number }
+  /**
+   * Give whoever leads now a proposal, let it reach at most a minority (`minority`: the others
+   * are cut off; else whatever is in flight), crash the leader `afterMs` later, restart it `downMs` after.
+   */
+  | { readonly kind: 'crash-leader'; readonly minority: boolean; readonly afterMs: number; readonly downMs: number }
 );
 
 export interface FaultPlan {
@@ -49,7 +56,10 @@ type Kind = FaultAction['kind'];
  * and how hard, so some seeds hammer one mechanism and others mix everything (as VOPR does).
  */
 export function planFaults(rng: Rng, ids: readonly NodeId[], faultMs: number): FaultPlan {
-  const menu: Kind[] = ['partition', 'loss', 'duplicate', 'delay', 'straggle', 'replay', 'crash', 'crash-all', 'transfer', 'replay-rate'];
+  const menu: Kind[] = [
+    'partition', 'loss', 'duplicate', 'delay', 'straggle', 'replay', 'crash', 'crash-all', 'transfer', 'replay-rate',
+    'isolate-leader', 'crash-leader',
+  ];
   const enabled = menu.filter(() => rng.chance(0.6));
   if (enabled.length === 0) enabled.push(rng.pick(menu));
   const tornWriteRate = rng.chance(0.3) ? 0.0005 : 0;
@@ -101,7 +111,7 @@ export function planFaults(rng: Rng, ids: readonly NodeId[], faultMs: number): F
         break;
       }
       case 'replay-rate': {
-        const rate = rng.pick([0, 0.01, 0.05, 0.15]);
+        const rate = rng.pick([0, 0.01, 0.05, 0.15, 0.3]);
         actions.push({ atMs: at, kind: 'replay-rate', rate, describe: `${at}ms ${rate} of sends also replay an old message` });
         break;
       }
@@ -137,6 +147,22 @@ export function planFaults(rng: Rng, ids: readonly NodeId[], faultMs: number): F
       case 'transfer':
         actions.push({ atMs: at, kind: 'transfer', describe: `${at}ms transfer leadership` });
         break;
+      case 'isolate-leader': {
+        const holdMs = rng.int(150, 1500);
+        actions.push({ atMs: at, kind: 'isolate-leader', holdMs, describe: `${at}ms isolate the leader for ${holdMs}ms` });
+        partitioned = false; // it heals to no partition at all
+        break;
+      }
+      case 'crash-leader': {
+        const minority = rng.chance(0.5);
+        const afterMs = rng.int(0, 15);
+        const downMs = rng.int(30, 800);
+        actions.push({
+          atMs: at, kind: 'crash-leader', minority, afterMs, downMs,
+          describe: `${at}ms propose to the leader${minority ? ' cut to a minority' : ''}, crash it ${afterMs}ms later, restart ${downMs}ms after`,
+        });
+        break;
+      }
     }
     t += rng.int(150, 1200);
   }

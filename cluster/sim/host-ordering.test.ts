@@ -37,11 +37,12 @@ class AnswersBeforeCommit extends ReadyDriver {
   }
 }
 
-const seeds = 120;
+const seeds = 60;
 
+/** Seeds 1..last that fail; a planted driver stops at the first (kept near a minute in all). */
 function caughtSeeds(driver: DriverFactory | undefined, last = seeds): { seed: number; invariant: string }[] {
   const caught: { seed: number; invariant: string }[] = [];
-  for (let seed = 1; seed <= last; seed++) {
+  for (let seed = 1; seed <= last && (driver === undefined || caught.length === 0); seed++) {
     const r = runSimulation({ seed, nodes: 3, ...(driver ? { driver } : {}) });
     if (r.violations.length > 0) caught.push({ seed, invariant: r.violations[0]!.invariant });
   }
@@ -59,10 +60,10 @@ test('the simulation catches a host that answers clients before commit', () => {
 
 test('the simulation catches a host that sends messages before persisting', () => {
   // Rarer: it takes a power cut between the send and the write (crash-in-write, crash-all), then
-  // an election or a commit that relied on the forgotten vote or acknowledgement (9 of 400 seeds
-  // with today's schedule, the first at 76; the simulation is deterministic, so this range holds two).
-  const caught = caughtSeeds((raft, seams) => new SendsBeforePersist(raft, seams), 160);
-  assert.ok(caught.length > 0, 'no seed in 1..160 caught messages sent before their batch was durable');
+  // an election or a commit that relied on the forgotten vote or acknowledgement (3 of 160 seeds
+  // with today's schedule: 32, 104, 155; the simulation is deterministic, so this range holds one).
+  const caught = caughtSeeds((raft, seams) => new SendsBeforePersist(raft, seams), 40);
+  assert.ok(caught.length > 0, 'no seed in 1..40 caught messages sent before their batch was durable');
 });
 
 test.run();

@@ -48,9 +48,12 @@ export class SimClients {
     }
   }
 
+  /** A ReadIndex read at every node that believes it leads (a deposed one included). */
   read(leaders: readonly SimNode[], process: (n: SimNode) => void): void {
-    if (leaders.length === 0) return;
-    const leader = this.rng.pick(leaders);
+    for (const leader of leaders) this.readAt(leader, process);
+  }
+
+  private readAt(leader: SimNode, process: (n: SimNode) => void): void {
     const ctx = `r${this.reads++}`;
     this.readsInFlight.set(ctx, this.maxAcked);
     try {

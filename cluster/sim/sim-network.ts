@@ -100,7 +100,8 @@ export class SimNetwork {
 
   /**
    * Deliver again `count` messages of terms older than the newest one sent (appends dropped by a
-   * partition included), 1-60 ms from now: old leaders' traffic reordered into a new term.
+   * partition included), 1-200 ms from now: old leaders' traffic reordered into a new term. Half
+   * the picks are appends that carry entries, the old messages that can still change a log.
    */
   replayOlderTerms(now: number, count: number): number {
     // Newest first: the last messages of the terms before the newest, where a deposed leader's
@@ -112,8 +113,19 @@ export class SimNetwork {
     for (const m of byAge) if (m.term > newest) newest = m.term;
     const old = byAge.filter((m) => m.term < newest && !drops(this.grudge, m.from, m.to)).slice(0, 48);
     if (old.length === 0) return 0;
-    for (let i = 0; i < count; i++) this.deliver(now + this.replayRng.int(1, 60), old[this.replayRng.int(0, old.length - 1)]!);
+    const appends = byAge.filter((m) => m.term < newest && m.type === 'append' && m.entries.length > 0).slice(0, 48);
+    for (let i = 0; i < count; i++) {
+      const from = appends.length > 0 && this.replayRng.chance(0.5) ? appends : old;
+      // Half land within the new term's first round trips (before followers learn its commits).
+      const lateMs = this.replayRng.chance(0.5) ? 20 : 200;
+      this.deliver(now + this.replayRng.int(1, lateMs), from[this.replayRng.int(0, from.length - 1)]!);
+    }
     return count;
+  }
+
+  /** A link cut while a message was on it loses the message (checked again at delivery). */
+  cutNow(m: Message): boolean {
+    return !this.healed && drops(this.grudge, m.from, m.to);
   }
 
   private replay(now: number, count: number): void {

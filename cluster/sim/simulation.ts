@@ -1,6 +1,6 @@
 import type { Message, NodeId } from '../raft/messages.ts';
 import { EventQueue } from './event-queue.ts';
-import { isolateGrudge } from '../common/grudge.ts';
+import { isolateGrudge, splitGrudge } from '../common/grudge.ts';
 import { planFaults, type FaultAction, type FaultPlan } from './fault-plan.ts';
 import { InvariantChecker, type Violation } from './invariants.ts';
 import { Rng } from '../common/rng.ts';
@@ -69,6 +69,8 @@ type SimEvent =
   /** Figure-8 churn: remove `node` if it still leads `term`; then bring it back. */
   | { kind: 'churn'; node: NodeId; term: number }
   | { kind: 'churn-heal'; node: NodeId }
+  /** A scheduled leader crash (crash-leader): crash, optionally heal the cut, restart later. */
+  | { kind: 'crash-now'; node: NodeId; healPartition: boolean; downMs: number }
   | { kind: 'check' };
 
 /**
@@ -252,6 +254,7 @@ class Simulation {
       }
       case 'deliver': {
         const n = this.nodes.get(item.msg.to)!;
+        if (this.net.cutNow(item.msg)) return;
         if (n.raft) {
           if (n.writeInFlight) this.stats.stepsDuringWrites++;
           n.raft.step(item.msg);
@@ -277,6 +280,15 @@ class Simulation {
         this.net.setGrudge(new Map());
         this.dynamicFaults.push(`${this.now}ms churn heals ${item.node}'s isolation`);
         return;
+      case 'crash-now': {
+        if (this.healed) return;
+        const n = this.nodes.get(item.node)!;
+        this.crash(n);
+        if (item.healPartition) this.net.setGrudge(new Map());
+        const at = this.now + item.downMs;
+        this.queue.push(at, { kind: 'fault', action: { atMs: at, kind: 'restart', node: item.node, describe: `${at}ms restart ${item.node}` } });
+        return;
+      }
       case 'check':
         this.checker.logMatching([...this.nodes.values()]);
         this.queue.push(this.now + 50, item);
@@ -292,6 +304,28 @@ class Simulation {
       case 'crash-in-write': if (this.nodes.get(a.node)!.alive) this.doomed.add(a.node); break;
       case 'crash-all': for (const n of this.nodes.values()) this.crash(n); break;
       case 'restart-all': for (const n of this.nodes.values()) this.restart(n); break;
+      case 'isolate-leader': {
+        const leader = this.newestLeader();
+        if (!leader) break;
+        this.net.setGrudge(isolateGrudge(leader.id, this.ids));
+        this.dynamicFaults.push(`${this.now}ms isolates leader ${leader.id} of term ${leader.raft!.status().term} until ${this.now + a.holdMs}ms`);
+        this.queue.push(this.now + a.holdMs, { kind: 'churn-heal', node: leader.id });
+        break;
+      }
+      case 'crash-leader': {
+        const leader = this.newestLeader();
+        if (!leader) break;
+        if (a.minority) {
+          const others = this.ids.filter((x) => x !== leader.id);
+          const keep = this.crashRng.shuffle(others).slice(0, Math.floor((this.ids.length - 1) / 2) - 1);
+          this.net.setGrudge(splitGrudge([leader.id, ...keep], others.filter((x) => !keep.includes(x))));
+        }
+        this.clients.propose([leader], this.processFn);
+        const at = this.now + a.afterMs;
+        this.dynamicFaults.push(`${this.now}ms leader ${leader.id} of term ${leader.raft!.status().term} takes a proposal${a.minority ? ' cut to a minority' : ''}, crashes at ${at}ms`);
+        this.queue.push(at, { kind: 'crash-now', node: leader.id, healPartition: a.minority, downMs: a.downMs });
+        break;
+      }
       case 'transfer': {
         const [leader] = this.leaders();
         if (!leader) break;
@@ -318,7 +352,9 @@ class Simulation {
   private maybeChurn(node: NodeId, term: number): void {
     if (!this.healed && this.plan.electionReplays > 0) this.net.replayOlderTerms(this.now, this.plan.electionReplays);
     if (this.healed || this.plan.churnRate === 0 || !this.churnRng.chance(this.plan.churnRate)) return;
-    this.queue.push(this.now + this.churnRng.int(1, 40), { kind: 'churn', node, term });
+    // A third of them at once: the no-op and first proposals still in flight are lost with it.
+    const afterMs = this.churnRng.chance(0.3) ? 0 : this.churnRng.int(1, 40);
+    this.queue.push(this.now + afterMs, { kind: 'churn', node, term });
   }
 
   private churn(id: NodeId, term: number): void {
@@ -385,6 +421,13 @@ class Simulation {
     this.clients.forget(node.id);
     const at = this.now + this.crashRng.int(50, 500);
     this.queue.push(at, { kind: 'fault', action: { atMs: at, kind: 'restart', node: node.id, describe: `${at}ms restart ${node.id} after a torn write` } });
+  }
+
+  /** The leader of the highest term, if any node believes it leads. */
+  private newestLeader(): SimNode | undefined {
+    let best: SimNode | undefined;
+    for (const n of this.leaders()) if (!best || n.raft!.status().term > best.raft!.status().term) best = n;
+    return best;
   }
 
   private leaders(): SimNode[] {

@@ -24,12 +24,18 @@ function runFolder(readValue: string | null, runtime: Record<string, unknown> = 
     ev(1, 'invoke', 'read', null, 3e6, 'k0'), ev(1, 'ok', 'read', readValue, 4e6, 'k0'),
     ev(2, 'invoke', 'append', '0', 5e6), ev(2, 'ok', 'append', [1, 'node1'], 6e6),
   ].map((e, index) => ({ ...e, index }));
-  writeFileSync(join(dir, 'run.json'), JSON.stringify({ experiment: 'partition-leader', seed: 1, clientId: 'c', historyOriginEpochMs: 1_700_000_000_000 }));
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ experiment: 'partition-leader', seed: 1, clientId: 'c', historyOriginEpochMs: 1_700_000_000_000, startedAt: '2023-11-14T22:13:20.000Z', trials: 1 }));
   writeFileSync(join(dir, 'history.jsonl'), history.map((e) => JSON.stringify(e)).join('\n') + '\n');
   writeFileSync(join(dir, 'events.jsonl'), JSON.stringify({ type: 'node', atMs: 1_700_000_000_000, node: 'node1', seq: 1, ts: 1_700_000_000_000, kind: 'elected', term: 2 }) + '\n');
   const log = (node: string) => ({ node, commitIndex: 1, snapshotIndex: 0, entries: [{ index: 1, term: 2, kind: 'command', command: { op: 'append', clientId: 'c', requestId: '0' } }] });
   writeFileSync(join(dir, 'final-logs.json'), JSON.stringify({ leader: 'node1', logs: [log('node1'), log('node2')], compacted: [] }));
-  writeFileSync(join(dir, 'results.json'), JSON.stringify({ verdict: 'valid', trials: 1, checks: { 'cluster-restored': { checker: 'cluster-restored', valid: true }, ...runtime } }));
+  // What a real run writes (reports/run-files/chaos-run-files.ts), so the report renders from it.
+  const q = { count: 1, p50: 200, p90: 200, p99: 200, max: 200 };
+  writeFileSync(join(dir, 'results.json'), JSON.stringify({
+    verdict: 'valid', reason: null, experiment: 'partition-leader', seed: 1, trials: 1,
+    electionMs: q, unavailabilityMs: q, writeLatencyMs: q, workload: { invoked: 1, ok: 1, fail: 0, info: 0 },
+    checks: { 'cluster-restored': { checker: 'cluster-restored', valid: true }, ...runtime }, perTrial: [],
+  }));
   return dir;
 }
 

@@ -38,7 +38,8 @@ function main(argv: string[]): number {
   const checked = checkRun({ ...stored.input, linearizabilityBudgetMs: budget });
   // Everything the run measured stays; the checks and the verdict are this check's.
   writeJson(stored.dir, 'results.json', {
-    ...(stored.results ?? { experiment: stored.run.experiment, seed: stored.run.seed }),
+    // The run's identity always, so the results file matches its schema whatever the old one held.
+    experiment: stored.run.experiment, seed: stored.run.seed, ...stored.results,
     verdict: checked.verdict, reason: checked.reason, checks: checked.checks, checkMs: checked.checkMs,
     checkedAt: new Date().toISOString(), checkedBy: 'just check',
   });

@@ -74,8 +74,9 @@ test('the restart-all experiment: valid, every node a new process, a leader elec
   const injected = events.filter((e) => e.type === 'fault' && e.phase === 'inject');
   assert.is(injected.length, 1);
   assert.equal(injected[0].nodes, ['node1', 'node2', 'node3']);
-  // The measurements count from the restart, after the kill and the hold.
-  assert.ok(t.faultAtMs! >= injected[0].atMs + 500, `measured from ${t.faultAtMs}, injected at ${injected[0].atMs}`);
+  // The measurements count from the restart, after the kill and the 500 ms hold (a timer and
+  // Date.now() may disagree by a millisecond: CI saw 499).
+  assert.ok(t.faultAtMs! >= injected[0].atMs + 498, `measured from ${t.faultAtMs}, injected at ${injected[0].atMs}`);
 });
 
 test.run();

@@ -47,10 +47,11 @@ async function waitFor(what: string, timeoutMs: number, check: () => Promise<boo
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-/** A short open-loop bench against the cluster's gateway; its generator registers like the runner. */
+/** An open-loop bench against the cluster's gateway; its generator registers like the runner. 12 s: Prometheus
+ * applies a new file_sd target up to ~10 s after it appears (refresh plus its 5 s update throttle). */
 async function bench(): Promise<void> {
   const out = await new Promise<{ code: number | null; text: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench', 'cli.ts'), '100rps', '--duration', '4s', '--warmup', '0s', '--connections', '8', '--target', cluster.gatewayUrl], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench', 'cli.ts'), '100rps', '--duration', '12s', '--warmup', '0s', '--connections', '8', '--target', cluster.gatewayUrl], {
       cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RAFT_DATA_DIR: cluster.dataDir },
     });
     let text = '';

@@ -4,7 +4,7 @@
 // There is no schedule here, hence no corrected latency: `corrected` is null, `latencyBasis` says
 // 'service-time-only', and the series buckets requests by their actual start second.
 import { performance } from 'node:perf_hooks';
-import { authHeader, clusterTlsOptions } from '../cluster/auth/client-credentials.ts';
+import { authHeader, clusterTlsOptions } from '../cluster/common/client-credentials.ts';
 import autocannon from 'autocannon';
 import { z } from 'zod';
 import { classifyError, httpErrorKind } from './error-kind.ts';

@@ -15,7 +15,7 @@
 // - The run ends by itself: after the last slot, within timeoutMs plus one sweep.
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
-import { clusterConnect, withCredentials } from '../cluster/auth/client-credentials.ts';
+import { clusterTlsOptions, withCredentials } from '../cluster/common/client-credentials.ts';
 import { z } from 'zod';
 import { DeadlineQueue } from './deadline-queue.ts';
 import { GeneratorHealth } from './generator-health.ts';
@@ -91,7 +91,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LoadResult>
     bodyTimeout: timeoutMs + 1000,
     // Connections are kept alive: one handshake per connection, not per request. A run's own TLS
     // (etcd-tls' client certificate) wins; otherwise the cluster CA when the target is ours.
-    connect: options.tls ? { ...options.tls } : clusterConnect(options.target),
+    connect: options.tls ? { ...options.tls } : clusterTlsOptions(options.target),
   }), options.target);
   const corrected = createLatencyHistogram();
   const raw = createLatencyHistogram();

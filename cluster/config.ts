@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { registerClusterOrigins } from './auth/client-credentials.ts';
+import { registerClusterOrigins } from './common/client-credentials.ts';
 
 /**
  * One validated configuration for every process (nodes, gateway, runner, benches):

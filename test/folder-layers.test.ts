@@ -18,17 +18,6 @@ const layers = ['cluster/common', 'cluster', 'monitoring', 'reports', 'bench', '
 
 interface Import { readonly file: string; readonly line: number; readonly target: string }
 
-/**
- * Known debt. The test fails when an entry is no longer needed, so the list only shrinks.
- * (`--runtime docker` no longer is: the CLIs ask cluster/common/runtime-commands.ts, and
- * cluster/containers/register.ts provides the docker handlers from above.)
- */
-const knownUpward: ReadonlySet<string> = new Set([
-  // Also a cycle: the config validates security material from auth, whose CLIs load the config.
-  'cluster/config.ts -> cluster/auth/client-credentials.ts',
-]);
-const isKnown = (imp: Import) => knownUpward.has(`${imp.file} -> ${imp.target}`);
-
 function sourceFiles(dir: string, out: string[]): string[] {
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules' || name === 'runs' || name === 'data') continue;
@@ -75,7 +64,7 @@ export function isTestCode(file: string): boolean {
 export function upwardImports(imports: readonly Import[]): string[] {
   const bad: string[] = [];
   for (const imp of imports) {
-    if (isTestCode(imp.file) || isKnown(imp)) continue;
+    if (isTestCode(imp.file)) continue;
     const from = layers.indexOf(layerOf(imp.file));
     const to = layers.indexOf(layerOf(imp.target));
     if (to < 0) bad.push(`${imp.file}:${imp.line} imports ${imp.target}, which is in no layer`);
@@ -88,7 +77,7 @@ export function upwardImports(imports: readonly Import[]): string[] {
 export function unitCycles(imports: readonly Import[]): string[] {
   const edges = new Map<string, Map<string, Import>>();
   for (const imp of imports) {
-    if (isTestCode(imp.file) || isKnown(imp)) continue;
+    if (isTestCode(imp.file)) continue;
     const a = unitOf(imp.file);
     const b = unitOf(imp.target);
     if (a === b) continue;
@@ -127,11 +116,6 @@ test('the scan sees the repo: hundreds of files and imports across every layer',
 test('no production import goes up a layer', () => {
   const bad = upwardImports(imports);
   assert.equal(bad, [], bad.join('\n'));
-});
-
-test('every known upward import is still there (remove it from the list once fixed)', () => {
-  const present = new Set(imports.map((i) => `${i.file} -> ${i.target}`));
-  assert.equal([...knownUpward].filter((k) => !present.has(k)), []);
 });
 
 test('no cycle between folders of production code', () => {

@@ -6,7 +6,7 @@
 //   no --target    the local cluster's gateway (cluster config) if it answers; otherwise a local
 //                  cluster started for this run on free ports in a temp data dir, stopped after
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { registerTargetOrigin } from '../../cluster/auth/client-credentials.ts';
+import { registerTargetOrigin } from '../../cluster/common/client-credentials.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';

@@ -1,5 +1,5 @@
 import { Pool, type Dispatcher } from 'undici';
-import { clusterConnect, withCredentials } from '../../cluster/auth/client-credentials.ts';
+import { clusterTlsOptions, withCredentials } from '../../cluster/common/client-credentials.ts';
 import type { Histogram } from 'hdr-histogram-js';
 import { createLatencyHistogram, recordMs } from '../../cluster/common/histograms.ts';
 import type { Rng } from '../../cluster/common/rng.ts';
@@ -38,7 +38,7 @@ export class AppendWorkload extends OpenLoopWorkload {
 
   constructor(private readonly o: AppendWorkloadOptions) {
     super(o.rateRps, () => o.clock.nowEpochMs(), o.history ?? new HistoryRecorder(o.clock), o.concurrencyMax);
-    this.pool = withCredentials(new Pool(o.gatewayUrl, { connections: o.concurrencyMax, pipelining: 1, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs, connect: clusterConnect(o.gatewayUrl) }), o.gatewayUrl);
+    this.pool = withCredentials(new Pool(o.gatewayUrl, { connections: o.concurrencyMax, pipelining: 1, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs, connect: clusterTlsOptions(o.gatewayUrl) }), o.gatewayUrl);
   }
 
   protected async closePools(): Promise<void> {

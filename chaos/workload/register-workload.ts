@@ -1,5 +1,5 @@
 import { Pool, type Dispatcher } from 'undici';
-import { clusterConnect, withCredentials } from '../../cluster/auth/client-credentials.ts';
+import { clusterTlsOptions, withCredentials } from '../../cluster/common/client-credentials.ts';
 import type { Rng } from '../../cluster/common/rng.ts';
 import type { Value } from '../../reports/run-files/history-file.ts';
 import type { HistoryRecorder } from './history-recorder.ts';
@@ -59,7 +59,7 @@ export class RegisterWorkload extends OpenLoopWorkload {
   constructor(private readonly o: RegisterWorkloadOptions) {
     if (!(o.clients >= 1) || o.keys.length === 0) throw new RangeError('a register workload needs at least one client and one key');
     super(o.rateRps, () => o.history.clock.nowEpochMs(), o.history, o.clients);
-    this.pool = (url: string) => withCredentials(new Pool(url, { connections: o.clients, pipelining: 1, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs, connect: clusterConnect(url) }), url);
+    this.pool = (url: string) => withCredentials(new Pool(url, { connections: o.clients, pipelining: 1, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs, connect: clusterTlsOptions(url) }), url);
     this.gateway = this.pool(o.gatewayUrl);
     this.nodePools = (o.staleReadNodes ?? []).map((n) => this.pool(n.url));
     this.pinned = (o.pinnedNodes ?? []).map((n) => this.pool(n.url));

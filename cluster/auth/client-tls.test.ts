@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { startCluster, type Cluster } from '../../test/cluster-harness.ts';
-import { clusterCa } from './client-credentials.ts';
+import { clusterCa } from '../common/client-credentials.ts';
 
 let c: Cluster;
 test.before(async () => {

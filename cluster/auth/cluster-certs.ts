@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tlsDir } from '../common/credential-paths.ts';
 
 /**
  * The cluster's certificate authority and one certificate per node, for mutual TLS on peer
@@ -18,9 +19,7 @@ export class CertError extends Error {
 /** The gateway's certificate (client TLS) is made under the same CA with this name; no node has it. */
 export const gatewayCertName = 'gateway';
 
-export function tlsDir(dataDirAbs: string): string {
-  return join(dataDirAbs, 'tls');
-}
+export { tlsDir };
 
 export interface NodeTlsFiles {
   readonly ca: Buffer;

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { adminTokenPath, authDir } from '../common/credential-paths.ts';
 
 /**
  * Bearer tokens of one cluster, in `<dataDir>/auth/tokens.json` (mode 0600). Only a token's
@@ -22,21 +23,16 @@ export interface TokenRecord {
 
 interface TokenFile { readonly tokens: TokenRecord[] }
 
+export { adminTokenPath, authDir };
+
 export class AuthError extends Error {
   constructor(readonly code: 'TOKEN_STORE_INVALID' | 'TOKEN_NOT_FOUND' | 'BAD_ROLE', message: string) {
     super(message);
   }
 }
 
-export function authDir(dataDirAbs: string): string {
-  return join(dataDirAbs, 'auth');
-}
 export function tokensPath(dataDirAbs: string): string {
   return join(authDir(dataDirAbs), 'tokens.json');
-}
-/** The admin token `up` creates, in plain text, which every project command reads. */
-export function adminTokenPath(dataDirAbs: string): string {
-  return join(authDir(dataDirAbs), 'admin.token');
 }
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();

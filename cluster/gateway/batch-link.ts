@@ -1,5 +1,5 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { authHeader, requestFor } from '../auth/client-credentials.ts';
+import { authHeader, requestFor } from '../common/client-credentials.ts';
 import { LineSplitter } from '../http/line-splitter.ts';
 import { NodeUnavailableError } from './errors.ts';
 import type { NodeAnswer } from './node-client.ts';

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { request } from 'undici';
 import { test } from 'uvu';
-import { tokenFor } from '../auth/client-credentials.ts';
+import { tokenFor } from '../common/client-credentials.ts';
 import * as assert from 'uvu/assert';
 import { call, startRig, waitFor, type Rig } from './test-helpers.ts';
 

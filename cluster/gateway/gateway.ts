@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { registerClusterOrigins } from '../auth/client-credentials.ts';
+import { registerClusterOrigins } from '../common/client-credentials.ts';
 import { authorize, gatewayNeed } from '../auth/request-auth.ts';
 import { ensureClusterCerts, gatewayCertName, readNodeTls } from '../auth/cluster-certs.ts';
 import { createTlsOrPlainServer, refusePlainClient } from '../http/tls-or-plain-server.ts';

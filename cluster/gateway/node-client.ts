@@ -1,7 +1,7 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, IsolatedCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
 import { Pool } from 'undici';
 import { isLeadershipAnswer } from '../common/outcome-table.ts';
-import { authHeader, clusterConnect } from '../auth/client-credentials.ts';
+import { authHeader, clusterTlsOptions } from '../common/client-credentials.ts';
 import { BatchLink } from './batch-link.ts';
 import { NodeUnavailableError } from './errors.ts';
 
@@ -64,7 +64,7 @@ export class NodeClient {
   private readonly forwarded = new Set<AbortController>();
 
   constructor(readonly id: string, readonly url: string, options: NodeClientOptions = nodeClientDefaults, private readonly clusterId: string | null = null) {
-    this.pool = new Pool(url, { connections: options.connections, pipelining: 1, keepAliveTimeout: 30_000, connect: clusterConnect(url) });
+    this.pool = new Pool(url, { connections: options.connections, pipelining: 1, keepAliveTimeout: 30_000, connect: clusterTlsOptions(url) });
     this.batchLink = new BatchLink(id, url, clusterId ? { [clusterHeader]: clusterId } : {});
     // Abandoned calls say nothing about the node's health: they do not count as failures.
     const policy = handleWhen((err) => err instanceof NodeUnavailableError && err.code !== 'ABANDONED').orWhenResult(isUnhealthyAnswer);

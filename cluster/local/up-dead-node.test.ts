@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { localCliSandbox, type CliRun } from '../../test/local-cli-harness.ts';
-import { clusterToken } from '../auth/client-credentials.ts';
+import { clusterToken } from '../common/client-credentials.ts';
 
 const { dataDir, basePort, records, cli } = await localCliSandbox({
   prefix: 'up-dead-node-', ports: 10, timeoutMs: 60_000,

@@ -9,7 +9,7 @@ import { FileStorage } from '../storage/file-storage.ts';
 import { decideStart, hasRaftState, parseInitialClusterState, peersFormed, readNodeIdentity, writeNodeIdentity, type NodeIdentity } from './node-identity.ts';
 import { ensureAdminToken, TokenVerifier } from '../auth/token-store.ts';
 import { ensureClusterCerts, readNodeTls } from '../auth/cluster-certs.ts';
-import { skipGlobalCredentials } from '../auth/client-credentials.ts';
+import { skipGlobalCredentials } from '../common/client-credentials.ts';
 import { openAuditLog, redactSecrets } from '../auth/audit-log.ts';
 import { createNodeMetrics } from './node-metrics.ts';
 import { createNodeServer } from './node-app.ts';

@@ -2,7 +2,7 @@
 // open-loop bench through the bench CLI, both against a real cluster from test/cluster-harness.ts.
 // Nothing here writes result files by hand; the folders are what the runner and the CLI produce.
 import { spawn } from 'node:child_process';
-import { clusterToken } from '../../cluster/auth/client-credentials.ts';
+import { clusterToken } from '../../cluster/common/client-credentials.ts';
 import { renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { leaderKill } from '../../chaos/experiments/leader-kill.ts';

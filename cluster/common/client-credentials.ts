@@ -4,8 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Agent, Dispatcher } from 'undici';
-import { tlsDir } from './cluster-certs.ts';
-import { adminTokenPath } from './token-store.ts';
+import { adminTokenPath, tlsDir } from './credential-paths.ts';
 
 /**
  * The client side of the cluster's tokens, in one place: every project command (chaos, bench,
@@ -93,13 +92,10 @@ export function clusterCa(url: string | URL): Buffer | null {
   return dir === undefined ? null : caOfDir(dir);
 }
 
-/** undici `connect` options for a Pool or Client to `url`: `new Pool(url, { connect: clusterConnect(url) })`. */
-export function clusterConnect(url: string): { ca: Buffer } | undefined {
-  const ca = clusterCa(url);
-  return ca === null ? undefined : { ca };
-}
-
-/** TLS options (`{ ca }` or nothing) for node:https or autocannon requests to `url`. */
+/**
+ * TLS options for requests to `url`: `{ ca }` for a registered cluster's https origin, else `{}`.
+ * Serves node:https, autocannon and undici alike (`new Pool(url, { connect: clusterTlsOptions(url) })`).
+ */
 export function clusterTlsOptions(url: string | URL): { ca?: Buffer } {
   const ca = clusterCa(url);
   return ca === null ? {} : { ca };

@@ -1,5 +1,5 @@
-// Reads a chaos run folder back into what checkRun needs, so a stored run is judged from its
-// files alone: run.json (clientId, clock origin), history.jsonl, events.jsonl (node audit events
+// Reads a chaos run folder back into what checkRun needs, through the run-file schemas, so a
+// stored run is judged from its files alone: run.json (clientId, clock origin), history.jsonl, events.jsonl (node audit events
 // and trial records), final-logs.json (absent when the final reads failed or the run predates
 // it) and results.json (the checks only the live run could observe).
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -9,14 +9,17 @@ import type { IsolatedTrial } from '../checker/deposed-leader.ts';
 import { pairOperations, parseHistoryJsonl } from '../../reports/run-files/history-file.ts';
 import type { FinalLogs, RunCheckInput } from '../checker/run-checks.ts';
 import type { CheckResult } from '../checker/verdict.ts';
-import type { LivenessBounds } from '../checker/liveness.ts';
 import type { NodeEvent } from './node-event-poller.ts';
 import { trialLiveness } from './run-types.ts';
-import { chaosRunSchema, finalLogsSchema } from '../../reports/run-files/chaos-run-files.ts';
+import { z } from 'zod';
+import { ReportError } from '../../reports/errors.ts';
+import { readJsonLines, readRunFile } from '../../reports/model/run-files.ts';
+import { chaosEventSchema, chaosResultsSchema, chaosRunSchema, finalLogsSchema } from '../../reports/run-files/chaos-run-files.ts';
 import { schemaProblem } from '../../reports/run-files/run-file-check.ts';
 
-/** What a re-check needs of run.json; an older run without the rest still loads. */
+/** What a re-check needs of run.json and results.json; an older run without the rest still loads. */
 const runForCheck = chaosRunSchema.pick({ clientId: true, historyOriginEpochMs: true, checkBudgetMs: true, liveness: true });
+const resultsForCheck = chaosResultsSchema.pick({ checks: true }).loose();
 
 export class BadRunFolderError extends Error {
   readonly code = 'BAD_RUN_FOLDER';
@@ -29,7 +32,7 @@ export interface StoredRun {
   readonly dir: string;
   readonly run: Record<string, unknown>;
   /** null when the run left none (it did not finish). */
-  readonly results: Record<string, unknown> | null;
+  readonly results: z.infer<typeof resultsForCheck> | null;
   /** Everything but the budget, which the caller chooses. */
   readonly input: Omit<RunCheckInput, 'linearizabilityBudgetMs'>;
   /** The budget the run itself used, when it recorded one. */
@@ -38,93 +41,70 @@ export interface StoredRun {
 
 export function readStoredRun(dir: string): StoredRun {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new BadRunFolderError(`${dir} is not a folder`);
-  const run = readJson(dir, 'run.json', true) as Record<string, unknown>;
-  const parsedRun = runForCheck.safeParse(run);
-  if (!parsedRun.success) {
-    throw new BadRunFolderError(`${schemaProblem(join(dir, 'run.json'), parsedRun.error)}: not a chaos run folder`);
-  }
-  const checkRun = parsedRun.data;
+  const { run, checkRun, events, finalLogs, results } = readFolder(dir);
   const history = readHistory(dir);
-  const events = readJsonl(dir, 'events.jsonl');
-  const nodeEvents = events.filter((e) => e.type === 'node') as unknown as NodeEvent[];
-  const isolated: IsolatedTrial[] = events
-    .filter((e) => e.type === 'trial' && typeof e.isolated === 'object' && e.isolated !== null)
-    .map((e) => ({ trial: e.trial as number, ...(e.isolated as Omit<IsolatedTrial, 'trial'>) }));
-  const finalLogs = readJson(dir, 'final-logs.json', false) as FinalLogs | null;
-  const parsedLogs = finalLogs === null ? null : finalLogsSchema.safeParse(finalLogs);
-  if (parsedLogs && !parsedLogs.success) throw new BadRunFolderError(schemaProblem(join(dir, 'final-logs.json'), parsedLogs.error));
-  const results = readJson(dir, 'results.json', false) as Record<string, unknown> | null;
+  const nodeEvents = events.flatMap((e) => (e.type === 'node' ? [toNodeEvent(dir, e)] : []));
+  const trials = events.flatMap((e) => (e.type === 'trial' ? [e] : []));
+  const isolated: IsolatedTrial[] = trials.flatMap((t) => (t.isolated ? [{ trial: t.trial, ...t.isolated }] : []));
   const runtimeChecks: CheckResult[] = [];
   if (results === null) {
     runtimeChecks.push({ checker: 'run-completed', valid: 'unknown', reason: 'results.json is missing: the run may not have finished' });
   } else {
-    const stored = (results.checks ?? {}) as Record<string, CheckResult>;
-    for (const [name, c] of Object.entries(stored)) if (runtimeCheckNames.has(name)) runtimeChecks.push(c);
+    for (const [name, c] of Object.entries(results.checks)) {
+      if (!runtimeCheckNames.has(name)) continue;
+      const { reason, ...rest } = c;
+      runtimeChecks.push({ ...rest, checker: c.checker ?? name, ...(reason ? { reason } : {}) });
+    }
   }
   return {
     dir, run, results, runBudgetMs: checkRun.checkBudgetMs ?? null,
     input: {
-      history, clientId: checkRun.clientId, historyOriginEpochMs: checkRun.historyOriginEpochMs, finalLogs,
+      history, clientId: checkRun.clientId, historyOriginEpochMs: checkRun.historyOriginEpochMs, finalLogs: finalLogs as FinalLogs | null,
       nodeEvents, isolated, runtimeChecks,
-      trials: events.filter((e) => e.type === 'trial' && typeof e.trial === 'number')
-        .map((e) => trialLiveness(e as unknown as Parameters<typeof trialLiveness>[0])),
-      liveness: isBounds(run.liveness) ? run.liveness : null,
+      trials: trials.map(trialLiveness),
+      liveness: checkRun.liveness ?? null,
     },
   };
 }
 
-function readText(dir: string, name: string, required: boolean): string | null {
-  const path = join(dir, name);
-  if (!existsSync(path)) {
-    if (required) throw new BadRunFolderError(`${dir} has no ${name}: not a chaos run folder`);
-    return null;
-  }
-  return readFileSync(path, 'utf8');
-}
-
-function readJson(dir: string, name: string, required: boolean): unknown {
-  const text = readText(dir, name, required);
-  if (text === null) return null;
+/** The folder's JSON files through their schemas; the report's readers are reused, their errors renamed. */
+function readFolder(dir: string) {
   try {
-    const v = JSON.parse(text) as unknown;
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
-    return v;
-  } catch (err) {
-    throw new BadRunFolderError(`${join(dir, name)} is not a JSON object (${(err as Error).message})`);
-  }
-}
-
-function readJsonl(dir: string, name: string): Record<string, unknown>[] {
-  const text = readText(dir, name, true)!;
-  const rows: Record<string, unknown>[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.trim() === '') continue;
-    try {
-      rows.push(JSON.parse(lines[i]!) as Record<string, unknown>);
-    } catch {
-      throw new BadRunFolderError(`${join(dir, name)} line ${i + 1} is not JSON`);
+    const run = readRunFile(dir, 'run.json', z.record(z.string(), z.unknown()));
+    if (run === null) throw new BadRunFolderError(`${dir} has no run.json: not a chaos run folder`);
+    const parsedRun = runForCheck.safeParse(run);
+    if (!parsedRun.success) {
+      throw new BadRunFolderError(`${schemaProblem(join(dir, 'run.json'), parsedRun.error)}: not a chaos run folder`);
     }
-  }
-  return rows;
-}
-
-function readHistory(dir: string) {
-  const text = readText(dir, 'history.jsonl', true)!;
-  try {
-    const events = parseHistoryJsonl(text);
-    pairOperations(events);
-    return events;
+    const events = readJsonLines(dir, 'events.jsonl', chaosEventSchema);
+    if (events === null) throw new BadRunFolderError(`${dir} has no events.jsonl: not a chaos run folder`);
+    const finalLogs = readRunFile(dir, 'final-logs.json', finalLogsSchema);
+    const results = readRunFile(dir, 'results.json', resultsForCheck);
+    return { run, checkRun: parsedRun.data, events, finalLogs, results };
   } catch (err) {
-    if (err instanceof CheckerError) throw new BadRunFolderError(`${join(dir, 'history.jsonl')}: ${err.message}`);
+    if (err instanceof ReportError) throw new BadRunFolderError(err.message);
     throw err;
   }
 }
 
-/** run.json's liveness bounds: an object of numbers, or nothing (a run from before they existed). */
-function isBounds(v: unknown): v is LivenessBounds {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const b = v as Record<string, unknown>;
-  return ['electionMsMax', 'unavailabilityMsMax'].every((k) => b[k] === undefined || (typeof b[k] === 'number' && Number.isFinite(b[k])));
+/** A node event as the poller recorded it: with its node, kind, sequence and clock, or the folder is bad. */
+function toNodeEvent(dir: string, e: { node?: string; kind?: string; [k: string]: unknown }): NodeEvent {
+  const { node, kind, seq, ts } = e;
+  if (typeof node !== 'string' || typeof kind !== 'string' || typeof seq !== 'number' || typeof ts !== 'number') {
+    throw new BadRunFolderError(`${join(dir, 'events.jsonl')}: a node event lacks its node, kind, seq or ts`);
+  }
+  return { ...e, node, kind, seq, ts };
 }
 
+function readHistory(dir: string) {
+  const path = join(dir, 'history.jsonl');
+  if (!existsSync(path)) throw new BadRunFolderError(`${dir} has no history.jsonl: not a chaos run folder`);
+  try {
+    const events = parseHistoryJsonl(readFileSync(path, 'utf8'));
+    pairOperations(events);
+    return events;
+  } catch (err) {
+    if (err instanceof CheckerError) throw new BadRunFolderError(`${path}: ${err.message}`);
+    throw err;
+  }
+}

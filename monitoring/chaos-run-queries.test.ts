@@ -23,8 +23,9 @@ const mayBeEmpty = new Set([
   'Benchmark / Errors by kind / A',
   'Cluster Health / Gateway answers NO_LEADER / A',
   'Write Performance / Gateway batch size / A',
+  'Raft cluster / Snapshots per minute / A',
 ]);
-const runDashboards = ['chaos-experiment.json', 'benchmark.json', 'leader-election.json', 'cluster-health.json', 'write-performance.json', 'replication-lag.json'];
+const runDashboards = ['chaos-experiment.json', 'benchmark.json', 'leader-election.json', 'cluster-health.json', 'write-performance.json', 'replication-lag.json', 'raft-cluster.json', 'gateway.json'];
 const scrapeIntervalMs = 1000;
 
 let cluster: Cluster;

@@ -2,7 +2,7 @@
 // can run each one against a real Prometheus instead of trusting that the JSON looks right.
 
 export interface DashboardQuery {
-  /** "Raft cluster / Term per node / A" or "Raft cluster / annotation Leader elected". */
+  /** "Raft cluster / Term per node / A" or "Raft cluster / annotation Leader changes". */
   readonly source: string;
   readonly expr: string;
   /** Legend template ({{label}}); empty for annotations' titles that name no label. */

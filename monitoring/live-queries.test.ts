@@ -21,10 +21,11 @@ import { activeTargets, loadedRules, queryInstant, queryRange, type Series } fro
 const emptyWithoutFaults = [
   'Raft cluster / Peer send errors per second / A',
   'Raft cluster / Snapshots per minute / A',
-  'Raft cluster / annotation Leader elected',
+  'Raft cluster / annotation Leader changes',
   'Raft cluster / annotation Node down',
   'Gateway / Failovers, retries and NO_LEADER per second / B',
   'Gateway / annotation Gateway saw a new leader',
+  'Gateway / annotation Leader changes',
   'Leader Election / annotation Leader changes',
   'Chaos experiment / annotation Leader changes',
   'Benchmark / annotation Leader changes',

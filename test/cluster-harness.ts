@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Test } from 'uvu';
 import { gatewayUrl, loadConfig, type ClusterConfig } from '../cluster/config.ts';
 import { gatewayName } from '../cluster/local/cluster-processes.ts';
 import { fetchAllStatuses, fetchGatewayStatus, leaderOf, type GatewayStatus, type RaftStatus } from '../cluster/local/cluster-probe.ts';
@@ -202,5 +203,35 @@ async function startOnce(nodes: number, opts: StartClusterOptions): Promise<Clus
         rmSync(dataDir, { recursive: true, force: true });
       }
     },
+  };
+}
+
+/** What a file of experiment tests shares: its cluster and an empty runs folder. */
+export interface ExperimentBench {
+  readonly cluster: Cluster;
+  readonly runsDir: string;
+}
+
+/**
+ * Registers, on `suite`, a before hook that starts a real cluster (a 60 s start limit, grown with
+ * load) and makes an empty runs folder, and an after hook that stops and removes both.
+ */
+export function experimentBench(suite: Test, opts: StartClusterOptions = {}): ExperimentBench {
+  let cluster: Cluster | undefined;
+  let runsDir = '';
+  suite.before(async () => {
+    cluster = await startCluster({ readyTimeoutMs: 60_000, ...opts });
+    runsDir = mkdtempSync(join(tmpdir(), 'chaos-runs-'));
+  });
+  suite.after(async () => {
+    await cluster?.stop();
+    if (runsDir) rmSync(runsDir, { recursive: true, force: true });
+  });
+  return {
+    get cluster() {
+      if (!cluster) throw new Error('the cluster has not started (see the before hook\'s error)');
+      return cluster;
+    },
+    get runsDir() { return runsDir; },
   };
 }

@@ -2,12 +2,11 @@
 // each ends valid on the unmodified code, does what it says (two faults chained in one trial,
 // gateway links cut, fail/info outcomes past the gateway deadline, a wiped node rejoining), and
 // leaves no toxic and no stopped node behind.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startCluster, type Cluster } from '../../test/cluster-harness.ts';
+import { experimentBench } from '../../test/cluster-harness.ts';
 import { runExperiment, type RunOptions } from '../runner/run-experiment.ts';
 import { openLocalTarget } from '../runner/local-target.ts';
 import type { Experiment } from './experiment.ts';
@@ -17,24 +16,13 @@ import { majorityDownExperiment } from './majority-down.ts';
 import { partitionGatewayExperiment } from './partition-gateway.ts';
 import { slowThenKillExperiment } from './slow-then-kill.ts';
 
-let cluster: Cluster;
-let runsDir: string;
-
-test.before(async () => {
-  cluster = await startCluster({ readyTimeoutMs: 60_000 });
-  runsDir = mkdtempSync(join(tmpdir(), 'chaos-runs-'));
-});
-
-test.after(async () => {
-  await cluster?.stop();
-  if (runsDir) rmSync(runsDir, { recursive: true, force: true });
-});
+const bench = experimentBench(test);
 
 async function runOne(experiment: Experiment, seed: number, holdMs: number, extra: Partial<RunOptions> = {}) {
   const lines: string[] = [];
-  const { target } = await openLocalTarget(cluster.config, cluster.manager, seed);
+  const { target } = await openLocalTarget(bench.cluster.config, bench.cluster.manager, seed);
   const outcome = await runExperiment(target, {
-    experiment, trials: 1, seed, rateRps: 25, holdMs, concurrencyMax: 64, recoveryTimeoutMs: 30_000, runsDir, log: (l) => lines.push(l), ...extra,
+    experiment, trials: 1, seed, rateRps: 25, holdMs, concurrencyMax: 64, recoveryTimeoutMs: 30_000, runsDir: bench.runsDir, log: (l) => lines.push(l), ...extra,
   });
   const events = readFileSync(join(outcome.runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   const injected = events.filter((e) => e.type === 'fault' && e.phase === 'inject').map((e) => String(e.describe));

@@ -1,12 +1,11 @@
 // The two experiments that leave an old leader cut off while the others move on, one trial each
 // against one real proxied cluster with the sync ledger (power loss needs it): each ends valid on
 // the unmodified code, chains its faults as it says, and leaves every node running.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startCluster, type Cluster } from '../../test/cluster-harness.ts';
+import { experimentBench } from '../../test/cluster-harness.ts';
 import { runExperiment } from '../runner/run-experiment.ts';
 import { openLocalTarget } from '../runner/local-target.ts';
 import type { Experiment } from './experiment.ts';
@@ -14,24 +13,13 @@ import { pauseIsolatedLeaderExperiment } from './pause-isolated-leader.ts';
 import { powerLossEnv } from './power-loss.ts';
 import { powerLossFollowersExperiment } from './power-loss-followers.ts';
 
-let cluster: Cluster;
-let runsDir: string;
-
-test.before(async () => {
-  cluster = await startCluster({ readyTimeoutMs: 60_000, env: { ...powerLossEnv } });
-  runsDir = mkdtempSync(join(tmpdir(), 'chaos-runs-'));
-});
-
-test.after(async () => {
-  await cluster?.stop();
-  if (runsDir) rmSync(runsDir, { recursive: true, force: true });
-});
+const bench = experimentBench(test, { env: { ...powerLossEnv } });
 
 async function runOne(experiment: Experiment, seed: number, holdMs: number) {
   const lines: string[] = [];
-  const { target } = await openLocalTarget(cluster.config, cluster.manager, seed);
+  const { target } = await openLocalTarget(bench.cluster.config, bench.cluster.manager, seed);
   const outcome = await runExperiment(target, {
-    experiment, trials: 1, seed, rateRps: 25, holdMs, concurrencyMax: 64, recoveryTimeoutMs: 30_000, runsDir, log: (l) => lines.push(l),
+    experiment, trials: 1, seed, rateRps: 25, holdMs, concurrencyMax: 64, recoveryTimeoutMs: 30_000, runsDir: bench.runsDir, log: (l) => lines.push(l),
   });
   const events = readFileSync(join(outcome.runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   const injected = events.filter((e) => e.type === 'fault' && e.phase === 'inject');
@@ -58,7 +46,7 @@ test('power-loss-followers: both followers lose power and restart cut off from t
   assert.is(injected.length, 2, log);
   const cutNodes = injected[0]!.nodes as string[];
   assert.is(cutNodes.length, 2, String(injected[0]!.describe));
-  const oldLeader = cluster.config.nodes.map((n) => n.id).find((n) => !cutNodes.includes(n));
+  const oldLeader = bench.cluster.config.nodes.map((n) => n.id).find((n) => !cutNodes.includes(n));
   assert.match(String(injected[1]!.describe), new RegExp(`isolate ${oldLeader}`));
   const t = outcome.results.perTrial[0]!;
   assert.ok(t.newLeader !== null && cutNodes.includes(t.newLeader), `new leader ${t.newLeader}, cut ${cutNodes.join(',')}`);

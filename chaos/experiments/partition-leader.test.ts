@@ -1,36 +1,23 @@
 // partition-leader against a real cluster whose links run through the proxy: the isolated leader
 // steps down, the majority elects another, nothing acknowledged is lost, and the partition is healed.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startCluster, type Cluster } from '../../test/cluster-harness.ts';
+import { experimentBench } from '../../test/cluster-harness.ts';
 import { runExperiment } from '../runner/run-experiment.ts';
 import { openLocalTarget } from '../runner/local-target.ts';
 import { partitionLeader } from './partition-leader.ts';
 
-let cluster: Cluster;
-let runsDir: string;
-
-test.before(async () => {
-  // Generous, as the other experiment tests: a loaded 2-core machine starts tsx processes slowly.
-  cluster = await startCluster({ readyTimeoutMs: 60_000 });
-  runsDir = mkdtempSync(join(tmpdir(), 'chaos-runs-'));
-});
-
-test.after(async () => {
-  await cluster?.stop();
-  if (runsDir) rmSync(runsDir, { recursive: true, force: true });
-});
+const bench = experimentBench(test);
 
 test('isolated leader steps down, a majority node leads, verdict valid, no toxic left', async () => {
-  assert.is(cluster.config.links.mode, 'toxiproxy', 'the harness cluster must run its links through the proxy');
+  assert.is(bench.cluster.config.links.mode, 'toxiproxy', 'the harness cluster must run its links through the proxy');
   const lines: string[] = [];
-  const { target } = await openLocalTarget(cluster.config, cluster.manager, 5);
+  const { target } = await openLocalTarget(bench.cluster.config, bench.cluster.manager, 5);
   const outcome = await runExperiment(target, {
     experiment: partitionLeader, trials: 1, seed: 5, rateRps: 20, holdMs: 1500, concurrencyMax: 32,
-    recoveryTimeoutMs: 15_000, runsDir, log: (l) => lines.push(l),
+    recoveryTimeoutMs: 15_000, runsDir: bench.runsDir, log: (l) => lines.push(l),
   });
   assert.is(outcome.verdict, 'valid', `${outcome.results.reason}\n${lines.join('\n')}`);
   assert.is(outcome.results.checks['deposed-leader']?.valid, true);
@@ -42,7 +29,7 @@ test('isolated leader steps down, a majority node leads, verdict valid, no toxic
   const events = readFileSync(join(outcome.runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.ok(events.some((e) => e.type === 'node' && e.node === isolated && e.kind === 'step-down' && e.ts >= t.faultAtMs!), 'step-down recorded');
   // Toxiproxy's own API: GET /proxies lists every proxy with its toxics.
-  const proxies = await (await fetch(`${cluster.config.links.toxiproxyUrl}/proxies`)).json() as Record<string, { toxics: unknown[] }>;
+  const proxies = await (await fetch(`${bench.cluster.config.links.toxiproxyUrl}/proxies`)).json() as Record<string, { toxics: unknown[] }>;
   assert.ok(Object.keys(proxies).length > 0, 'the proxy knows the links');
   for (const [name, proxy] of Object.entries(proxies)) assert.is(proxy.toxics.length, 0, `${name} still has ${proxy.toxics.length} toxic(s)`);
 });

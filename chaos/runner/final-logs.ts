@@ -18,6 +18,10 @@ export interface LogEntry {
 
 export class FinalReadError extends Error {
   readonly code = 'FINAL_READ_FAILED';
+  /** The HTTP status when the node answered one (421: it no longer leads). */
+  constructor(message: string, readonly status: number | null = null) {
+    super(message);
+  }
 }
 
 const pageLimit = 1000;
@@ -63,10 +67,36 @@ export async function readRecord(leader: NodeEndpoint, id: number): Promise<Stor
   try {
     const res = await fetch(`${leader.url}/api/entries/${id}`, { signal: AbortSignal.timeout(requestTimeoutMs) });
     if (res.status === 404) return null;
-    if (!res.ok) throw new FinalReadError(`${leader.url}/api/entries/${id} answered ${res.status}`);
+    if (!res.ok) throw new FinalReadError(`${leader.url}/api/entries/${id} answered ${res.status}`, res.status);
     return await res.json() as StoredRecord;
   } catch (err) {
     if (err instanceof FinalReadError) throw err;
     throw new FinalReadError(`cannot read entry ${id} from ${leader.id}: ${(err as Error).message}`);
   }
+}
+
+/** How often a record read follows leadership to another node before it gives up. */
+const leaderMovesMax = 3;
+
+/**
+ * Reads records from whichever node leads: when the node asked no longer does (421, an election
+ * after the run's recovery), the cluster is asked for its leader again and the read repeated.
+ * Each answer says which node gave it.
+ */
+export function leaderRecordReader(first: NodeEndpoint, nodes: readonly NodeEndpoint[], currentLeader: () => Promise<string | null>) {
+  let leader = first;
+  return async (id: number): Promise<{ node: string; record: StoredRecord | null }> => {
+    for (let moves = 0; ; moves++) {
+      const asked = leader;
+      try {
+        return { node: asked.id, record: await readRecord(asked, id) };
+      } catch (err) {
+        if (!(err instanceof FinalReadError) || err.status !== 421 || moves >= leaderMovesMax) throw err;
+        const leaderId = await currentLeader();
+        const next = nodes.find((n) => n.id === leaderId);
+        if (!next) throw err;
+        if (leader === asked) leader = next;
+      }
+    }
+  };
 }

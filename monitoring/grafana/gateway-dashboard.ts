@@ -1,4 +1,5 @@
 import { medianAndP99, type DashboardSpec } from './dashboard-model.ts';
+import { faultWindowsQuery, leaderChangesQuery } from './annotation-queries.ts';
 
 // Prometheus scrapes the gateway's /metrics each second; leaving that route out keeps the
 // request panels about client traffic.
@@ -11,6 +12,8 @@ export const gatewayDashboard: DashboardSpec = {
   title: 'Gateway',
   description: 'What clients see through the API gateway: requests, latency, failovers, retries and the circuit of each node (job gateway).',
   annotations: [
+    faultWindowsQuery,
+    leaderChangesQuery,
     { name: 'Gateway saw a new leader', expr: 'sum by (reason) (increase(gateway_leader_changes_total[5s])) > 0', title: 'leader change ({{reason}})', color: 'green' },
   ],
   rows: [

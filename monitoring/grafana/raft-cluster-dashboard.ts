@@ -1,4 +1,5 @@
 import type { DashboardSpec } from './dashboard-model.ts';
+import { faultWindowsQuery, leaderChangesQuery } from './annotation-queries.ts';
 
 // Hot expressions come from the recording rules (monitoring/rules/raft-recording.yml); the rest
 // use $__rate_interval, which Grafana keeps at four scrapes or more whatever the zoom.
@@ -17,7 +18,8 @@ export const raftClusterDashboard: DashboardSpec = {
   title: 'Raft cluster',
   description: 'Leadership, log progress, replication and latency of every Raft node, scraped each second (job raft-node).',
   annotations: [
-    { name: 'Leader elected', expr: 'increase(raft_leader_elections[5s]) > 0', title: 'leader: {{instance}}', color: 'green' },
+    faultWindowsQuery,
+    leaderChangesQuery,
     { name: 'Node down', expr: 'up{job="raft-node"} == 0', title: 'down: {{instance}}', color: 'red' },
   ],
   rows: [

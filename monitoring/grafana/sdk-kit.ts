@@ -8,6 +8,7 @@ import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat'
 import { PanelBuilder as StateTimelinePanel } from '@grafana/grafana-foundation-sdk/statetimeline';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { datasource } from './dashboard-model.ts';
+import { faultWindowsQuery, leaderChangesQuery } from './annotation-queries.ts';
 
 export interface Q {
   readonly expr: string;
@@ -48,15 +49,10 @@ export function stat(title: string, description: string, qs: readonly Q[], size:
   return p;
 }
 
-/** Each fault the chaos runner applied, as a region from inject to heal. */
-export const faultWindows = () => new AnnotationQueryBuilder().name('Fault windows').datasource(datasource).enable(true).iconColor('red')
-  .expr('chaos_fault_active == 1').titleFormat('{{fault}} on {{target}}').step('1s');
-/**
- * A node became leader: it leads now and its term moved within 5 s. Not increase() of the
- * elections counter: a restarted node's counter is born by that very increment, which increase() misses.
- */
-export const leaderChanges = () => new AnnotationQueryBuilder().name('Leader changes').datasource(datasource).enable(true).iconColor('green')
-  .expr('raft_state == 2 and changes(raft_term[5s]) > 0').titleFormat('leader: {{instance}}').step('1s');
+export const faultWindows = () => new AnnotationQueryBuilder().name(faultWindowsQuery.name).datasource(datasource).enable(true)
+  .iconColor(faultWindowsQuery.color).expr(faultWindowsQuery.expr).titleFormat(faultWindowsQuery.title).step('1s');
+export const leaderChanges = () => new AnnotationQueryBuilder().name(leaderChangesQuery.name).datasource(datasource).enable(true)
+  .iconColor(leaderChangesQuery.color).expr(leaderChangesQuery.expr).titleFormat(leaderChangesQuery.title).step('1s');
 
 export function dashboard(uid: string, title: string, description: string, tags: readonly string[]) {
   return new DashboardBuilder(title).uid(uid).description(description).tags(['raft-chaos', ...tags]).refresh('5s')

@@ -7,8 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { duplicateIndexes, type DuplicateProbe } from '../../checker/applied-once.ts';
 import { pairOperations } from '../../../reports/run-files/history-file.ts';
-import { readCommittedLog, readRecord, type CommittedLog } from '../final-logs.ts';
-import type { NodeEndpoint } from '../node-event-poller.ts';
+import { leaderRecordReader, readCommittedLog } from '../final-logs.ts';
 import type { RunContext } from '../run-context.ts';
 import { finalLogsSchema } from '../../../reports/run-files/chaos-run-files.ts';
 import { checkedRunFile } from '../../../reports/run-files/run-file-check.ts';
@@ -28,7 +27,7 @@ export async function finalState(ctx: RunContext): Promise<void> {
   if (ctx.finalLogs.length === 0) return;
   const base = { leader: ctx.finalLeader, logs: ctx.finalLogs };
   try {
-    const compacted = await compactedRecords(pairOperations(ctx.history.events), ctx.finalLogs, ctx.target.nodes, ctx.finalLeader);
+    const compacted = await compactedRecords(ctx, pairOperations(ctx.history.events));
     ctx.stored = { ...base, compacted: [...compacted], duplicateProbes: await duplicateProbes(ctx) };
   } catch (err) {
     // The leader could not say what compacted entries held: lost-writes cannot decide.
@@ -39,11 +38,11 @@ export async function finalState(ctx: RunContext): Promise<void> {
 }
 
 /** State machine records for acknowledged entry ids that some node compacted out of its log. */
-async function compactedRecords(ops: ReturnType<typeof pairOperations>, logs: readonly CommittedLog[], nodes: readonly NodeEndpoint[], leaderId: string | null) {
+async function compactedRecords(ctx: RunContext, ops: ReturnType<typeof pairOperations>) {
   const out = new Map<number, { clientId: string | null; requestId: string | null } | null>();
-  const maxSnapshot = Math.max(0, ...logs.map((l) => l.snapshotIndex));
-  const leader = nodes.find((n) => n.id === leaderId);
-  if (maxSnapshot === 0 || !leader) return out;
+  const maxSnapshot = Math.max(0, ...ctx.finalLogs.map((l) => l.snapshotIndex));
+  const read = recordReader(ctx);
+  if (maxSnapshot === 0 || !read) return out;
   const ids = new Set<number>();
   for (const op of ops) {
     if (op.outcome !== 'ok' || !Array.isArray(op.output) || typeof op.output[0] !== 'number') continue;
@@ -53,10 +52,16 @@ async function compactedRecords(ops: ReturnType<typeof pairOperations>, logs: re
   // barriers batch, but not thousands at once.
   const queue = [...ids];
   const worker = async (): Promise<void> => {
-    for (let id = queue.pop(); id !== undefined; id = queue.pop()) out.set(id, await readRecord(leader, id));
+    for (let id = queue.pop(); id !== undefined; id = queue.pop()) out.set(id, (await read(id)).record);
   };
   await Promise.all(Array.from({ length: compactedReadConcurrency }, worker));
   return out;
+}
+
+/** Reads from the final leader, following leadership if it moves (null: no leader known). */
+function recordReader(ctx: RunContext) {
+  const leader = ctx.target.nodes.find((n) => n.id === ctx.finalLeader);
+  return leader ? leaderRecordReader(leader, ctx.target.nodes, () => ctx.target.view.leader()) : null;
 }
 
 /** At most this many duplicates are asked about; a run has a handful (gateway retries). */
@@ -67,13 +72,13 @@ const duplicateProbesMax = 200;
  * id: the exactly-once rule says it changed nothing, so there must be no record at its index.
  */
 async function duplicateProbes(ctx: RunContext): Promise<DuplicateProbe[]> {
-  const leader = ctx.target.nodes.find((n) => n.id === ctx.finalLeader);
+  const read = recordReader(ctx);
   const log = ctx.finalLogs.find((l) => l.node === ctx.finalLeader);
-  if (!leader || !log) return [];
+  if (!read || !log) return [];
   const probes: DuplicateProbe[] = [];
   for (const index of duplicateIndexes(log, ctx.clientId).slice(0, duplicateProbesMax)) {
-    const record = await readRecord(leader, index);
-    probes.push({ node: leader.id, index, recorded: record !== null });
+    const { node, record } = await read(index);
+    probes.push({ node, index, recorded: record !== null });
   }
   return probes;
 }

@@ -106,11 +106,19 @@ export function hostConfig(record: DockerClusterRecord, dir: string): ClusterCon
   });
 }
 
-/** `docker compose` (v2 plugin) when it runs, else Debian's docker-compose 1.29. */
+/**
+ * `docker compose` (v2 plugin) when it runs, else Debian's docker-compose 1.29; RAFT_COMPOSE=v1|v2
+ * picks one (both read the same file; container names differ, members are found by label).
+ */
 let composeCommand: [string, ...string[]] | null = null;
-export function compose(): [string, ...string[]] {
+export function compose(env: NodeJS.ProcessEnv = process.env): [string, ...string[]] {
   if (composeCommand) return composeCommand;
-  if (works('docker', ['compose', 'version'])) composeCommand = ['docker', 'compose'];
+  const pick = env.RAFT_COMPOSE ?? '';
+  if (pick !== '' && pick !== 'v1' && pick !== 'v2') throw new DockerClusterError('CLUSTER_STATE', `RAFT_COMPOSE must be v1 (docker-compose) or v2 (docker compose), got "${pick}"`);
+  if (pick === 'v2' && !works('docker', ['compose', 'version'])) throw new DockerClusterError('DOCKER_UNAVAILABLE', 'RAFT_COMPOSE=v2 but `docker compose` does not run; tools/test-setup.d/20-docker.sh installs it');
+  if (pick === 'v1' && !works('docker-compose', ['version'])) throw new DockerClusterError('DOCKER_UNAVAILABLE', 'RAFT_COMPOSE=v1 but `docker-compose` does not run; apt-get install docker-compose');
+  if (pick === 'v1') composeCommand = ['docker-compose'];
+  else if (works('docker', ['compose', 'version'])) composeCommand = ['docker', 'compose'];
   else if (works('docker-compose', ['version'])) composeCommand = ['docker-compose'];
   else throw new DockerClusterError('DOCKER_UNAVAILABLE', 'neither `docker compose` nor `docker-compose` runs; install docker-compose (apt-get install docker-compose)');
   return composeCommand;

@@ -88,6 +88,7 @@ export function hostPortEnv(nodeCount: number, env: NodeJS.ProcessEnv = process.
     // Security as the local runtime reads it (config, RAFT_AUTH, RAFT_PEER_TLS); containers get the same.
     RAFT_AUTH: String(base.security.auth),
     RAFT_PEER_TLS: String(base.security.peerTls),
+    RAFT_CLIENT_TLS: String(base.security.clientTls),
   };
   base.nodes.forEach((n) => { out[`${n.id.toUpperCase()}_PORT`] = String(n.port); });
   if (env.RAFT_SUBNET_PREFIX) out.RAFT_SUBNET_PREFIX = env.RAFT_SUBNET_PREFIX;
@@ -102,7 +103,7 @@ export function hostConfig(record: DockerClusterRecord, dir: string): ClusterCon
     GATEWAY_PORT: e.GATEWAY_PORT, TOXIPROXY_URL: `http://127.0.0.1:${e.TOXIPROXY_PORT}`, RAFT_LINKS: 'toxiproxy',
     RAFT_DATA_DIR: dir, RAFT_CLUSTER_ID: record.clusterId, RAFT_FSYNC: e.RAFT_FSYNC,
     // Records from before security existed name none: the containers then ran with the defaults (on).
-    RAFT_AUTH: e.RAFT_AUTH ?? 'true', RAFT_PEER_TLS: e.RAFT_PEER_TLS ?? 'true',
+    RAFT_AUTH: e.RAFT_AUTH ?? 'true', RAFT_PEER_TLS: e.RAFT_PEER_TLS ?? 'true', RAFT_CLIENT_TLS: e.RAFT_CLIENT_TLS ?? 'false',
   });
 }
 

@@ -54,7 +54,7 @@ const reason = await unavailable();
 if (reason !== null) {
   if (process.env.CI === 'true') test('docker runtime', () => { assert.unreachable(`containers cannot run here: ${reason}`); });
   else {
-    console.log(`SKIP docker runtime tests: ${reason}`);
+    console.log(`[skip] docker runtime tests: ${reason}`);
     test.skip('docker runtime: kill/pause/partition and heal after a SIGKILLed runner', () => {});
   }
   test.run();

@@ -58,10 +58,12 @@ function ensureCa(dataDirAbs: string, clusterName: string): boolean {
   }
 }
 
-function makeNodeCert(dir: string, id: string, host: string): void {
+function makeNodeCert(dir: string, id: string, host: string | readonly string[]): void {
   const tag = `${id}.${process.pid}.${randomBytes(4).toString('hex')}`;
   const ext = `${tag}.ext`;
-  const san = [`DNS:${id}`, 'DNS:localhost', /^\d+\.\d+\.\d+\.\d+$/.test(host) ? `IP:${host}` : `DNS:${host}`];
+  // Several hosts: a certificate reached under more than one name (containers: 127.0.0.1 from the host, the proxy's name inside).
+  const hosts = typeof host === 'string' ? [host] : host;
+  const san = [`DNS:${id}`, 'DNS:localhost', ...hosts.map((h) => (/^\d+\.\d+\.\d+\.\d+$/.test(h) ? `IP:${h}` : `DNS:${h}`))];
   writeFileSync(join(dir, ext), [
     'basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment',
     'extendedKeyUsage=serverAuth,clientAuth', `subjectAltName=${[...new Set(san)].join(',')}`, '',
@@ -81,7 +83,7 @@ function makeNodeCert(dir: string, id: string, host: string): void {
 }
 
 /** The CA and a certificate for every node id, made if missing; returns what it made. */
-export function ensureClusterCerts(dataDirAbs: string, nodeIds: readonly string[], host = '127.0.0.1', clusterName = ''): string[] {
+export function ensureClusterCerts(dataDirAbs: string, nodeIds: readonly string[], host: string | readonly string[] = '127.0.0.1', clusterName = ''): string[] {
   const made: string[] = [];
   if (ensureCa(dataDirAbs, clusterName)) made.push('ca');
   const dir = tlsDir(dataDirAbs);

@@ -12,7 +12,7 @@ import { linksSummary } from '../local/toxiproxy-member.ts';
 import { gatewayUrl } from '../config.ts';
 import { containerConfig } from './compose-file.ts';
 import {
-  assertDockerAnswers, dockerDir, dockerRuntime, DockerClusterError, hostConfig, hostPortEnv, projectName, readImagesEnv,
+  assertDockerAnswers, compose, dockerDir, dockerRuntime, DockerClusterError, hostConfig, hostPortEnv, projectName, readImagesEnv,
   readRecord, removeRecord, runCompose, writeRecord, type DockerClusterRecord,
 } from './docker-cluster.ts';
 import { committed, writeOverride } from './generated-files.ts';
@@ -115,7 +115,7 @@ export async function upWith(opts: DockerUpOptions): Promise<number> {
   const weight = raiseDockerCpuWeight();
   if (weight) console.log(weight);
   const t0 = Date.now();
-  console.log(`starting ${nodes} nodes + gateway + toxiproxy + prometheus + dashboard in compose project ${project} (images ${env.PROJECT_IMAGE}, proxy ${env.TOXIPROXY_IMAGE})`);
+  console.log(`starting ${nodes} nodes + gateway + toxiproxy + prometheus + dashboard in compose project ${project} with "${compose().join(' ')}" (images ${env.PROJECT_IMAGE}, proxy ${env.TOXIPROXY_IMAGE})`);
   runCompose(saved, [...(values.grafana ? ['--profile', 'grafana'] : []), 'up', '-d', '--no-build']);
   const leader = await waitForLeader(config.nodes, readyTimeoutMs);
   console.log(`cluster up (docker): ${nodes} nodes, leader ${leader.id} (term ${leader.term}), fsync ${env.RAFT_FSYNC}, in ${Date.now() - t0} ms`);

@@ -63,7 +63,7 @@ const address = (last: number) => `${subnet}.${last}`;
 const securityDir = '${RAFT_SECURITY_DIR:-./data/docker}';
 const authMount = `${securityDir}/auth:/data/auth:ro`;
 const tlsMount = `${securityDir}/tls:/data/tls:ro`;
-const securityEnv = { RAFT_AUTH: '${RAFT_AUTH:-true}', RAFT_PEER_TLS: '${RAFT_PEER_TLS:-true}' } as const;
+const securityEnv = { RAFT_AUTH: '${RAFT_AUTH:-true}', RAFT_PEER_TLS: '${RAFT_PEER_TLS:-true}', RAFT_CLIENT_TLS: '${RAFT_CLIENT_TLS:-false}' } as const;
 const projectImage = `\${PROJECT_IMAGE:-${defaultImages.project}}`;
 /**
  * Every node's data root is one host folder, <data>/docker/nodes, bind-mounted at /data (owned by
@@ -133,7 +133,8 @@ export function composeDocument(config: ClusterConfig = containerConfig(3)): Yam
         restart: 'no',
         stop_grace_period: '10s',
         environment: { RAFT_NODES: String(config.nodeCount), RAFT_CLUSTER_ID: '${RAFT_CLUSTER_ID:-compose}', ...securityEnv },
-        volumes: [authMount],
+        // tls: its own certificate and the CA when client TLS is on (https in, https to the nodes' links).
+        volumes: [authMount, tlsMount],
         ports: [`127.0.0.1:\${GATEWAY_PORT:-${gw}}:${gw}`],
         networks: onNetwork(lastOctet.gateway!),
         // Started, not healthy: the gateway finds the leader itself, and `just up` waits for one
@@ -187,7 +188,7 @@ export function composeDocument(config: ClusterConfig = containerConfig(3)): Yam
           PROMETHEUS_URL: 'http://127.0.0.1:${PROMETHEUS_PORT:-9090}', GRAFANA_URL: 'http://127.0.0.1:${GRAFANA_PORT:-3000}',
           REPORTS_RUNS_DIR: '/runs', RAFT_DATA_DIR: '/data', ...securityEnv,
         },
-        volumes: ['./reports/runs:/runs:ro', authMount],
+        volumes: ['./reports/runs:/runs:ro', authMount, tlsMount],
         depends_on: { gateway: { condition: 'service_started' } },
         healthcheck: healthcheck('${DASHBOARD_PORT:-8000}', '/'),
       },

@@ -5,12 +5,14 @@
  * and auth/ into the gateway and dashboard: one CA, one token store, and host tools read the
  * same admin.token. The image runs as uid 1000; keys are 0600, so they must belong to it.
  */
-import { chownSync, mkdirSync, readdirSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { chownSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterConfig } from '../config.ts';
 import { ensureSecurityMaterial } from '../auth/security-material.ts';
 import { authDir } from '../auth/token-store.ts';
-import { tlsDir } from '../auth/cluster-certs.ts';
+import { ensureClusterCerts, gatewayCertName, tlsDir } from '../auth/cluster-certs.ts';
+import { containerConfig } from './compose-file.ts';
 
 /** The image's user (Dockerfile `USER 1000:1000`). */
 export const containerUid = 1000;
@@ -22,8 +24,32 @@ export interface ContainerSecurity {
   readonly warning: string | null;
 }
 
+/**
+ * Client TLS in containers: the gateway reaches node<i> at https://toxiproxy:<link port>, the host
+ * at https://127.0.0.1:<published port>, so a node certificate must name both (the gateway's names
+ * 127.0.0.1 too). Certificates made before without the proxy's name are made again (the CA stays).
+ */
+function ensureClientTlsCerts(config: ClusterConfig): string[] {
+  const proxyHost = containerConfig(config.nodeCount).links.proxyHost;
+  const dir = tlsDir(config.dataDirAbs);
+  const ids = config.nodes.map((n) => n.id);
+  const namesProxy = (id: string) => {
+    try {
+      return (new X509Certificate(readFileSync(join(dir, `${id}.crt`))).subjectAltName ?? '').split(', ').includes(`DNS:${proxyHost}`);
+    } catch {
+      return true; // missing: made below
+    }
+  };
+  if (!ids.every(namesProxy)) for (const id of [...ids, gatewayCertName]) for (const ext of ['crt', 'key']) rmSync(join(dir, `${id}.${ext}`), { force: true });
+  const made = ensureClusterCerts(config.dataDirAbs, ids, [config.host, proxyHost], config.clusterId);
+  made.push(...ensureClusterCerts(config.dataDirAbs, [gatewayCertName], [config.gateway.host], config.clusterId).filter((m) => m !== 'ca'));
+  return made;
+}
+
 export function prepareContainerSecurity(config: ClusterConfig): ContainerSecurity {
-  const made = ensureSecurityMaterial(config);
+  const tlsMade = config.security.clientTls ? ensureClientTlsCerts(config) : [];
+  const ensured = ensureSecurityMaterial(config);
+  const made = { ...ensured, certsMade: [...tlsMade, ...ensured.certsMade] };
   const dirs = [authDir(config.dataDirAbs), tlsDir(config.dataDirAbs)];
   // Bind mounts of missing folders would be made by dockerd as root: make them (empty when off).
   for (const d of dirs) mkdirSync(d, { recursive: true, mode: 0o700 });

@@ -88,6 +88,7 @@ export function hostPortEnv(nodeCount: number, env: NodeJS.ProcessEnv = process.
     // Security as the local runtime reads it (config, RAFT_AUTH, RAFT_PEER_TLS); containers get the same.
     RAFT_AUTH: String(base.security.auth),
     RAFT_PEER_TLS: String(base.security.peerTls),
+    RAFT_CLIENT_TLS: String(base.security.clientTls),
   };
   base.nodes.forEach((n) => { out[`${n.id.toUpperCase()}_PORT`] = String(n.port); });
   if (env.RAFT_SUBNET_PREFIX) out.RAFT_SUBNET_PREFIX = env.RAFT_SUBNET_PREFIX;
@@ -102,15 +103,23 @@ export function hostConfig(record: DockerClusterRecord, dir: string): ClusterCon
     GATEWAY_PORT: e.GATEWAY_PORT, TOXIPROXY_URL: `http://127.0.0.1:${e.TOXIPROXY_PORT}`, RAFT_LINKS: 'toxiproxy',
     RAFT_DATA_DIR: dir, RAFT_CLUSTER_ID: record.clusterId, RAFT_FSYNC: e.RAFT_FSYNC,
     // Records from before security existed name none: the containers then ran with the defaults (on).
-    RAFT_AUTH: e.RAFT_AUTH ?? 'true', RAFT_PEER_TLS: e.RAFT_PEER_TLS ?? 'true',
+    RAFT_AUTH: e.RAFT_AUTH ?? 'true', RAFT_PEER_TLS: e.RAFT_PEER_TLS ?? 'true', RAFT_CLIENT_TLS: e.RAFT_CLIENT_TLS ?? 'false',
   });
 }
 
-/** `docker compose` (v2 plugin) when it runs, else Debian's docker-compose 1.29. */
+/**
+ * `docker compose` (v2 plugin) when it runs, else Debian's docker-compose 1.29; RAFT_COMPOSE=v1|v2
+ * picks one (both read the same file; container names differ, members are found by label).
+ */
 let composeCommand: [string, ...string[]] | null = null;
-export function compose(): [string, ...string[]] {
+export function compose(env: NodeJS.ProcessEnv = process.env): [string, ...string[]] {
   if (composeCommand) return composeCommand;
-  if (works('docker', ['compose', 'version'])) composeCommand = ['docker', 'compose'];
+  const pick = env.RAFT_COMPOSE ?? '';
+  if (pick !== '' && pick !== 'v1' && pick !== 'v2') throw new DockerClusterError('CLUSTER_STATE', `RAFT_COMPOSE must be v1 (docker-compose) or v2 (docker compose), got "${pick}"`);
+  if (pick === 'v2' && !works('docker', ['compose', 'version'])) throw new DockerClusterError('DOCKER_UNAVAILABLE', 'RAFT_COMPOSE=v2 but `docker compose` does not run; tools/test-setup.d/20-docker.sh installs it');
+  if (pick === 'v1' && !works('docker-compose', ['version'])) throw new DockerClusterError('DOCKER_UNAVAILABLE', 'RAFT_COMPOSE=v1 but `docker-compose` does not run; apt-get install docker-compose');
+  if (pick === 'v1') composeCommand = ['docker-compose'];
+  else if (works('docker', ['compose', 'version'])) composeCommand = ['docker', 'compose'];
   else if (works('docker-compose', ['version'])) composeCommand = ['docker-compose'];
   else throw new DockerClusterError('DOCKER_UNAVAILABLE', 'neither `docker compose` nor `docker-compose` runs; install docker-compose (apt-get install docker-compose)');
   return composeCommand;

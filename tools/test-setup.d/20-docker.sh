@@ -16,9 +16,33 @@ if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; 
     exit 0
   fi
 fi
-if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null 2>&1; then
+if ! command -v docker-compose >/dev/null 2>&1; then
   say "installing docker-compose (Debian)"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null || say "cannot install docker-compose"
+fi
+# The v2 plugin (`docker compose`): bookworm has none, trixie's docker-compose 2.x is a Go binary
+# that runs here. Downloaded with a throwaway apt state (its own sources, lists and cache under a
+# temp dir; bookworm's apt state is not touched), unpacked with dpkg-deb, and only its binary
+# installed as /usr/local/lib/docker/cli-plugins/docker-compose.
+plugin=/usr/local/lib/docker/cli-plugins/docker-compose
+if ! docker compose version >/dev/null 2>&1; then
+  say "installing the compose v2 plugin from Debian trixie's docker-compose as $plugin"
+  tmp=$(mktemp -d /tmp/compose-v2.XXXXXX)
+  mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial" "$tmp/deb"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main" >"$tmp/sources.list"
+  aptopts=(-o "Dir::Etc::SourceList=$tmp/sources.list" -o Dir::Etc::SourceParts=/nonexistent -o "Dir::State::Lists=$tmp/lists"
+    -o "Dir::Cache=$tmp/cache" -o APT::Sandbox::User=root -o Acquire::Languages=none -o "APT::Architectures=$(dpkg --print-architecture)")
+  if apt-get "${aptopts[@]}" update -qq >/dev/null 2>&1 \
+    && (cd "$tmp/deb" && apt-get "${aptopts[@]}" download -qq docker-compose >/dev/null 2>&1) \
+    && dpkg-deb -x "$tmp"/deb/docker-compose_2.*.deb "$tmp/root" \
+    && install -D -m 0755 "$tmp/root/usr/libexec/docker/cli-plugins/docker-compose" "$plugin" \
+    && docker compose version >/dev/null 2>&1; then
+    say "$(docker compose version)"
+  else
+    rm -f "$plugin"
+    say "cannot install the compose v2 plugin (trixie's docker-compose); \`docker compose\` tests will report why"
+  fi
+  rm -rf "$tmp"
 fi
 for tool in iptables nsenter; do
   command -v "$tool" >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iptables util-linux >/dev/null || true

@@ -86,7 +86,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoadRes
   const result = new Promise<autocannon.Result>((resolve, reject) => {
     instance = autocannon({
       url: target,
-      // https to a cluster with client TLS: trust its CA (cluster/auth/client-credentials.ts).
+      // https to a cluster with client TLS: trust its CA (cluster/common/client-credentials.ts).
       tlsOptions: clusterTlsOptions(target),
       connections,
       pipelining: 1,

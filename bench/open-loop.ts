@@ -82,7 +82,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LoadResult>
   const total = Math.floor((durationMs * rateRps) / 1000);
   const sweepMs = Math.min(100, Math.max(5, timeoutMs / 10));
 
-  // The cluster's token rides on every request (cluster/auth/client-credentials.ts).
+  // The cluster's token rides on every request (cluster/common/client-credentials.ts).
   const pool = withCredentials(new Pool(options.target, {
     connections,
     pipelining: 1,

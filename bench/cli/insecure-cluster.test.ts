@@ -17,7 +17,7 @@ test.after(async () => {
   await target?.release(null);
 });
 
-/** node:http, not undici: nothing adds the cluster's token (cluster/auth/client-credentials.ts). */
+/** node:http, not undici: nothing adds the cluster's token (cluster/common/client-credentials.ts). */
 function post(url: string, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, timeout: 5000 }, (res) => {

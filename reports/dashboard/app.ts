@@ -75,7 +75,7 @@ export function createDashboardApp(d: DashboardDeps): express.Express {
   // Client calls go through the gateway, exactly as any client's would, with the token the
   // browser's user gave (the page asks for one before a write): never the dashboard's own, which
   // would let anyone who reaches this port write. An empty header keeps the credentials layer
-  // (cluster/auth/client-credentials.ts) from adding the cluster's admin token.
+  // (cluster/common/client-credentials.ts) from adding the cluster's admin token.
   const forward = async (req: express.Request, res: express.Response, path: string, init: RequestInit) => {
     const given = req.headers.authorization;
     try {

@@ -28,7 +28,7 @@ export async function makeChaosRun(cluster: Cluster, runsDir: string, trials = 2
 export async function makeBenchRun(cluster: Cluster, runsDir: string, args: readonly string[] = ['150rps', '--duration', '3s', '--warmup', '1s']): Promise<string> {
   const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench', 'cli.ts'), ...args, '--connections', '16', '--target', cluster.gatewayUrl], {
-      // A --target named by URL gets its token from $RAFT_TOKEN (cluster/auth/client-credentials.ts).
+      // A --target named by URL gets its token from $RAFT_TOKEN (cluster/common/client-credentials.ts).
       cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RAFT_TOKEN: clusterToken(cluster.dataDir) ?? '' },
     });
     let stdout = '';

@@ -59,7 +59,8 @@ const statusText: Record<number, string> = {
 
 /** A request Go rejects before any handler runs; `text` follows the status, as Go writes it. */
 class RejectError extends Error {
-  constructor(readonly status: number, readonly text = '', readonly proto = 'HTTP/1.1') {
+  /** `drainBytes`: body bytes Go waits for (discarding them) after answering, before it closes. */
+  constructor(readonly status: number, readonly text = '', readonly proto = 'HTTP/1.1', readonly drainBytes = 0) {
     super(text);
   }
 }
@@ -182,14 +183,16 @@ function parseRequest(buf: Buffer): Parsed | Partial | undefined {
   const expect = headers.get('Expect')?.[0] ?? '';
   const continueAsked = headerHas([expect], '100-continue');
   const proto = minor >= 1 ? 'HTTP/1.1' : 'HTTP/1.0';
-  if (expect !== '' && !continueAsked) throw new RejectError(417, '', proto);
   const head: GoRequest = { method, requestUri, path, rawQuery, headers, body: Buffer.alloc(0), proto };
   const connection = headers.get('Connection');
   const keepAliveAsked = minor >= 1 ? !headerHas(connection, 'close') : headerHas(connection, 'keep-alive');
   const bodyStart = headEnd.end;
   const te = headers.get('Transfer-Encoding');
+  // Go checks Expect after the framing headers, and discards an announced body before closing.
+  const expectFails = expect !== '' && !continueAsked;
   if (te && minor >= 1) {
     if (te.length !== 1 || te[0]!.toLowerCase() !== 'chunked') throw new RejectError(501);
+    if (expectFails) throw new RejectError(417, '', proto, Infinity);
     const expectsContinue = continueAsked;
     const chunked = readChunked(buf, bodyStart);
     if (!chunked && buf.length - bodyStart > maxBodyBytes) throw new RejectError(413);
@@ -211,6 +214,7 @@ function parseRequest(buf: Buffer): Parsed | Partial | undefined {
       length = Number(text);
       if (length > maxBodyBytes) throw new RejectError(413);
     }
+    if (expectFails) throw new RejectError(417, '', proto, Math.max(0, length - (buf.length - bodyStart)));
     const expectsContinue = continueAsked && minor >= 1 && length > 0;
     if (buf.length < bodyStart + length) return { head, expectsContinue };
     const body = Buffer.from(buf.subarray(bodyStart, bodyStart + length));
@@ -243,7 +247,7 @@ function readChunked(buf: Buffer, start: number): { body: Buffer; end: number; t
     const sizeText = buf.subarray(at, lineEnd).toString('latin1').replace(/[ \t\r]+$/, '').split(';')[0]!.replace(/[ \t]+$/, '');
     if (sizeText === '') return fail('empty hex number for chunk length');
     if (!/^[0-9a-fA-F]+$/.test(sizeText)) return fail('invalid byte in chunk length');
-    if (sizeText.replace(/^0+/, '').length > 16) return fail('http chunk length too large');
+    if (sizeText.length > 16) return fail('http chunk length too large');
     const size = parseInt(sizeText, 16);
     at = lineEnd + 1;
     if (size === 0) {
@@ -371,8 +375,13 @@ function serveConnection(socket: net.Socket, handler: GoHandler, timeouts: GoHtt
       parsed = parseRequest(buf);
     } catch (err) {
       if (!(err instanceof RejectError)) throw err;
-      socket.end(rejectionBytes(err));
       closed = true;
+      if (err.drainBytes > 0) {
+        socket.write(rejectionBytes(err));
+        drainThenClose(err.drainBytes);
+        return;
+      }
+      socket.end(rejectionBytes(err));
       return;
     }
     if (!parsed) return;
@@ -397,6 +406,12 @@ function serveConnection(socket: net.Socket, handler: GoHandler, timeouts: GoHtt
 
   /** After the answer, bytes of an unread body still to come before closing (Infinity: until the deadline). */
   let draining: number | undefined;
+  const drainThenClose = (bytes: number) => {
+    draining = bytes;
+    buf = Buffer.alloc(0);
+    clearTimeout(timer);
+    timer = setTimeout(() => socket.end(), timeouts.readMs);
+  };
   const dispatch = async (parsed: Parsed, drainBytes?: number): Promise<void> => {
     busy = true;
     clearTimeout(timer);
@@ -418,11 +433,8 @@ function serveConnection(socket: net.Socket, handler: GoHandler, timeouts: GoHtt
     if (!out.keepAlive) {
       if (drainBytes !== undefined && drainBytes > buf.length) {
         socket.write(out.bytes);
-        draining = drainBytes - buf.length;
-        buf = Buffer.alloc(0);
-        clearTimeout(timer);
-        timer = setTimeout(() => socket.end(), timeouts.readMs);
         closed = true;
+        drainThenClose(drainBytes - buf.length);
         return;
       }
       socket.end(out.bytes);

@@ -16,19 +16,20 @@ let server: StartedToxiproxyServer;
 
 interface Exchange { text: string; closed: boolean }
 
-/** Sends raw bytes; collects the answer until the peer closes or `quietMs` pass without data. */
+/** Sends raw bytes; collects the answer until the peer closes or `quietMs` pass without data (after the first byte). */
 function exchange(port: number, raw: string | Buffer, quietMs = 300): Promise<Exchange> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     let timer: NodeJS.Timeout;
     const finish = (closed: boolean) => { clearTimeout(timer); socket.destroy(); resolve({ text: Buffer.concat(chunks).toString('latin1'), closed }); };
-    const arm = () => { clearTimeout(timer); timer = setTimeout(() => finish(false), quietMs); };
-    socket.on('data', (d) => { chunks.push(d); arm(); });
+    const arm = (ms: number) => { clearTimeout(timer); timer = setTimeout(() => finish(false), ms); };
+    socket.on('data', (d) => { chunks.push(d); arm(quietMs); });
     socket.on('end', () => finish(true));
     socket.on('error', () => finish(true));
     socket.write(raw);
-    arm();
+    // A loaded machine may take a while for the first byte; quiet is counted after it.
+    arm(Math.max(quietMs, 5000));
   });
 }
 

@@ -233,8 +233,9 @@ function findHeadEnd(buf: Buffer): { start: number; end: number } | undefined {
 }
 
 /**
- * A chunked body. Go's handler sees the body end at the last chunk, so it answers before the
- * trailer's blank line arrives; the connection then cannot be reused (`trailerPending`).
+ * A chunked body. `trailerPending`: the last chunk came but not the trailer's blank line, which
+ * Go's body reader waits for (until the read deadline). `error`: Go's text for broken framing,
+ * with the chunks read before it.
  */
 function readChunked(buf: Buffer, start: number): { body: Buffer; end: number; trailerPending: boolean; error?: string } | undefined {
   const parts: Buffer[] = [];

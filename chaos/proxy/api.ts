@@ -5,7 +5,7 @@
 import { PopulateError, type ProxyCollection } from './collection.ts';
 import { ApiError, apiErrors } from './errors.ts';
 import { GoInt, goStringify, type GoJson } from './go-json-encode.ts';
-import type { GoHandler, GoReadsBody, GoRequest, GoResponse } from './go-http-server.ts';
+import { pathBytes, type GoHandler, type GoReadsBody, type GoRequest, type GoResponse } from './go-http-server.ts';
 import { nextRequestId } from './request-id.ts';
 import {
   decodePopulate, decodeProxyCreate, decodeProxyUpdate, decodeToxicCreate, decodeToxicUpdate,
@@ -189,7 +189,7 @@ export function cleanPath(p: string): string {
 /** Go's url.URL.EscapedPath for a path with no raw form: escapes all but unreserved and $&+,/:;=@. */
 function escapePath(p: string): string {
   let out = '';
-  for (const byte of Buffer.from(p, 'utf8')) {
+  for (const byte of pathBytes(p)) {
     const c = String.fromCharCode(byte);
     out += /[A-Za-z0-9\-_.~$&+,/:;=@]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }

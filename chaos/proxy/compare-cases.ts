@@ -469,9 +469,20 @@ function slowCases(): CompareCase[] {
   ];
 }
 
+/**
+ * Names the API cannot address by their bytes. (A name with "/" is not created: it could never
+ * be deleted, and every later case would see it.)
+ */
+function lastCases(): CompareCase[] {
+  const ff = Buffer.from('{"name":"\xff","listen":"127.0.0.1:0","upstream":"x:1","enabled":false}', 'latin1');
+  return [
+    c('name with an invalid UTF-8 byte, addressed as %FF and as U+FFFD', post('/proxies', ff), get('/proxies/%FF'), get('/proxies/%EF%BF%BD'), get('/proxies/%FF/../%FF'), get('//proxies/%FF%C3%BC%E2%82')),
+  ];
+}
+
 export function compareCases(opts: { slow: boolean }): CompareCase[] {
   return [
     ...httpSurface(), ...proxyCases(), ...updateCases(), ...populateCases(), ...toxicCases(), ...resetCases(), ...wireCases(),
-    ...(opts.slow ? slowCases() : []),
+    ...(opts.slow ? slowCases() : []), ...lastCases(),
   ];
 }

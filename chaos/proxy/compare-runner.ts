@@ -154,6 +154,8 @@ async function clear(side: Side): Promise<void> {
   const res = await fetch(`${side.url}/proxies`);
   const all = (await res.json()) as Record<string, unknown>;
   for (const name of Object.keys(all)) await fetch(`${side.url}/proxies/${encodeURIComponent(name)}`, { method: 'DELETE' });
+  const left = Object.keys((await (await fetch(`${side.url}/proxies`)).json()) as Record<string, unknown>);
+  if (left.length > 0) throw new Error(`${side.name} keeps proxies the API cannot delete (${left.map((n) => JSON.stringify(n)).join(', ')}); restart it`);
   await fetch(`${side.url}/reset`, { method: 'POST' });
 }
 

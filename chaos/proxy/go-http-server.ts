@@ -84,8 +84,58 @@ function unescapePath(raw: string): string {
       i += 2;
     } else bytes.push(c & 0xff);
   }
-  // Names are compared as Go compares strings: as bytes. We keep them as UTF-8 text.
-  return Buffer.from(bytes).toString('utf8');
+  return decodePathBytes(Buffer.from(bytes));
+}
+
+/** Marks a byte that is not valid UTF-8 (U+DC80..U+DCFF, never in a name decoded from JSON). */
+const escapedByteBase = 0xdc00;
+
+/**
+ * Path bytes as text. Go compares names as bytes, and a name from a JSON body is always valid
+ * UTF-8, so an invalid byte in a path must match no name: it becomes a lone surrogate.
+ */
+function decodePathBytes(bytes: Buffer): string {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  if (!text.includes('\uFFFD')) return text;
+  let out = '';
+  let at = 0;
+  while (at < bytes.length) {
+    const len = utf8SequenceLength(bytes, at);
+    if (len === 0) { out += String.fromCharCode(escapedByteBase + bytes[at]!); at++; continue; }
+    out += bytes.subarray(at, at + len).toString('utf8');
+    at += len;
+  }
+  return out;
+}
+
+/** Length of the valid UTF-8 sequence at `at`, or 0. */
+function utf8SequenceLength(b: Buffer, at: number): number {
+  const c = b[at]!;
+  if (c < 0x80) return 1;
+  const len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+  if (len === 0 || at + len > b.length) return 0;
+  for (let i = 1; i < len; i++) if ((b[at + i]! & 0xc0) !== 0x80) return 0;
+  const second = b[at + 1]!;
+  if (c === 0xe0 && second < 0xa0) return 0;
+  if (c === 0xed && second > 0x9f) return 0;
+  if (c === 0xf0 && second < 0x90) return 0;
+  if (c === 0xf4 && second > 0x8f) return 0;
+  return len;
+}
+
+/** The bytes of a decoded path again (for Location headers): escaped bytes become themselves. */
+export function pathBytes(path: string): Buffer {
+  const parts: Buffer[] = [];
+  let run = '';
+  for (const ch of path) {
+    const code = ch.charCodeAt(0);
+    if (ch.length === 1 && code >= escapedByteBase + 0x80 && code <= escapedByteBase + 0xff) {
+      parts.push(Buffer.from(run, 'utf8'), Buffer.from([code - escapedByteBase]));
+      run = '';
+    } else run += ch;
+  }
+  parts.push(Buffer.from(run, 'utf8'));
+  return Buffer.concat(parts);
 }
 
 function parseRequestUri(uri: string, method: string): { path: string; rawQuery: string } {

@@ -77,6 +77,18 @@ test('paths are decoded, then cleaned with a 301 as gorilla/mux does', async () 
   await fetch(`${server.url}/proxies/s%20p`, { method: 'DELETE' });
 });
 
+test('a percent-escaped byte that is not UTF-8 matches no proxy name, and a 301 keeps the byte', async () => {
+  // The JSON name's invalid byte is stored as U+FFFD, as Go's decoder does.
+  const body = Buffer.from('{"name":"\xff","listen":"127.0.0.1:0","upstream":"127.0.0.1:1","enabled":false}', 'latin1');
+  assert.is((await fetch(`${server.url}/proxies`, { method: 'POST', body })).status, 201);
+  const raw = await get('/proxies/%FF');
+  assert.is(statusLine(raw), 'HTTP/1.1 404 Not Found');
+  assert.is(bodyOf(raw), '{"error":"proxy not found","status":404}\n');
+  assert.is(statusLine(await get('/proxies/%EF%BF%BD')), 'HTTP/1.1 200 OK');
+  assert.is(headerOf(await get('//proxies/%FF%C3%BC'), 'Location'), '/proxies/%FF%C3%BC');
+  await fetch(`${server.url}/proxies/%EF%BF%BD`, { method: 'DELETE' });
+});
+
 test('malformed requests get Go\'s 400 texts and the connection is closed', async () => {
   const cases: Array<[string, string]> = [
     ['GET /proxies/%zz HTTP/1.1\r\nHost: x\r\n\r\n', '400 Bad Request'],

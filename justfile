@@ -50,6 +50,10 @@ clean *args:
 toxiproxy *args:
     {{ts}} chaos/proxy/cli.ts "$@"
 
+# diff our proxy against a real toxiproxy-server (dev tool): just toxiproxy-compare --reference URL [--slow]
+toxiproxy-compare *args:
+    {{ts}} chaos/proxy/compare-servers.ts "$@"
+
 # run a chaos experiment: just chaos <experiment>|list [options]
 chaos *args:
     {{ts}} chaos/cli.ts "$@"

@@ -5,7 +5,7 @@
 import { PopulateError, type ProxyCollection } from './collection.ts';
 import { ApiError, apiErrors } from './errors.ts';
 import { GoInt, goStringify, type GoJson } from './go-json-encode.ts';
-import type { GoHandler, GoResponse } from './go-http-server.ts';
+import { pathBytes, type GoHandler, type GoReadsBody, type GoRequest, type GoResponse } from './go-http-server.ts';
 import { nextRequestId } from './request-id.ts';
 import {
   decodePopulate, decodeProxyCreate, decodeProxyUpdate, decodeToxicCreate, decodeToxicUpdate,
@@ -38,7 +38,28 @@ function errorReply(err: ApiError): Reply {
   };
 }
 
+/** Which handlers read the body (Go's decode runs after the lookups that can fail first). */
+function handlerReadsBody(collection: ProxyCollection, path: string[], method: string, params: Params): boolean {
+  const proxy = params.proxy === undefined ? undefined : collection.find(params.proxy);
+  switch (path.join('/')) {
+    case 'proxies': return method === 'POST';
+    case 'populate': return true;
+    case 'proxies/:proxy': return (method === 'POST' || method === 'PATCH') && proxy !== undefined;
+    case 'proxies/:proxy/toxics': return method === 'POST' && proxy !== undefined;
+    case 'proxies/:proxy/toxics/:toxic':
+      return (method === 'POST' || method === 'PATCH') && proxy?.findToxic(params.toxic!) !== undefined;
+    default: return false;
+  }
+}
+
+const isBrowser = (req: GoRequest) => (req.headers.get('User-Agent')?.[0] ?? '').startsWith('Mozilla/');
+
 export function createApiHandler(collection: ProxyCollection, log: ProxyLog): GoHandler {
+  return createApi(collection, log).handler;
+}
+
+/** The API's handler, and whether it would read a request's body (for Go's 100-continue rules). */
+export function createApi(collection: ProxyCollection, log: ProxyLog): { handler: GoHandler; readsBody: GoReadsBody } {
   const locked = (fn: Handler): Handler => (params, body) => collection.exclusive(() => fn(params, body));
 
   const routes: Array<{ path: string[]; methods: Record<string, Handler> }> = [
@@ -95,38 +116,59 @@ export function createApiHandler(collection: ProxyCollection, log: ProxyLog): Go
     },
   ];
 
+  const lookup = (path: string) => {
+    const segments = path.split('/').slice(1);
+    for (const candidate of routes) {
+      const params = matchPath(candidate.path, segments);
+      if (params) return { route: candidate, params };
+    }
+    return undefined;
+  };
+
+  const readsBody: GoReadsBody = (req) => {
+    if (cleanPath(req.path) !== req.path || isBrowser(req)) return false;
+    const found = lookup(req.path);
+    if (!found || !found.route.methods[req.method]) return false;
+    return handlerReadsBody(collection, found.route.path, req.method, found.params);
+  };
+
   // gorilla/mux: a path that is not clean is redirected (301) to its clean form; routes match the
   // decoded path ({proxy} is one segment); a known path with another method is a bare 405.
-  return async (req) => {
+  const handler: GoHandler = async (req) => {
     const clean = cleanPath(req.path);
     if (clean !== req.path) {
       const location = escapePath(clean) + (req.rawQuery ? `?${req.rawQuery}` : '');
       return { status: 301, headers: { Location: location } };
     }
-    const segments = req.path.split('/').slice(1);
-    let params: Params | undefined;
-    let route: (typeof routes)[number] | undefined;
-    for (const candidate of routes) {
-      params = matchPath(candidate.path, segments);
-      if (params) { route = candidate; break; }
-    }
-    if (!route || !params) return plainText(404, '404 page not found\n');
+    const found = lookup(req.path);
+    if (!found) return plainText(404, '404 page not found\n');
+    const { route, params } = found;
     const handler = route.methods[req.method];
     if (!handler) return { status: 405, headers: {} };
     const requestId = nextRequestId();
-    if ((req.headers.get('User-Agent')?.[0] ?? '').startsWith('Mozilla/')) {
+    if (isBrowser(req)) {
       return reply(requestId, { status: 403, body: 'User agent not allowed\n', contentType: 'text/plain; charset=utf-8', plainError: true });
+    }
+    // A handler still reading a body at the read deadline: Go's TimeoutHandler answers 503, empty.
+    if (req.bodyTimedOut && handlerReadsBody(collection, route.path, req.method, params)) {
+      return reply(requestId, { status: 503, body: '' });
     }
     // Bytes as Go's decoder sees them (one char per byte): see parseGoJson.
     const body = req.body.toString('latin1');
     try {
       return reply(requestId, await handler(params, body));
-    } catch (err) {
+    } catch (caught) {
+      let err = caught;
+      // The decoder ran out of body where the framing broke: Go reports the read error instead.
+      if (req.bodyError && err instanceof ApiError && /^bad request body: (unexpected )?EOF$/.test(err.message)) {
+        err = apiErrors.badBody(req.bodyError);
+      }
       if (err instanceof ApiError) return reply(requestId, route.path[0] === 'populate' ? populateError(err) : errorReply(err));
       log('warn', 'Internal error', { error: String((err as Error)?.stack ?? err) });
       return reply(requestId, errorReply(new ApiError(500, String((err as Error)?.message ?? err), 'INTERNAL')));
     }
   };
+  return { handler, readsBody };
 }
 
 /** mux's cleanPath: path.Clean, rooted, keeping a trailing slash. */
@@ -147,7 +189,7 @@ export function cleanPath(p: string): string {
 /** Go's url.URL.EscapedPath for a path with no raw form: escapes all but unreserved and $&+,/:;=@. */
 function escapePath(p: string): string {
   let out = '';
-  for (const byte of Buffer.from(p, 'utf8')) {
+  for (const byte of pathBytes(p)) {
     const c = String.fromCharCode(byte);
     out += /[A-Za-z0-9\-_.~$&+,/:;=@]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }

@@ -36,6 +36,10 @@ export class ProxyCollection {
     return [...this.proxies.values()].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
   }
 
+  find(name: string): Proxy | undefined {
+    return this.proxies.get(name);
+  }
+
   get(name: string): Proxy {
     const proxy = this.proxies.get(name);
     if (!proxy) throw apiErrors.proxyNotFound();

@@ -208,6 +208,28 @@ test('slicer cuts by repeated halving of the range, not into even average-size s
   assert.ok(reads.length >= 8, `slices arrived apart: ${reads.join(',')}`);
 });
 
+test('slicer waits the full delay after each slice even when a timer fires late: no burst of late slices', async () => {
+  const { port } = await createEchoProxy();
+  // 80 bytes, average 10: eight 10-byte slices, 40 ms apart.
+  await api('POST', '/proxies/echo/toxics', '{"type":"slicer","attributes":{"average_size":10,"size_variation":0,"delay":40000}}');
+  const probe = await connect(port);
+  let blocked = false;
+  probe.socket.on('data', () => {
+    if (blocked) return;
+    blocked = true;
+    // Stall this process (server included) for 200 ms right after the first slice.
+    const until = performance.now() + 200;
+    while (performance.now() < until) { /* busy */ }
+  });
+  const payload = Buffer.alloc(80, 1);
+  const started = performance.now();
+  const elapsed = await probe.roundTrip(payload, 10_000);
+  assert.ok(elapsed !== undefined && probe.received.equals(payload));
+  // Upstream: slice 2 leaves when the stall ends, then six full pauses: >= 200 + 6 * 40 ms.
+  // Catching up on the late timer would end at about 7 * 40 = 280 ms.
+  assert.ok(performance.now() - started >= 420, `took ${Math.round(performance.now() - started)} ms`);
+});
+
 test('slicer offsets each cut by [-variation, variation) and never loops or cuts outside the range', () => {
   let draws = 0;
   const lowest = () => { draws++; return 0; };

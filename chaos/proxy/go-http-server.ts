@@ -17,6 +17,10 @@ export interface GoRequest {
   headers: Map<string, string[]>;
   body: Buffer;
   proto: 'HTTP/1.0' | 'HTTP/1.1';
+  /** Go's error for a body that could not be read (bad chunked framing); `body` is what came before it. */
+  bodyError?: string;
+  /** A chunked body whose trailer did not end before the read deadline (Go's handler is still reading it). */
+  bodyTimedOut?: boolean;
 }
 
 export interface GoResponse {
@@ -27,6 +31,12 @@ export interface GoResponse {
 }
 
 export type GoHandler = (req: GoRequest) => Promise<GoResponse>;
+
+/**
+ * Whether the handler would read this request's body (asked with the body still empty). Go sends
+ * "100 Continue" only on a handler's first read; a body never read makes Go close after answering.
+ */
+export type GoReadsBody = (req: GoRequest) => boolean;
 
 export interface GoHttpTimeouts {
   idleMs: number;
@@ -49,7 +59,8 @@ const statusText: Record<number, string> = {
 
 /** A request Go rejects before any handler runs; `text` follows the status, as Go writes it. */
 class RejectError extends Error {
-  constructor(readonly status: number, readonly text = '') {
+  /** `drainBytes`: body bytes Go waits for (discarding them) after answering, before it closes. */
+  constructor(readonly status: number, readonly text = '', readonly proto = 'HTTP/1.1', readonly drainBytes = 0) {
     super(text);
   }
 }
@@ -73,8 +84,58 @@ function unescapePath(raw: string): string {
       i += 2;
     } else bytes.push(c & 0xff);
   }
-  // Names are compared as Go compares strings: as bytes. We keep them as UTF-8 text.
-  return Buffer.from(bytes).toString('utf8');
+  return decodePathBytes(Buffer.from(bytes));
+}
+
+/** Marks a byte that is not valid UTF-8 (U+DC80..U+DCFF, never in a name decoded from JSON). */
+const escapedByteBase = 0xdc00;
+
+/**
+ * Path bytes as text. Go compares names as bytes, and a name from a JSON body is always valid
+ * UTF-8, so an invalid byte in a path must match no name: it becomes a lone surrogate.
+ */
+function decodePathBytes(bytes: Buffer): string {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  if (!text.includes('\uFFFD')) return text;
+  let out = '';
+  let at = 0;
+  while (at < bytes.length) {
+    const len = utf8SequenceLength(bytes, at);
+    if (len === 0) { out += String.fromCharCode(escapedByteBase + bytes[at]!); at++; continue; }
+    out += bytes.subarray(at, at + len).toString('utf8');
+    at += len;
+  }
+  return out;
+}
+
+/** Length of the valid UTF-8 sequence at `at`, or 0. */
+function utf8SequenceLength(b: Buffer, at: number): number {
+  const c = b[at]!;
+  if (c < 0x80) return 1;
+  const len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+  if (len === 0 || at + len > b.length) return 0;
+  for (let i = 1; i < len; i++) if ((b[at + i]! & 0xc0) !== 0x80) return 0;
+  const second = b[at + 1]!;
+  if (c === 0xe0 && second < 0xa0) return 0;
+  if (c === 0xed && second > 0x9f) return 0;
+  if (c === 0xf0 && second < 0x90) return 0;
+  if (c === 0xf4 && second > 0x8f) return 0;
+  return len;
+}
+
+/** The bytes of a decoded path again (for Location headers): escaped bytes become themselves. */
+export function pathBytes(path: string): Buffer {
+  const parts: Buffer[] = [];
+  let run = '';
+  for (const ch of path) {
+    const code = ch.charCodeAt(0);
+    if (ch.length === 1 && code >= escapedByteBase + 0x80 && code <= escapedByteBase + 0xff) {
+      parts.push(Buffer.from(run, 'utf8'), Buffer.from([code - escapedByteBase]));
+      run = '';
+    } else run += ch;
+  }
+  parts.push(Buffer.from(run, 'utf8'));
+  return Buffer.concat(parts);
 }
 
 function parseRequestUri(uri: string, method: string): { path: string; rawQuery: string } {
@@ -100,11 +161,16 @@ interface Parsed {
   req: GoRequest;
   keepAlive: boolean;
   consumed: number;
+  /** Expect: 100-continue on HTTP/1.1 with a body: Go's body reader answers 100 on the first read. */
+  expectsContinue: boolean;
 }
 
-/** The head is complete but the body is not: Go answers "100 Continue" if the client asked. */
+/** The head is complete but the body is not. */
 interface Partial {
+  head: GoRequest;
   expectsContinue: boolean;
+  /** A chunked body complete but for its trailer's blank line: what to answer if that never comes. */
+  trailerPending?: Parsed;
 }
 
 function headerHas(values: string[] | undefined, token: string): boolean {
@@ -118,8 +184,9 @@ function parseRequest(buf: Buffer): Parsed | Partial | undefined {
     if (buf.length > maxHeaderBytes) throw new RejectError(431);
     return undefined;
   }
-  const head = buf.subarray(0, headEnd.start).toString('latin1');
-  const lines = head.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  if (headEnd.end > maxHeaderBytes) throw new RejectError(431);
+  const headText = buf.subarray(0, headEnd.start).toString('latin1');
+  const lines = headText.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   // Go skips nothing: the first line must be the request line.
   const requestLine = lines.shift() ?? '';
   const sp1 = requestLine.indexOf(' ');
@@ -162,23 +229,31 @@ function parseRequest(buf: Buffer): Parsed | Partial | undefined {
     for (const v of values) if (/[\x00-\x08\x0a-\x1f\x7f]/.test(v)) throw new RejectError(400, 'invalid header value');
   }
 
-  const expect = headers.get('Expect');
-  if (expect && minor >= 1 && expect.some((e) => e.toLowerCase() !== '100-continue')) throw new RejectError(417);
-  const partial: Partial = { expectsContinue: minor >= 1 && expect !== undefined };
-  let bodyStart = headEnd.end;
-  let body: Buffer;
-  let consumed: number;
-  let trailerPending = false;
+  // Go looks at the first Expect value only; any protocol version gets the 417.
+  const expect = headers.get('Expect')?.[0] ?? '';
+  const continueAsked = headerHas([expect], '100-continue');
+  const proto = minor >= 1 ? 'HTTP/1.1' : 'HTTP/1.0';
+  const head: GoRequest = { method, requestUri, path, rawQuery, headers, body: Buffer.alloc(0), proto };
+  const connection = headers.get('Connection');
+  const keepAliveAsked = minor >= 1 ? !headerHas(connection, 'close') : headerHas(connection, 'keep-alive');
+  const bodyStart = headEnd.end;
   const te = headers.get('Transfer-Encoding');
+  // Go checks Expect after the framing headers, and discards an announced body before closing.
+  const expectFails = expect !== '' && !continueAsked;
   if (te && minor >= 1) {
     if (te.length !== 1 || te[0]!.toLowerCase() !== 'chunked') throw new RejectError(501);
+    if (expectFails) throw new RejectError(417, '', proto, Infinity);
+    const expectsContinue = continueAsked;
     const chunked = readChunked(buf, bodyStart);
     if (!chunked && buf.length - bodyStart > maxBodyBytes) throw new RejectError(413);
-    if (!chunked) return partial;
-    body = chunked.body;
-    consumed = chunked.end;
-    trailerPending = chunked.trailerPending;
-  } else {
+    if (!chunked) return { head, expectsContinue };
+    const req = { ...head, body: Buffer.from(chunked.body), ...(chunked.error ? { bodyError: chunked.error } : {}) };
+    // Unreadable framing: Go's discard of the rest fails, so the connection closes after the answer.
+    const parsed: Parsed = { req, keepAlive: keepAliveAsked && !chunked.error, consumed: chunked.end, expectsContinue };
+    if (chunked.trailerPending) return { head, expectsContinue, trailerPending: { ...parsed, keepAlive: false } };
+    return parsed;
+  }
+  {
     const lengths = headers.get('Content-Length');
     let length = 0;
     if (lengths) {
@@ -189,16 +264,12 @@ function parseRequest(buf: Buffer): Parsed | Partial | undefined {
       length = Number(text);
       if (length > maxBodyBytes) throw new RejectError(413);
     }
-    if (buf.length < bodyStart + length) return partial;
-    body = buf.subarray(bodyStart, bodyStart + length);
-    consumed = bodyStart + length;
+    if (expectFails) throw new RejectError(417, '', proto, Math.max(0, length - (buf.length - bodyStart)));
+    const expectsContinue = continueAsked && minor >= 1 && length > 0;
+    if (buf.length < bodyStart + length) return { head, expectsContinue };
+    const body = Buffer.from(buf.subarray(bodyStart, bodyStart + length));
+    return { req: { ...head, body }, keepAlive: keepAliveAsked, consumed: bodyStart + length, expectsContinue };
   }
-  bodyStart = consumed;
-
-  const connection = headers.get('Connection');
-  const keepAlive = !trailerPending && (minor >= 1 ? !headerHas(connection, 'close') : headerHas(connection, 'keep-alive'));
-  const proto = minor >= 1 ? 'HTTP/1.1' : 'HTTP/1.0';
-  return { req: { method, requestUri, path, rawQuery, headers, body: Buffer.from(body), proto }, keepAlive, consumed };
 }
 
 /** End of the header block: Go's textproto accepts "\n" as well as "\r\n" line ends. */
@@ -212,17 +283,22 @@ function findHeadEnd(buf: Buffer): { start: number; end: number } | undefined {
 }
 
 /**
- * A chunked body. Go's handler sees the body end at the last chunk, so it answers before the
- * trailer's blank line arrives; the connection then cannot be reused (`trailerPending`).
+ * A chunked body. `trailerPending`: the last chunk came but not the trailer's blank line, which
+ * Go's body reader waits for (until the read deadline). `error`: Go's text for broken framing,
+ * with the chunks read before it.
  */
-function readChunked(buf: Buffer, start: number): { body: Buffer; end: number; trailerPending: boolean } | undefined {
+function readChunked(buf: Buffer, start: number): { body: Buffer; end: number; trailerPending: boolean; error?: string } | undefined {
   const parts: Buffer[] = [];
   let at = start;
+  // Go's chunked reader texts; the handler sees them as its body read error.
+  const fail = (error: string) => ({ body: Buffer.concat(parts), end: buf.length, trailerPending: false, error });
   for (;;) {
     const lineEnd = buf.indexOf('\n', at);
     if (lineEnd < 0) return undefined;
-    const sizeText = buf.subarray(at, lineEnd).toString('latin1').replace(/\r$/, '').split(';')[0]!.trim();
-    if (!/^[0-9a-fA-F]+$/.test(sizeText)) throw new RejectError(400);
+    const sizeText = buf.subarray(at, lineEnd).toString('latin1').replace(/[ \t\r]+$/, '').split(';')[0]!.replace(/[ \t]+$/, '');
+    if (sizeText === '') return fail('empty hex number for chunk length');
+    if (!/^[0-9a-fA-F]+$/.test(sizeText)) return fail('invalid byte in chunk length');
+    if (sizeText.length > 16) return fail('http chunk length too large');
     const size = parseInt(sizeText, 16);
     at = lineEnd + 1;
     if (size === 0) {
@@ -238,9 +314,8 @@ function readChunked(buf: Buffer, start: number): { body: Buffer; end: number; t
     if (buf.length < at + size + 2) return undefined;
     parts.push(buf.subarray(at, at + size));
     at += size;
-    if (buf[at] === 0x0d) at++;
-    if (buf[at] !== 0x0a) throw new RejectError(400);
-    at++;
+    if (buf[at] !== 0x0d || buf[at + 1] !== 0x0a) return fail('malformed chunked encoding');
+    at += 2;
   }
 }
 
@@ -249,10 +324,20 @@ function rejectionBytes(err: RejectError): string {
   const reason = statusText[err.status] ?? '';
   const line = err.text ? `${err.status} ${reason}: ${err.text}` : `${err.status} ${reason}`;
   if (err.status === 417) {
-    return `HTTP/1.1 417 Expectation Failed\r\nConnection: close\r\nDate: ${new Date().toUTCString()}\r\nContent-Length: 0\r\n\r\n`;
+    return `${err.proto} 417 Expectation Failed\r\nConnection: close\r\nDate: ${new Date().toUTCString()}\r\nContent-Length: 0\r\n\r\n`;
   }
   if (err.status === 501) return `HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nUnsupported transfer encoding`;
   return `HTTP/1.1 ${line}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${line}`;
+}
+
+/** Body bytes a request announced (chunked: unknown, so all until the read deadline). */
+function unreadBodyBytes(req: GoRequest): number {
+  if (req.headers.get('Transfer-Encoding')) return Infinity;
+  return Number(req.headers.get('Content-Length')?.[0] ?? 0);
+}
+
+function isServerOptions(req: GoRequest): boolean {
+  return req.method === 'OPTIONS' && req.requestUri === '*';
 }
 
 function bodyAllowed(status: number): boolean {
@@ -291,24 +376,44 @@ function responseBytes(req: GoRequest, res: GoResponse, keepAlive: boolean): { b
 }
 
 /** A net.Server speaking Go-framed HTTP/1.x to `handler`, one request at a time per connection. */
-export function createGoHttpServer(handler: GoHandler, timeouts: GoHttpTimeouts = defaultTimeouts): net.Server {
-  const server = net.createServer((socket) => serveConnection(socket, handler, timeouts));
+export function createGoHttpServer(
+  handler: GoHandler, timeouts: GoHttpTimeouts = defaultTimeouts, readsBody: GoReadsBody = () => true,
+): net.Server {
+  const server = net.createServer((socket) => serveConnection(socket, handler, timeouts, readsBody));
   return server;
 }
 
-function serveConnection(socket: net.Socket, handler: GoHandler, timeouts: GoHttpTimeouts): void {
+function serveConnection(socket: net.Socket, handler: GoHandler, timeouts: GoHttpTimeouts, readsBody: GoReadsBody): void {
   let buf: Buffer = Buffer.alloc(0);
   let busy = false;
   let closed = false;
   let continued = false;
   let timer: NodeJS.Timeout | undefined;
-  // Idle until a request's first byte; from then on the read deadline runs (Go closes silently).
-  const arm = (ms: number) => { clearTimeout(timer); timer = setTimeout(() => socket.destroy(), ms); };
+  /** A chunked request short of its trailer's end: answered when the read deadline passes. */
+  let trailerPending: Parsed | undefined;
+  // Idle until a request's first byte; from then on the read deadline runs (Go closes silently,
+  // unless a handler is already reading the body: then it answers, see dispatch).
+  const onDeadline = () => {
+    if (trailerPending && !busy) {
+      const pending = trailerPending;
+      trailerPending = undefined;
+      buf = Buffer.alloc(0);
+      void dispatch({ ...pending, req: { ...pending.req, bodyTimedOut: true } });
+      return;
+    }
+    socket.destroy();
+  };
+  const arm = (ms: number) => { clearTimeout(timer); timer = setTimeout(onDeadline, ms); };
   arm(timeouts.idleMs);
   socket.on('error', () => {});
   socket.on('close', () => { closed = true; clearTimeout(timer); });
   socket.on('end', () => { if (!busy) socket.destroy(); });
   socket.on('data', (data: Buffer) => {
+    if (draining !== undefined) {
+      draining -= data.length;
+      if (draining <= 0) { clearTimeout(timer); socket.end(); }
+      return;
+    }
     if (buf.length === 0 && !busy) arm(timeouts.readMs);
     buf = buf.length === 0 ? data : Buffer.concat([buf, data]);
     void next();
@@ -321,27 +426,68 @@ function serveConnection(socket: net.Socket, handler: GoHandler, timeouts: GoHtt
       parsed = parseRequest(buf);
     } catch (err) {
       if (!(err instanceof RejectError)) throw err;
-      socket.end(rejectionBytes(err));
       closed = true;
+      if (err.drainBytes > 0) {
+        socket.write(rejectionBytes(err));
+        drainThenClose(err.drainBytes);
+        return;
+      }
+      socket.end(rejectionBytes(err));
       return;
     }
     if (!parsed) return;
     if (!('req' in parsed)) {
-      if (parsed.expectsContinue && !continued) { continued = true; socket.write('HTTP/1.1 100 Continue\r\n\r\n'); }
+      trailerPending = parsed.trailerPending;
+      if (!parsed.expectsContinue || continued) return;
+      if (!isServerOptions(parsed.head) && readsBody(parsed.head)) {
+        continued = true;
+        socket.write('HTTP/1.1 100 Continue\r\n\r\n');
+        return;
+      }
+      // The handler will not read the body: it answers now; Go then discards the body (waiting
+      // for it up to the read deadline) and closes.
+      buf = Buffer.alloc(0);
+      await dispatch({ req: parsed.head, keepAlive: false, consumed: 0, expectsContinue: true }, unreadBodyBytes(parsed.head));
       return;
     }
-    continued = false;
+    trailerPending = undefined;
     buf = buf.subarray(parsed.consumed);
+    await dispatch(parsed);
+  };
+
+  /** After the answer, bytes of an unread body still to come before closing (Infinity: until the deadline). */
+  let draining: number | undefined;
+  const drainThenClose = (bytes: number) => {
+    draining = bytes;
+    buf = Buffer.alloc(0);
+    clearTimeout(timer);
+    timer = setTimeout(() => socket.end(), timeouts.readMs);
+  };
+  const dispatch = async (parsed: Parsed, drainBytes?: number): Promise<void> => {
     busy = true;
     clearTimeout(timer);
+    let keepAlive = parsed.keepAlive;
+    let prefix = '';
+    if (parsed.expectsContinue && !continued) {
+      if (!isServerOptions(parsed.req) && readsBody({ ...parsed.req, body: Buffer.alloc(0) })) prefix = 'HTTP/1.1 100 Continue\r\n\r\n';
+      else keepAlive = false;
+    }
+    continued = false;
     // Go's server answers "OPTIONS *" itself, before any handler.
-    const res = parsed.req.method === 'OPTIONS' && parsed.req.requestUri === '*'
+    const res = isServerOptions(parsed.req)
       ? { status: 200, headers: { 'Content-Length': '0' } }
       : await handler(parsed.req);
     if (closed) return;
-    const out = responseBytes(parsed.req, res, parsed.keepAlive);
+    const answer = responseBytes(parsed.req, res, keepAlive);
+    const out = { keepAlive: answer.keepAlive, bytes: prefix ? Buffer.concat([Buffer.from(prefix, 'latin1'), answer.bytes]) : answer.bytes };
     busy = false;
     if (!out.keepAlive) {
+      if (drainBytes !== undefined && drainBytes > buf.length) {
+        socket.write(out.bytes);
+        closed = true;
+        drainThenClose(drainBytes - buf.length);
+        return;
+      }
       socket.end(out.bytes);
       closed = true;
       return;

@@ -5,26 +5,31 @@
 import net from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { performance } from 'node:perf_hooks';
+import { createApi } from './api.ts';
+import { ProxyCollection } from './collection.ts';
 import { createGoHttpServer } from './go-http-server.ts';
 import { startToxiproxyServer, type StartedToxiproxyServer } from './server.ts';
+import { seededRandom } from '../../cluster/common/rng.ts';
 
 let server: StartedToxiproxyServer;
 
 interface Exchange { text: string; closed: boolean }
 
-/** Sends raw bytes; collects the answer until the peer closes or `quietMs` pass without data. */
+/** Sends raw bytes; collects the answer until the peer closes or `quietMs` pass without data (after the first byte). */
 function exchange(port: number, raw: string | Buffer, quietMs = 300): Promise<Exchange> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     let timer: NodeJS.Timeout;
     const finish = (closed: boolean) => { clearTimeout(timer); socket.destroy(); resolve({ text: Buffer.concat(chunks).toString('latin1'), closed }); };
-    const arm = () => { clearTimeout(timer); timer = setTimeout(() => finish(false), quietMs); };
-    socket.on('data', (d) => { chunks.push(d); arm(); });
+    const arm = (ms: number) => { clearTimeout(timer); timer = setTimeout(() => finish(false), ms); };
+    socket.on('data', (d) => { chunks.push(d); arm(quietMs); });
     socket.on('end', () => finish(true));
     socket.on('error', () => finish(true));
     socket.write(raw);
-    arm();
+    // A loaded machine may take a while for the first byte; quiet is counted after it.
+    arm(Math.max(quietMs, 5000));
   });
 }
 
@@ -70,6 +75,18 @@ test('paths are decoded, then cleaned with a 301 as gorilla/mux does', async () 
   assert.is(statusLine(await get('/proxies/s%20p')), 'HTTP/1.1 200 OK');
   assert.is(statusLine(await get('/proxies/')), 'HTTP/1.1 404 Not Found');
   await fetch(`${server.url}/proxies/s%20p`, { method: 'DELETE' });
+});
+
+test('a percent-escaped byte that is not UTF-8 matches no proxy name, and a 301 keeps the byte', async () => {
+  // The JSON name's invalid byte is stored as U+FFFD, as Go's decoder does.
+  const body = Buffer.from('{"name":"\xff","listen":"127.0.0.1:0","upstream":"127.0.0.1:1","enabled":false}', 'latin1');
+  assert.is((await fetch(`${server.url}/proxies`, { method: 'POST', body })).status, 201);
+  const raw = await get('/proxies/%FF');
+  assert.is(statusLine(raw), 'HTTP/1.1 404 Not Found');
+  assert.is(bodyOf(raw), '{"error":"proxy not found","status":404}\n');
+  assert.is(statusLine(await get('/proxies/%EF%BF%BD')), 'HTTP/1.1 200 OK');
+  assert.is(headerOf(await get('//proxies/%FF%C3%BC'), 'Location'), '/proxies/%FF%C3%BC');
+  await fetch(`${server.url}/proxies/%EF%BF%BD`, { method: 'DELETE' });
 });
 
 test('malformed requests get Go\'s 400 texts and the connection is closed', async () => {
@@ -157,6 +174,89 @@ test('invalid UTF-8 in a body: each bad byte in a string is U+FFFD, outside stri
   assert.is(Buffer.from(bodyOf(outside), 'latin1').toString('utf8'),
     '{"error":"bad request body: invalid character \'Ã\' looking for beginning of value","status":400}\n');
   await fetch(`${server.url}/proxies/${encodeURIComponent(name)}`, { method: 'DELETE' });
+});
+
+test('Expect: 100-continue gets "100 Continue" only when the handler reads the body; an unread body closes after the answer', async () => {
+  const ask = (head: string) => `${head}\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n`;
+  // The client waits for the 100 before sending its body, as curl does.
+  const waiting = await new Promise<string>((resolve) => {
+    const s = net.connect(port(), '127.0.0.1');
+    let text = '';
+    s.on('data', (d) => {
+      text += d.toString('latin1');
+      if (text === 'HTTP/1.1 100 Continue\r\n\r\n') s.write('{}');
+      if (text.includes('\r\n\r\n{')) { s.destroy(); resolve(text); }
+    });
+    s.write(ask('POST /proxies HTTP/1.1'));
+  });
+  assert.match(waiting, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 400 Bad Request\r\n/);
+  assert.not.match(waiting, /Connection: close/);
+  // GET /version and a PATCH of a missing proxy read no body: no 100, Connection: close.
+  for (const head of ['GET /version HTTP/1.1', 'PATCH /proxies/nope HTTP/1.1']) {
+    const r = await exchange(port(), ask(head));
+    assert.not.match(r.text, /100 Continue/, head);
+    assert.is(headerOf(r, 'Connection'), 'close', head);
+    assert.not.ok(r.closed, `${head}: Go waits for the unread body before closing`);
+  }
+  const late = await exchange(port(), Buffer.concat([Buffer.from(ask('GET /version HTTP/1.1')), Buffer.from('{}')]));
+  assert.ok(late.closed, 'closed once the unread body has arrived');
+  const noBody = await get('/version', 'Expect: 100-continue\r\n');
+  assert.is(statusLine(noBody), 'HTTP/1.1 200 OK');
+  assert.not.ok(noBody.closed);
+});
+
+test('Expect other than 100-continue is a 417 in the request\'s own protocol', async () => {
+  for (const proto of ['HTTP/1.1', 'HTTP/1.0']) {
+    const r = await exchange(port(), `GET /version ${proto}\r\nHost: x\r\nExpect: fancy\r\n\r\n`);
+    assert.match(r.text, new RegExp(`^${proto.replace('.', '\\.')} 417 Expectation Failed\\r\\nConnection: close\\r\\nDate: [^\\r]+\\r\\nContent-Length: 0\\r\\n\\r\\n$`));
+    assert.ok(r.closed);
+  }
+  // With an announced body Go discards it before closing, so the connection waits for it.
+  const ask = 'POST /proxies HTTP/1.1\r\nHost: x\r\nExpect: fancy\r\nContent-Length: 2\r\n\r\n';
+  const waiting = await exchange(port(), ask);
+  assert.match(waiting.text, /^HTTP\/1\.1 417 /);
+  assert.not.ok(waiting.closed, 'held open for the announced body');
+  assert.ok((await exchange(port(), `${ask}{}`)).closed, 'closed once it arrived');
+});
+
+test('a request head over 1 MiB is a 431 even when it arrives complete', async () => {
+  const r = await exchange(port(), `GET /version HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(1_100_000)}\r\n\r\n`);
+  assert.is(statusLine(r), 'HTTP/1.1 431 Request Header Fields Too Large');
+  assert.ok(r.closed);
+});
+
+test('broken chunked framing reaches the handler as Go\'s body read error; the connection closes after', async () => {
+  const chunked = (path: string, body: string) => exchange(port(), `POST ${path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${body}`);
+  const bad = await chunked('/proxies', 'zz\r\n');
+  assert.is(statusLine(bad), 'HTTP/1.1 400 Bad Request');
+  assert.is(bodyOf(bad), '{"error":"bad request body: invalid byte in chunk length","status":400}\n');
+  assert.is(headerOf(bad, 'Connection'), 'close');
+  assert.ok(bad.closed);
+  const malformed = await chunked('/proxies', '1\r\n{xx\r\n');
+  assert.is(bodyOf(malformed), '{"error":"bad request body: malformed chunked encoding","status":400}\n');
+  const populate = await chunked('/populate', 'zz\r\n');
+  assert.is(bodyOf(populate), '{"error":"bad request body: invalid byte in chunk length","status":400,"proxies":null}');
+  // A complete value before the broken chunk is decoded, as Go's decoder stops at the value's end.
+  const after = await chunked('/proxies', '2\r\n{}\r\nzz\r\n');
+  assert.is(bodyOf(after), '{"error":"missing required field: name","status":400}\n');
+  assert.ok(after.closed);
+});
+
+test('a chunked body short of its trailer is answered at the read deadline: 503 where the handler reads the body', async () => {
+  const collection = new ProxyCollection({ nowMs: () => performance.now(), random: seededRandom(1) }, () => {});
+  const api = createApi(collection, () => {});
+  const quick = createGoHttpServer(api.handler, { idleMs: 3000, readMs: 400 }, api.readsBody);
+  await new Promise<void>((r) => quick.listen(0, '127.0.0.1', r));
+  const p = (quick.address() as net.AddressInfo).port;
+  const started = performance.now();
+  const reading = await exchange(p, 'POST /proxies HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n', 1500);
+  assert.ok(performance.now() - started >= 380, 'not before the read deadline');
+  assert.match(reading.text, /^HTTP\/1\.1 503 Service Unavailable\r\nX-Toxiproxy-Request-Id: [0-9a-v]{20}\r\nDate: [^\r]+\r\nContent-Length: 0\r\nConnection: close\r\n\r\n$/);
+  assert.ok(reading.closed);
+  const notReading = await exchange(p, 'GET /version HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n', 1500);
+  assert.is(statusLine(notReading), 'HTTP/1.1 200 OK');
+  assert.is(headerOf(notReading, 'Connection'), 'close');
+  await new Promise<void>((r) => quick.close(() => r()));
 });
 
 test.run();

@@ -5,7 +5,7 @@ import { randomInt } from 'node:crypto';
 import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { listenGoStyle, resolveListen, AddressError } from './address.ts';
-import { createApiHandler, toxiproxyVersion } from './api.ts';
+import { createApi, toxiproxyVersion } from './api.ts';
 import { createGoHttpServer } from './go-http-server.ts';
 import { ProxyCollection } from './collection.ts';
 import { ApiError } from './errors.ts';
@@ -60,7 +60,8 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
     }
   }
 
-  const server = createGoHttpServer(createApiHandler(collection, log));
+  const api = createApi(collection, log);
+  const server = createGoHttpServer(api.handler, undefined, api.readsBody);
   const sockets = new Set<net.Socket>();
   server.on('connection', (s: net.Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   let address: string;

@@ -2,8 +2,8 @@
 // average_size + size_variation is halved, the cut moved by a random offset in
 // [-size_variation, size_variation), and both halves cut again. Each slice is written on its own,
 // followed by a pause of `delay` MICROseconds; the next chunk is cut only after the last pause.
-// Pauses run on a virtual clock (Node timers are coarser than µs): a slice whose time has passed
-// still leaves on its own turn of the event loop, never merged with the next one.
+// Pauses run on a virtual clock (Node timers are coarser than µs) that never runs behind real
+// time, so a late timer delays the following slices instead of releasing them in a burst.
 // Deviation: upstream can cut outside the range (its process panics) or recurse forever (average
 // 0, or a variation near the range size); we keep every cut strictly inside it (see README).
 import type { Attributes, Chunk, Stage, StageOutput, ToxicKind } from './stage.ts';
@@ -65,7 +65,9 @@ class SlicerStage implements Stage {
       return;
     }
     this.out.push(slice);
-    this.clockMs += (this.attributes.delay ?? 0) / 1000;
+    // The pause starts when the slice leaves, as upstream's time.After does: a late timer is not
+    // caught up by sending the next slices at once. Below 1 ms the virtual clock keeps µs precision.
+    this.clockMs = Math.max(this.clockMs, this.out.nowMs()) + (this.attributes.delay ?? 0) / 1000;
     const waitMs = this.clockMs - this.out.nowMs();
     if (waitMs >= 1) this.timer = setTimeout(() => this.next(), waitMs);
     else this.immediate = setImmediate(() => this.next());

@@ -11,7 +11,7 @@
 import { buildCounterexample, impossibleCounterexample } from './counterexample.ts';
 import type { Counterexample } from './counterexample.ts';
 import { CheckerError } from './errors.ts';
-import type { Operation } from '../../reports/run-files/history-file.ts';
+import type { Operation } from '../../reports/run-files/history-ops.ts';
 import { MemoryBudget } from './memory-budget.ts';
 import { UNKNOWN_OUTPUT } from './model.ts';
 import type { Model, Partition } from './model.ts';

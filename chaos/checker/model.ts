@@ -1,6 +1,6 @@
 // A sequential specification as data: the linearizability search only ever calls these functions,
 // so a new workload needs a new model, not a new checker.
-import type { Operation, Value } from '../../reports/run-files/history-file.ts';
+import type { Operation, Value } from '../../reports/run-files/history-ops.ts';
 
 /** The output of a call whose outcome is unknown (info): the model must accept any result. */
 export const UNKNOWN_OUTPUT: unique symbol = Symbol('unknown output');
@@ -97,4 +97,4 @@ export function hashValue(v: Value): number {
   return hashString(JSON.stringify(v));
 }
 
-export { describeValue } from '../../reports/run-files/counterexample-format.ts';
+export { describeValue } from '../../reports/run-files/counterexample-text.ts';

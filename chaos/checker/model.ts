@@ -52,7 +52,8 @@ export interface Model<S> {
   stateBytes?(state: S): number;
   /**
    * An ok op of this partition whose output no sequence of the partition's calls could give (a
-   * read of a value never written), or null. Sound only: never names a possible op. Refutes at
+   * read of a value never written, or one missing a write that returned before the read began),
+   * or null. Sound only: never names a possible op. Refutes at
    * once what the search could only refute after exhausting every order before that op.
    */
   impossibleOp?(ops: readonly Operation[]): Operation | null;

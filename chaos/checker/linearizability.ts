@@ -87,15 +87,22 @@ export function checkLinearizable<S>(
   }
 
   const partitions = model.partition(relevant);
-  const tasks: Task<S>[] = partitions.map((part) => {
-    // A read no write explains refutes the partition without a search (garbage read).
-    const impossible = model.impossibleOp?.(part.ops) ?? null;
-    if (impossible === null) return { part, searches: searchesFor(model, part.ops, budget), outcome: null };
-    const init = model.init();
-    return { part, searches: [], outcome: { valid: false, bestPrefix: [], stateAfterPrefix: init, steps: 0, configurations: 0 }, impossible };
+  // A read no sequence of writes explains refutes its partition without a search, and the first
+  // such read decides: later partitions are neither prechecked nor searched.
+  let impossibleAt = -1;
+  let impossible: Operation | null = null;
+  for (let i = 0; i < partitions.length && impossible === null; i++) {
+    impossible = model.impossibleOp?.(partitions[i]!.ops) ?? null;
+    if (impossible !== null) impossibleAt = i;
+  }
+  const tasks: Task<S>[] = partitions.map((part, i) => {
+    if (i === impossibleAt) {
+      return { part, searches: [], outcome: { valid: false, bestPrefix: [], stateAfterPrefix: model.init(), steps: 0, configurations: 0 }, impossible: impossible! };
+    }
+    return { part, searches: impossible === null ? searchesFor(model, part.ops, budget) : [], outcome: null };
   });
-  let open = tasks.filter((t) => !settle(t));
-  let refuted = tasks.some((t) => t.outcome?.valid === false);
+  let refuted = impossible !== null;
+  let open = refuted ? [] : tasks.filter((t) => !settle(t));
   let timedOut = false;
   let sliceSteps = FIRST_SLICE_STEPS;
   while (open.length > 0 && !refuted && !timedOut) {

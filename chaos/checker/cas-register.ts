@@ -51,7 +51,7 @@ export const casRegister: Model<Value> = {
   equal: valuesEqual,
   hash: hashValue,
   partition: partitionByKey,
-  impossibleOp: impossibleRead,
+  impossibleOps: [impossibleRead],
   describeState: describeValue,
 };
 

@@ -88,12 +88,18 @@ export function checkLinearizable<S>(
 
   const partitions = model.partition(relevant);
   // A read no sequence of writes explains refutes its partition without a search, and the first
-  // such read decides: later partitions are neither prechecked nor searched.
+  // such read decides: nothing else is prechecked or searched. Each precheck covers every
+  // partition before the next (costlier) one starts.
   let impossibleAt = -1;
   let impossible: Operation | null = null;
-  for (let i = 0; i < partitions.length && impossible === null; i++) {
-    impossible = model.impossibleOp?.(partitions[i]!.ops) ?? null;
-    if (impossible !== null) impossibleAt = i;
+  prechecks: for (const find of model.impossibleOps ?? []) {
+    for (let i = 0; i < partitions.length; i++) {
+      impossible = find(partitions[i]!.ops);
+      if (impossible !== null) {
+        impossibleAt = i;
+        break prechecks;
+      }
+    }
   }
   const tasks: Task<S>[] = partitions.map((part, i) => {
     if (i === impossibleAt) {

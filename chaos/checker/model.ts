@@ -51,12 +51,13 @@ export interface Model<S> {
   /** Estimated bytes one kept state holds, for the search's memory limit (default 64). */
   stateBytes?(state: S): number;
   /**
-   * An ok op of this partition whose output no sequence of the partition's calls could give (a
-   * read of a value never written, or one missing a write that returned before the read began),
-   * or null. Sound only: never names a possible op. Refutes at
-   * once what the search could only refute after exhausting every order before that op.
+   * Prechecks: each names an ok op of a partition whose output no sequence of the partition's
+   * calls could give (a read of a value never written, or one missing a write that returned
+   * before the read began), or null. Sound only: never names a possible op. Refutes at once what
+   * the search could only refute after exhausting every order before that op. Each runs over
+   * every partition before the next one starts, so the cheapest comes first.
    */
-  impossibleOp?(ops: readonly Operation[]): Operation | null;
+  impossibleOps?: readonly ((ops: readonly Operation[]) => Operation | null)[];
   /** Independent sub-histories (P-compositionality): the whole is linearizable iff every part is. */
   partition(ops: Operation[]): Partition[];
   describeState(state: S): string;

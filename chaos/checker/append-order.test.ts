@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkAppendOrder } from './append-order.ts';
-import type { Operation } from '../../reports/run-files/history-file.ts';
+import type { Operation } from '../../reports/run-files/history-ops.ts';
 
 let nextId = 0;
 const op = (requestId: string, callNs: number, returnNs: number, outcome: Operation['outcome'], index?: number): Operation => ({

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkAppliedOnce, duplicateIndexes } from './applied-once.ts';
 import { checkFailedNotApplied } from './failed-not-applied.ts';
-import { pairOperations, type HistoryEvent } from '../../reports/run-files/history-file.ts';
+import { pairOperations, type HistoryEvent } from '../../reports/run-files/history-ops.ts';
 import type { StoredLog } from './run-checks.ts';
 
 const append = (index: number, requestId: string, slot: number, client = 'c') =>

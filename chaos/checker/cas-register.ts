@@ -5,7 +5,7 @@
 // itself an observation the search must honour. Any other ok output (`true`, or Jepsen's echo of
 // [expected, new]) is a cas that swapped. Jepsen histories instead complete a cas that found
 // another value as fail, which simply leaves it out.
-import type { Operation, Value } from '../../reports/run-files/history-file.ts';
+import type { Operation, Value } from '../../reports/run-files/history-ops.ts';
 import { UNKNOWN_OUTPUT, describeValue, hashValue, partitionByKey } from './model.ts';
 import type { Model, ModelInput, ModelOutput } from './model.ts';
 
@@ -51,7 +51,7 @@ export const casRegister: Model<Value> = {
   equal: valuesEqual,
   hash: hashValue,
   partition: partitionByKey,
-  impossibleOp: impossibleRead,
+  impossibleOps: [impossibleRead],
   describeState: describeValue,
 };
 

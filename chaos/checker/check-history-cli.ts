@@ -21,7 +21,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   process.exit();
 });
 
-function main(): void {
+async function main(): Promise<void> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -57,7 +57,7 @@ function main(): void {
 
   let loaded;
   try {
-    loaded = loadHistory(file, format as HistoryFormat, values.model);
+    loaded = await loadHistory(file, format as HistoryFormat, values.model);
   } catch (e) {
     if (e instanceof CheckerError) usageError(`${file}: ${e.message}`);
     const err = e as NodeJS.ErrnoException;
@@ -74,4 +74,4 @@ function main(): void {
   process.exitCode = result.valid === true ? 0 : result.valid === false ? 1 : 2;
 }
 
-main();
+void main();

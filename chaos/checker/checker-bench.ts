@@ -12,11 +12,11 @@ import { casRegister } from './cas-register.ts';
 import { listFixtures, locateFixturesDir } from './fixtures-location.ts';
 import { corruptOneRead, generateHistory } from './history-generator.ts';
 import type { GeneratedWorkload } from './history-generator.ts';
-import { pairOperations } from '../../reports/run-files/history-file.ts';
-import type { HistoryEvent } from '../../reports/run-files/history-file.ts';
+import { pairOperations } from '../../reports/run-files/history-ops.ts';
+import type { HistoryEvent } from '../../reports/run-files/history-ops.ts';
 import { kv } from './kv.ts';
 import { checkLinearizable } from './linearizability.ts';
-import { loadHistory } from './load-history.ts';
+import { loadJepsenHistory } from './load-history.ts';
 import type { Model } from './model.ts';
 import { seededRandom } from '../../cluster/common/rng.ts';
 
@@ -53,7 +53,7 @@ function runFixtures(): FixtureRun {
   const timings: { file: string; ms: number; valid: unknown }[] = [];
   for (const f of fixtures) {
     const t0 = performance.now();
-    const { ops, model } = loadHistory(f.path, f.format);
+    const { ops, model } = loadJepsenHistory(f.path, f.format);
     const r = checkLinearizable(model, ops, { budgetMs: BUDGET_MS });
     timings.push({ file: f.path.slice(fixturesDir.length + 1), ms: round(performance.now() - t0), valid: r.valid });
     if (r.valid !== f.linearizable) mismatches.push(`${f.path}: expected ${f.linearizable}, got ${r.valid}`);

@@ -2,11 +2,11 @@
 // linearize, and the window it got stuck on — the op that had to take effect next at the latest
 // (the earliest-returning ok op left) together with every op left that was called before that
 // return. No order of the window continues the prefix legally.
-import type { Operation } from '../../reports/run-files/history-file.ts';
-import type { Counterexample, OpSummary } from '../../reports/run-files/counterexample-format.ts';
+import type { Operation } from '../../reports/run-files/history-ops.ts';
+import type { Counterexample, OpSummary } from '../../reports/run-files/counterexample-text.ts';
 
 // The stored shape and its formatting live with the run files, which the report reads without chaos.
-export { describeOp, formatCounterexample, type Counterexample, type OpSummary } from '../../reports/run-files/counterexample-format.ts';
+export { describeOp, formatCounterexample, type Counterexample, type OpSummary } from '../../reports/run-files/counterexample-text.ts';
 
 const PREFIX_TAIL_LENGTH = 5;
 

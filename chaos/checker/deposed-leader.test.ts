@@ -1,7 +1,7 @@
 // An isolated leader must step down and acknowledge nothing invoked after its successor's election.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Operation } from '../../reports/run-files/history-file.ts';
+import type { Operation } from '../../reports/run-files/history-ops.ts';
 import { checkIsolatedLeaders } from './deposed-leader.ts';
 
 const trial = { trial: 1, node: 'node1', faultAtMs: 1000, healedAtMs: 5000 };

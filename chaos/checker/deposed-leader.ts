@@ -1,4 +1,4 @@
-import type { Operation } from '../../reports/run-files/history-file.ts';
+import type { Operation } from '../../reports/run-files/history-ops.ts';
 import type { CheckResult } from './verdict.ts';
 
 /**

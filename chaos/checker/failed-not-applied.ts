@@ -2,7 +2,7 @@
 // committed log, the cluster (or the gateway that said "not applied") broke that promise, and
 // every checker that dropped the call as never having happened judged a false history.
 import { appliedCommands } from './applied-commands.ts';
-import type { Operation } from '../../reports/run-files/history-file.ts';
+import type { Operation } from '../../reports/run-files/history-ops.ts';
 import type { StoredLog } from './run-checks.ts';
 import type { CheckResult } from './verdict.ts';
 

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkLinearizable } from './linearizability.ts';
 import { FixturesMissingError, fixturesTest, listFixtures, locateFixturesDir } from './fixtures-location.ts';
-import { loadHistory } from './load-history.ts';
+import { loadJepsenHistory } from './load-history.ts';
 
 // Skipped (with where it looked) when the fixtures are absent; failed instead under CI=true.
 fixturesTest(test, 'every fixture gets the verdict in expected.json', (dir) => {
@@ -13,7 +13,7 @@ fixturesTest(test, 'every fixture gets the verdict in expected.json', (dir) => {
   assert.is(fixtures.filter((f) => f.format === 'jepsen-kv').length, 4);
   const wrong: string[] = [];
   for (const f of fixtures) {
-    const { ops, model } = loadHistory(f.path, f.format);
+    const { ops, model } = loadJepsenHistory(f.path, f.format);
     const r = checkLinearizable(model, ops, { budgetMs: 60_000 });
     if (r.valid !== f.linearizable) wrong.push(`${f.path}: expected ${f.linearizable}, got ${r.valid}`);
     if (r.valid === false) assert.ok(r.counterexample !== undefined && r.counterexample.window.length > 0, f.path);

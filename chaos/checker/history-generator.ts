@@ -3,7 +3,7 @@
 // the interleaving of invokes, effects and completions is random, so calls overlap at random.
 // Some calls end as info, either before taking effect (never applied) or after (applied); a
 // client that got info is replaced by a fresh process, as in a real run.
-import type { HistoryEvent, Value } from '../../reports/run-files/history-file.ts';
+import type { HistoryEvent, Value } from '../../reports/run-files/history-ops.ts';
 
 export type GeneratedWorkload = 'cas-register' | 'kv';
 

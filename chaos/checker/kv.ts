@@ -3,7 +3,7 @@
 import { CheckerError } from './errors.ts';
 import { UNKNOWN_OUTPUT, continueHashString, hashString, partitionByKey } from './model.ts';
 import type { Model, ModelInput, ModelOutput } from './model.ts';
-import type { Operation } from '../../reports/run-files/history-file.ts';
+import type { Operation } from '../../reports/run-files/history-ops.ts';
 
 export const kv: Model<string> = {
   name: 'kv',
@@ -47,7 +47,8 @@ export const kv: Model<string> = {
   // A V8 string: a header and, for these ASCII values, a byte a character.
   stateBytes: (s) => 24 + s.length,
   partition: partitionByKey,
-  impossibleOp: impossibleGet,
+  // The stale-get scan first: it is the cheaper of the two and finds the usual anomalies.
+  impossibleOps: [staleGet, impossibleGet],
   describeState: (s) => JSON.stringify(s),
 };
 
@@ -69,6 +70,54 @@ function impossibleGet(ops: readonly Operation[]): Operation | null {
     if (!ok) return op;
   }
   return null;
+}
+
+/**
+ * An ok get that lacks the piece of an ok append which returned before the get was called, with
+ * no put that could be linearized between the two. Appends only extend the value, so that piece
+ * must be in what the get read: its absence is a stale read or a lost append, whatever the order
+ * of the other calls. Sound only, as impossibleGet; it spares the search from exhausting every
+ * order of the concurrent appends before such a get (docs/perf/2026-12-07-checker-vs-porcupine.md).
+ * Appends are tried latest first, and the scan stops after STALE_SCAN_CHARS characters read: a
+ * partial scan only finds less.
+ */
+function staleGet(ops: readonly Operation[]): Operation | null {
+  const appends = ops.filter((op) => op.f === 'append' && op.outcome === 'ok' && op.input !== '').sort((a, b) => a.returnNs - b.returnNs);
+  if (appends.length === 0) return null;
+  // Puts by call time, with the latest return among each prefix: a put called before the get
+  // returned may be linearized after any append that was called before that put returned.
+  const puts = ops.filter((op) => op.f === 'put').sort((a, b) => a.callNs - b.callNs);
+  const latestPutReturnNs: number[] = [];
+  for (const p of puts) latestPutReturnNs.push(Math.max(p.returnNs, latestPutReturnNs.at(-1) ?? -Infinity));
+  let budget = STALE_SCAN_CHARS;
+  for (const get of ops) {
+    if (get.f !== 'get' || get.outcome !== 'ok') continue;
+    const putsBefore = countWhile(puts, (p) => p.callNs <= get.returnNs);
+    const resetNs = putsBefore === 0 ? -Infinity : latestPutReturnNs[putsBefore - 1]!;
+    const value = (get.output as string | null) ?? '';
+    for (let i = countWhile(appends, (a) => a.returnNs < get.callNs) - 1; i >= 0; i--) {
+      const append = appends[i]!;
+      if (append.callNs <= resetNs) continue;
+      if ((budget -= value.length) < 0) return null;
+      if (!value.includes(append.input as string)) return get;
+    }
+  }
+  return null;
+}
+
+/** About 10 ms of scanning: the check runs on every history, most of them linearizable. */
+const STALE_SCAN_CHARS = 20_000_000;
+
+/** How many leading items of `sorted` satisfy `below` (true for a prefix of it, false after). */
+function countWhile(sorted: readonly Operation[], below: (op: Operation) => boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (below(sorted[mid]!)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 interface PieceIndex { prefixLength: number; byPrefix: Map<number, string[]> }

@@ -5,11 +5,11 @@ import { casRegister } from './cas-register.ts';
 import { checkLinearizable } from './linearizability.ts';
 import { corruptOneRead, generateHistory } from './history-generator.ts';
 import type { GeneratedWorkload } from './history-generator.ts';
-import { pairOperations } from '../../reports/run-files/history-file.ts';
+import { pairOperations } from '../../reports/run-files/history-ops.ts';
 import { kv } from './kv.ts';
 import { UNKNOWN_OUTPUT } from './model.ts';
 import type { Model } from './model.ts';
-import type { Operation } from '../../reports/run-files/history-file.ts';
+import type { Operation } from '../../reports/run-files/history-ops.ts';
 import { seededRandom } from '../../cluster/common/rng.ts';
 import { HistoryBuilder } from './test-histories.ts';
 
@@ -194,6 +194,19 @@ test('a read of a value no call writes is refuted before any search, naming that
   assert.is(r.counterexample?.impossible, true);
   assert.is(r.counterexample?.blocking.output, 7);
   assert.is(register(new HistoryBuilder().call(0, 'write', 1, 1).call(2, 'cas', [1, 3], [1, 3]).call(0, 'read', null, 3)).valid, true);
+});
+
+test('a get missing an append that returned before it began is refuted before any search, unless a put may come between', () => {
+  const check = (h: HistoryBuilder) => checkLinearizable(kv, pairOperations(h.events), { budgetMs: 10_000 });
+  const stale = check(new HistoryBuilder().call(0, 'append', 'a', 'a', 'k').call(0, 'append', 'b', 'b', 'k').call(1, 'get', null, 'a', 'k'));
+  assert.is(stale.valid, false);
+  assert.is(stale.steps, 0);
+  assert.is(stale.counterexample?.impossible, true);
+  assert.is(stale.counterexample?.blocking.output, 'a');
+  // A put of "a", called before the get returned, may follow append b: then "a" is right.
+  const reset = check(new HistoryBuilder().call(0, 'append', 'a', 'a', 'k').invoke(2, 'put', 'a', 'k')
+    .call(0, 'append', 'b', 'b', 'k').call(1, 'get', null, 'a', 'k').ok(2, 'put', 'a', 'k'));
+  assert.is(reset.valid, true);
 });
 
 test('budget is read from the injected clock, and checked before each partition', () => {

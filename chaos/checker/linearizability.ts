@@ -11,7 +11,7 @@
 import { buildCounterexample, impossibleCounterexample } from './counterexample.ts';
 import type { Counterexample } from './counterexample.ts';
 import { CheckerError } from './errors.ts';
-import type { Operation } from '../../reports/run-files/history-file.ts';
+import type { Operation } from '../../reports/run-files/history-ops.ts';
 import { MemoryBudget } from './memory-budget.ts';
 import { UNKNOWN_OUTPUT } from './model.ts';
 import type { Model, Partition } from './model.ts';
@@ -87,15 +87,28 @@ export function checkLinearizable<S>(
   }
 
   const partitions = model.partition(relevant);
-  const tasks: Task<S>[] = partitions.map((part) => {
-    // A read no write explains refutes the partition without a search (garbage read).
-    const impossible = model.impossibleOp?.(part.ops) ?? null;
-    if (impossible === null) return { part, searches: searchesFor(model, part.ops, budget), outcome: null };
-    const init = model.init();
-    return { part, searches: [], outcome: { valid: false, bestPrefix: [], stateAfterPrefix: init, steps: 0, configurations: 0 }, impossible };
+  // A read no sequence of writes explains refutes its partition without a search, and the first
+  // such read decides: nothing else is prechecked or searched. Each precheck covers every
+  // partition before the next (costlier) one starts.
+  let impossibleAt = -1;
+  let impossible: Operation | null = null;
+  prechecks: for (const find of model.impossibleOps ?? []) {
+    for (let i = 0; i < partitions.length; i++) {
+      impossible = find(partitions[i]!.ops);
+      if (impossible !== null) {
+        impossibleAt = i;
+        break prechecks;
+      }
+    }
+  }
+  const tasks: Task<S>[] = partitions.map((part, i) => {
+    if (i === impossibleAt) {
+      return { part, searches: [], outcome: { valid: false, bestPrefix: [], stateAfterPrefix: model.init(), steps: 0, configurations: 0 }, impossible: impossible! };
+    }
+    return { part, searches: impossible === null ? searchesFor(model, part.ops, budget) : [], outcome: null };
   });
-  let open = tasks.filter((t) => !settle(t));
-  let refuted = tasks.some((t) => t.outcome?.valid === false);
+  let refuted = impossible !== null;
+  let open = refuted ? [] : tasks.filter((t) => !settle(t));
   let timedOut = false;
   let sliceSteps = FIRST_SLICE_STEPS;
   while (open.length > 0 && !refuted && !timedOut) {

@@ -1,8 +1,8 @@
 // The lost-write check finds an acknowledged write missing from one node and ignores unknown outcomes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { HistoryEvent } from '../../reports/run-files/history-file.ts';
-import { pairOperations } from '../../reports/run-files/history-file.ts';
+import type { HistoryEvent } from '../../reports/run-files/history-ops.ts';
+import { pairOperations } from '../../reports/run-files/history-ops.ts';
 import { checkLostWrites } from './lost-writes.ts';
 
 const ev = (process: number, type: HistoryEvent['type'], value: HistoryEvent['value'], index: number): HistoryEvent =>

@@ -1,6 +1,6 @@
 // A sequential specification as data: the linearizability search only ever calls these functions,
 // so a new workload needs a new model, not a new checker.
-import type { Operation, Value } from '../../reports/run-files/history-file.ts';
+import type { Operation, Value } from '../../reports/run-files/history-ops.ts';
 
 /** The output of a call whose outcome is unknown (info): the model must accept any result. */
 export const UNKNOWN_OUTPUT: unique symbol = Symbol('unknown output');
@@ -51,11 +51,13 @@ export interface Model<S> {
   /** Estimated bytes one kept state holds, for the search's memory limit (default 64). */
   stateBytes?(state: S): number;
   /**
-   * An ok op of this partition whose output no sequence of the partition's calls could give (a
-   * read of a value never written), or null. Sound only: never names a possible op. Refutes at
-   * once what the search could only refute after exhausting every order before that op.
+   * Prechecks: each names an ok op of a partition whose output no sequence of the partition's
+   * calls could give (a read of a value never written, or one missing a write that returned
+   * before the read began), or null. Sound only: never names a possible op. Refutes at once what
+   * the search could only refute after exhausting every order before that op. Each runs over
+   * every partition before the next one starts, so the cheapest comes first.
    */
-  impossibleOp?(ops: readonly Operation[]): Operation | null;
+  impossibleOps?: readonly ((ops: readonly Operation[]) => Operation | null)[];
   /** Independent sub-histories (P-compositionality): the whole is linearizable iff every part is. */
   partition(ops: Operation[]): Partition[];
   describeState(state: S): string;
@@ -97,4 +99,4 @@ export function hashValue(v: Value): number {
   return hashString(JSON.stringify(v));
 }
 
-export { describeValue } from '../../reports/run-files/counterexample-format.ts';
+export { describeValue } from '../../reports/run-files/counterexample-text.ts';

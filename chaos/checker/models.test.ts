@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { casRegister } from './cas-register.ts';
 import { kv } from './kv.ts';
 import { UNKNOWN_OUTPUT, partitionByKey } from './model.ts';
-import type { Operation } from '../../reports/run-files/history-file.ts';
+import type { Operation } from '../../reports/run-files/history-ops.ts';
 
 test('cas-register: read must see the state, write sets it, cas only from the expected value', () => {
   assert.equal(casRegister.step(null, { f: 'read', value: null }, null), [true, null]);

@@ -1,7 +1,7 @@
 // Jepsen's etcd log format, one event a line: `INFO  jepsen.util - <process>\t:<type>\t:<f>\t<value>`.
 // Fields may be separated by any run of spaces or tabs, as Porcupine's parser (`\s+`) accepts.
 // The logs carry no clock, so an event's line order is its time (timeNs = its index).
-import type { EventType, HistoryEvent, Value } from '../../reports/run-files/history-file.ts';
+import type { EventType, HistoryEvent, Value } from '../../reports/run-files/history-ops.ts';
 import { CheckerError } from './errors.ts';
 import { EdnKeyword, EdnSyntaxError, parseEdn } from './edn.ts';
 import type { Edn } from './edn.ts';

@@ -1,7 +1,7 @@
 // Jepsen's key-value history format, one EDN map a line:
 // `{:process 0, :type :invoke, :f :append, :key "0", :value "x 0 0 y"}`.
 // No clock here either: line order is time (timeNs = index).
-import type { EventType, HistoryEvent, Value } from '../../reports/run-files/history-file.ts';
+import type { EventType, HistoryEvent, Value } from '../../reports/run-files/history-ops.ts';
 import { CheckerError } from './errors.ts';
 import { EdnKeyword, EdnSyntaxError, parseEdn } from './edn.ts';
 import type { Edn } from './edn.ts';

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseEdn, EdnKeyword } from './edn.ts';
 import { CheckerError } from './errors.ts';
-import { pairOperations } from '../../reports/run-files/history-file.ts';
+import { pairOperations } from '../../reports/run-files/history-ops.ts';
 import { parseJepsenCas } from './parse-jepsen-cas.ts';
 import { parseJepsenKv } from './parse-jepsen-kv.ts';
 

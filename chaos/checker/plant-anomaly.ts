@@ -4,7 +4,7 @@
 //   get was invoked (the prefix in front of that append's piece);
 // - lost-write: that append's piece vanishes from every later get of the key;
 // - never-written: one get returns a value no call wrote.
-import type { HistoryEvent } from '../../reports/run-files/history-file.ts';
+import type { HistoryEvent } from '../../reports/run-files/history-ops.ts';
 import { corruptOneRead } from './history-generator.ts';
 
 export const ANOMALIES = ['stale-read', 'lost-write', 'never-written'] as const;

@@ -10,7 +10,7 @@ import { checkLiveness, type LivenessBounds, type TrialLiveness } from './livene
 import { casRegister } from './cas-register.ts';
 import { checkIsolatedLeaders, type AuditEventLike, type IsolatedTrial } from './deposed-leader.ts';
 import { checkElectionSafety } from './election-safety.ts';
-import { pairOperations, type HistoryEvent, type Operation } from '../../reports/run-files/history-file.ts';
+import { pairOperations, type HistoryEvent, type Operation } from '../../reports/run-files/history-ops.ts';
 import { checkLinearizable } from './linearizability.ts';
 import { checkLogAgreement } from './log-agreement.ts';
 import { checkLostWrites } from './lost-writes.ts';

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkStats } from './stats.ts';
-import type { HistoryEvent } from '../../reports/run-files/history-file.ts';
+import type { HistoryEvent } from '../../reports/run-files/history-ops.ts';
 
 const events = (spec: [number, HistoryEvent['type'], string][]): HistoryEvent[] =>
   spec.map(([process, type, f], index) => ({ process, type, f, value: null, timeNs: index, index }));

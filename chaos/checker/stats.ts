@@ -1,6 +1,6 @@
 // Counts of ok/fail/info per f. Valid unless some f never succeeded: a workload in which, say,
 // no write ever completed ok has not tested what it meant to (Jepsen's stats checker rule).
-import type { HistoryEvent, Outcome } from '../../reports/run-files/history-file.ts';
+import type { HistoryEvent, Outcome } from '../../reports/run-files/history-ops.ts';
 import type { CheckResult } from './verdict.ts';
 
 export interface OutcomeCounts {

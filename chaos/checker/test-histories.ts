@@ -1,5 +1,5 @@
 // Helpers for tests: write small histories as (process, f, value) calls with explicit overlap.
-import type { HistoryEvent, Value } from '../../reports/run-files/history-file.ts';
+import type { HistoryEvent, Value } from '../../reports/run-files/history-ops.ts';
 
 export class HistoryBuilder {
   readonly events: HistoryEvent[] = [];

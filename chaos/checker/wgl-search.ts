@@ -28,7 +28,7 @@ import { invariant } from './errors.ts';
 import { MemoryBudget, MemoryLimitError } from './memory-budget.ts';
 import { UNKNOWN_OUTPUT } from './model.ts';
 import type { Model, ModelInput, ModelOutput } from './model.ts';
-import type { Operation } from '../../reports/run-files/history-file.ts';
+import type { Operation } from '../../reports/run-files/history-ops.ts';
 import { StateCache } from './state-cache.ts';
 import { StateTable, mixHash } from './state-table.ts';
 

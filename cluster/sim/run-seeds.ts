@@ -118,7 +118,12 @@ export async function runSeeds(seeds: readonly SeedRequest[], o: RunSeedsOptions
   let next = 0;
   let reported = 0;
   const flush = (): void => {
-    while (reported < seeds.length && outcomes[reported] !== undefined) o.onOutcome?.(outcomes[reported++]!);
+    // The index moves outside the optional call: `onOutcome?.(outcomes[reported++])` skips its
+    // argument, increment included, when no callback is given, and this loop then never ends.
+    while (reported < seeds.length && outcomes[reported] !== undefined) {
+      const outcome = outcomes[reported++]!;
+      o.onOutcome?.(outcome);
+    }
   };
   const jobs = Math.max(1, o.jobs ?? defaultJobs());
   const runLane = async (): Promise<void> => {

@@ -6,51 +6,18 @@
 // and under CI=true they fail with it.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Docker from 'dockerode';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { repoRoot } from '../../cluster/config.ts';
 import { dockerRuntime, hostConfig, readImagesEnv, readRecord, runCompose, type DockerClusterRecord } from '../../cluster/containers/docker-cluster.ts';
 import { fetchAllStatuses, leaderOf } from '../../cluster/local/cluster-probe.ts';
-import { imageExists } from '../../cluster/containers/images.ts';
 import type { AppliedFault } from '../nemesis/fault.ts';
 import type { DockerRuntime } from './docker.ts';
+import { dockerUnavailable, freeDockerPorts } from '../../cluster/containers/docker-test-kit.ts';
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-/** A free run of `count` consecutive ports (the nodes' published ports are consecutive). */
-async function freePorts(count: number): Promise<number> {
-  for (let tries = 0; tries < 200; tries++) {
-    const base = 31000 + Math.floor(Math.random() * 8000);
-    let ok = true;
-    for (let p = base; p < base + count && ok; p++) ok = await portFree(p);
-    if (ok) return base;
-  }
-  throw new Error('no free run of ports');
-}
-
-async function unavailable(): Promise<string | null> {
-  try {
-    await Promise.race([new Docker().ping(), new Promise((_, r) => setTimeout(() => r(new Error('no answer in 5 s')), 5000))]);
-  } catch (err) {
-    return `dockerd does not answer (${(err as Error).message}); start it or run tools/test-setup.d/20-docker.sh`;
-  }
-  const images = readImagesEnv(join(repoRoot, 'data', 'docker'));
-  const project = images?.PROJECT_IMAGE ?? 'raft-chaos:local';
-  if (!imageExists(project)) return `image ${project} is missing; run: npx just images --offline`;
-  return null;
-}
-
-const reason = await unavailable();
+const reason = await dockerUnavailable();
 if (reason !== null) {
   if (process.env.CI === 'true') test('docker runtime', () => { assert.unreachable(`containers cannot run here: ${reason}`); });
   else {
@@ -64,7 +31,7 @@ if (reason !== null) {
 
 async function suite(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'raft-docker-test-'));
-  const base = await freePorts(8);
+  const base = await freeDockerPorts(8);
   const env: NodeJS.ProcessEnv = {
     ...process.env, COMPOSE_PROJECT_NAME: `raftchaostest${process.pid}`, RAFT_SUBNET_PREFIX: '172.30.7', RAFT_DATA_DIR: dataDir,
     GATEWAY_PORT: String(base), RAFT_BASE_PORT: String(base + 1), TOXIPROXY_URL: `http://127.0.0.1:${base + 4}`,

@@ -6,47 +6,18 @@
 import { X509Certificate } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Docker from 'dockerode';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { repoRoot } from '../config.ts';
 import { ensureClusterCerts } from '../auth/cluster-certs.ts';
 import { readImagesEnv, readRecord, runCompose, type DockerClusterRecord } from './docker-cluster.ts';
-import { imageExists, writeImagesEnv } from './images.ts';
+import { writeImagesEnv } from './images.ts';
+import { dockerUnavailable, freeDockerPorts } from './docker-test-kit.ts';
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-async function freePorts(count: number): Promise<number> {
-  for (let tries = 0; tries < 200; tries++) {
-    const base = 31000 + Math.floor(Math.random() * 8000);
-    let ok = true;
-    for (let p = base; p < base + count && ok; p++) ok = await portFree(p);
-    if (ok) return base;
-  }
-  throw new Error('no free run of ports');
-}
-
-async function unavailable(): Promise<string | null> {
-  try {
-    await Promise.race([new Docker().ping(), new Promise((_, r) => setTimeout(() => r(new Error('no answer in 5 s')), 5000))]);
-  } catch (err) {
-    return `dockerd does not answer (${(err as Error).message}); start it or run tools/test-setup.d/20-docker.sh`;
-  }
-  const project = readImagesEnv(join(repoRoot, 'data', 'docker'))?.PROJECT_IMAGE ?? 'raft-chaos:local';
-  return imageExists(project) ? null : `image ${project} is missing; run: npx just images --offline`;
-}
-
-const reason = await unavailable();
+const reason = await dockerUnavailable();
 if (reason !== null) {
   if (process.env.CI === 'true') test('client TLS in containers', () => { assert.unreachable(`containers cannot run here: ${reason}`); });
   else {
@@ -56,7 +27,7 @@ if (reason !== null) {
 } else {
   const dataDir = mkdtempSync(join(tmpdir(), 'raft-docker-tls-'));
   const dockerData = join(dataDir, 'docker');
-  const base = await freePorts(8);
+  const base = await freeDockerPorts(8);
   const env: NodeJS.ProcessEnv = {
     ...process.env, COMPOSE_PROJECT_NAME: `raftchaostls${process.pid}`, RAFT_SUBNET_PREFIX: '172.30.8', RAFT_DATA_DIR: dataDir,
     GATEWAY_PORT: String(base), RAFT_BASE_PORT: String(base + 1), TOXIPROXY_URL: `http://127.0.0.1:${base + 4}`,

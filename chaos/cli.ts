@@ -6,20 +6,16 @@
 // folder the last. Exit: 0 valid, 1 invalid (a safety check failed), 2 unknown (could not
 // decide: no steady state, no recovery, could not start or heal), 64 usage error.
 import { randomInt } from 'node:crypto';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, repoRoot, type ClusterConfig } from '../cluster/config.ts';
+import { loadConfig, type ClusterConfig } from '../cluster/config.ts';
 import { gatewayName } from '../cluster/local/cluster-processes.ts';
 import { readClusterRecord, removeClusterRecord } from '../cluster/local/cluster-record.ts';
 import { startCluster, stopAll } from '../cluster/local/local-cluster.ts';
 import { ProcessManager } from '../cluster/local/process-manager.ts';
 import { experiments, findExperiment } from './experiments/registry.ts';
-import { installHealOnExit } from './nemesis/heal-on-exit.ts';
-import { runExperiment } from './runner/run-experiment.ts';
 import { openLocalTarget } from './runner/local-target.ts';
-import { summaryLines } from './runner/run-summary.ts';
+import { runFromCli } from './runner/cli-run.ts';
 import { runSuite, suiteTable } from './suite.ts';
-import { reportLine } from '../reports/render-run.ts';
 import { int, parseChaosArgs, usage } from './cli-options.ts';
 import { chaosCommand } from './runtime/chaos-command.ts';
 import { UsageError, usageExitCode } from '../cluster/common/cli-usage.ts';
@@ -100,43 +96,18 @@ async function main(argv: string[]): Promise<number> {
   } else if (experiment.needsProxy && config.links.mode !== 'toxiproxy') {
     throw new ClusterUnavailableError(`${experiment.name} needs the links through the proxy, but the running cluster has ${config.links.mode} links; run: just down (the runner then starts one)`);
   }
-  const stopStarted = async (): Promise<void> => {
-    if (!started || opts.keepCluster) return;
-    await stopAll(manager);
-    removeClusterRecord(manager.runDir);
-  };
-  let outcome;
-  let uninstall = () => {};
-  try {
-    const { target, leftovers } = await openLocalTarget(config, manager, opts.seed);
-    for (const h of leftovers.healed) console.log(`healed a fault an earlier run left: ${h.describe}`);
-    uninstall = installHealOnExit(async () => {
-      const report = await target.nemesis.healAll();
-      await stopStarted();
-      return report;
-    });
-    const trials = opts.trials ?? experiment.defaultTrials;
-    const holdMs = opts.holdMs ?? experiment.defaultHoldMs;
-    console.log(`${experiment.name}: ${trials} trial(s), hold ${holdMs} ms, ${opts.rateRps} ops/s per workload (${opts.workload}), runtime ${target.runtime.kind}, links ${config.links.mode}`);
-    if (opts.unsafeStaleReads) console.log('UNSAFE: --unsafe-stale-reads — register reads are served from any node\'s local copy; expect the linearizability check to fail');
-    outcome = await runExperiment(target, {
-      experiment, trials, seed: opts.seed, rateRps: opts.rateRps, holdMs, concurrencyMax: opts.concurrencyMax,
-      workload: opts.workload, registerKeys: opts.registerKeys, registerClients: opts.registerClients,
-      checkBudgetMs: opts.checkBudgetMs, unsafeStaleReads: opts.unsafeStaleReads, metricsPort: opts.metricsPort,
-      ...(opts.pinnedClients !== undefined ? { pinnedClients: opts.pinnedClients } : {}),
-      recoveryTimeoutMs: opts.recoveryTimeoutMs ?? 15_000, runsDir: join(repoRoot, 'reports', 'runs'), log: (line) => console.log(line),
-      runInfo: { clusterStartedByRunner: started, keepCluster: opts.keepCluster, argv },
-    });
-  } finally {
-    uninstall();
-    await stopStarted();
-  }
-  if (started) console.log(opts.keepCluster ? 'the cluster started for this run is still up (--keep-cluster)' : 'stopped the cluster started for this run');
-  for (const line of summaryLines(outcome.results)) console.log(line);
-  console.log(reportLine(outcome.runDir));
-  // The run folder stays the last line: scripts take it with `tail -1`.
-  console.log(outcome.runDir);
-  return outcome.exitCode;
+  return runFromCli({
+    experiment, options: opts, argv,
+    open: () => openLocalTarget(config, manager, opts.seed),
+    describe: (target) => `runtime ${target.runtime.kind}, links ${config.links.mode}`,
+    recoveryTimeoutMsDefault: 15_000,
+    started,
+    stopStarted: async () => {
+      await stopAll(manager);
+      removeClusterRecord(manager.runDir);
+    },
+    clusterNoun: 'cluster', stoppedVerb: 'stopped',
+  });
 }
 
 main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {

@@ -4,14 +4,9 @@
  * afterwards unless --keep-cluster); same run folder, report, checker and exit codes.
  * run.json also records the compose project, the images' ids and how partitions were cut.
  */
-import { join } from 'node:path';
-import { repoRoot } from '../config.ts';
 import type { Experiment } from '../../chaos/experiments/experiment.ts';
 import type { ChaosOptions } from '../../chaos/cli-options.ts';
-import { installHealOnExit } from '../../chaos/nemesis/heal-on-exit.ts';
-import { runExperiment, type RunOutcome } from '../../chaos/runner/run-experiment.ts';
-import { summaryLines } from '../../chaos/runner/run-summary.ts';
-import { reportLine } from '../../reports/render-run.ts';
+import { runFromCli } from '../../chaos/runner/cli-run.ts';
 import { upWith } from './cli.ts';
 import { assertDockerAnswers, dockerDir, dockerRuntime, DockerClusterError, readRecord, runCompose, type DockerClusterRecord } from './docker-cluster.ts';
 import { openDockerTarget } from './docker-target.ts';
@@ -64,44 +59,17 @@ async function dockerChaos(experiment: Experiment, o: ChaosOptions, argv: readon
     const missing = Object.entries(nodeEnv).filter(([k, v]) => record!.env[k] !== v).map(([k, v]) => `${k}=${v}`);
     if (missing.length > 0) throw new DockerClusterError('CLUSTER_STATE', `${experiment.name} needs the nodes started with ${missing.join(' ')}, but the running docker cluster lacks it; run: npx just down --runtime docker (the runner then starts one)`);
   }
-  const stopStarted = async (): Promise<void> => {
-    if (!started || o.keepCluster) return;
-    runCompose(record!, ['down', '--remove-orphans', '-t', '5']);
-  };
   const images = Object.fromEntries(['PROJECT_IMAGE', 'TOXIPROXY_IMAGE', 'PROMETHEUS_IMAGE', 'BASE_IMAGE']
     .map((k) => [k, { ref: record!.env[k] ?? null, id: record!.env[k] ? imageId(record!.env[k]!) : null }]));
-  let outcome: RunOutcome;
-  let uninstall = () => {};
-  try {
-    const { target, leftovers } = await openDockerTarget(record, dir, o.seed, o.partition);
-    for (const h of leftovers.healed) console.log(`healed a fault an earlier run left: ${h.describe}`);
-    uninstall = installHealOnExit(async () => {
-      const report = await target.nemesis.healAll();
-      await stopStarted();
-      return report;
-    });
-    const trials = o.trials ?? experiment.defaultTrials;
-    const holdMs = o.holdMs ?? experiment.defaultHoldMs;
-    console.log(`${experiment.name}: ${trials} trial(s), hold ${holdMs} ms, ${o.rateRps} ops/s per workload (${o.workload}), runtime docker (compose project ${record.project}), partitions via ${o.partition}`);
-    if (o.unsafeStaleReads) console.log('UNSAFE: --unsafe-stale-reads — register reads are served from any node\'s local copy; expect the linearizability check to fail');
-    outcome = await runExperiment(target, {
-      experiment, trials, seed: o.seed, rateRps: o.rateRps, holdMs, concurrencyMax: o.concurrencyMax,
-      workload: o.workload, registerKeys: o.registerKeys, registerClients: o.registerClients,
-      checkBudgetMs: o.checkBudgetMs, unsafeStaleReads: o.unsafeStaleReads, metricsPort: o.metricsPort,
-      ...(o.pinnedClients !== undefined ? { pinnedClients: o.pinnedClients } : {}),
-      recoveryTimeoutMs: o.recoveryTimeoutMs ?? dockerRecoveryTimeoutMs, runsDir: join(repoRoot, 'reports', 'runs'), log: (line) => console.log(line),
-      runInfo: {
-        clusterStartedByRunner: started, keepCluster: o.keepCluster, argv,
-        docker: { project: record.project, composeFiles: record.composeFiles, images, partitionVia: o.partition },
-      },
-    });
-  } finally {
-    uninstall();
-    await stopStarted();
-  }
-  if (started) console.log(o.keepCluster ? 'the docker cluster started for this run is still up (--keep-cluster)' : 'took down the docker cluster started for this run');
-  for (const line of summaryLines(outcome.results)) console.log(line);
-  console.log(reportLine(outcome.runDir));
-  console.log(outcome.runDir);
-  return outcome.exitCode;
+  const cluster = record;
+  return runFromCli({
+    experiment, options: o, argv,
+    open: () => openDockerTarget(cluster, dir, o.seed, o.partition),
+    describe: () => `runtime docker (compose project ${cluster.project}), partitions via ${o.partition}`,
+    recoveryTimeoutMsDefault: dockerRecoveryTimeoutMs,
+    started,
+    stopStarted: async () => { runCompose(cluster, ['down', '--remove-orphans', '-t', '5']); },
+    clusterNoun: 'docker cluster', stoppedVerb: 'took down',
+    runInfo: { docker: { project: cluster.project, composeFiles: cluster.composeFiles, images, partitionVia: o.partition } },
+  });
 }
